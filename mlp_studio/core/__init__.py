@@ -1,0 +1,1 @@
+"""NumPy-only maths: networks, backpropagation, training, scaling. No Qt, no files."""

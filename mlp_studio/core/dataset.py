@@ -1,0 +1,93 @@
+"""A dataset: a numeric table, the chosen input and target columns, and their scaling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlp_studio.core.activations import get_activation
+from mlp_studio.core.scaling import Scaler
+from mlp_studio.errors import MLPError
+
+
+@dataclass
+class Dataset:
+    """Raw values (rows x columns) plus column choice and fitted scalers.
+
+    ``X`` and ``Z`` are the scaled inputs and targets the network sees.
+    Scalers are fitted on the rows unless given (as when a project is loaded).
+    """
+
+    columns: list[str]
+    values: np.ndarray
+    inputs: list[str]
+    targets: list[str]
+    input_scaling: str = "minmax01"
+    target_scaling: str = "minmax01"
+    input_scaler: Scaler | None = None
+    target_scaler: Scaler | None = None
+    source: str = ""
+    X: np.ndarray = field(init=False, repr=False)
+    Z: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.values = np.asarray(self.values, dtype=np.float64)
+        if self.values.ndim != 2 or self.values.shape[1] != len(self.columns):
+            raise MLPError(f"expected {len(self.columns)} values per row")
+        if self.values.shape[0] == 0:
+            raise MLPError("the data has no rows")
+        for name in self.inputs + self.targets:
+            if name not in self.columns:
+                raise MLPError(f"no column named {name!r}; columns are {', '.join(self.columns)}")
+        if not self.inputs or not self.targets:
+            raise MLPError("choose at least one input column and one target column")
+        if set(self.inputs) & set(self.targets):
+            raise MLPError("a column cannot be both an input and a target: "
+                           + ", ".join(sorted(set(self.inputs) & set(self.targets))))
+        raw_x, raw_z = self.raw_inputs, self.raw_targets
+        if self.input_scaler is None:
+            self.input_scaler = Scaler.fit(self.input_scaling, raw_x)
+        if self.target_scaler is None:
+            self.target_scaler = Scaler.fit(self.target_scaling, raw_z)
+        self.X = self.input_scaler.transform(raw_x)
+        self.Z = self.target_scaler.transform(raw_z)
+
+    @classmethod
+    def with_default_columns(cls, columns: list[str], values: np.ndarray, **kw) -> "Dataset":
+        """All columns but the last are inputs; the last is the target."""
+        if len(columns) < 2:
+            raise MLPError("the data needs at least two columns: inputs and a target")
+        return cls(columns, values, list(columns[:-1]), [columns[-1]], **kw)
+
+    def _cols(self, names: list[str]) -> np.ndarray:
+        return self.values[:, [self.columns.index(n) for n in names]]
+
+    @property
+    def raw_inputs(self) -> np.ndarray:
+        return self._cols(self.inputs)
+
+    @property
+    def raw_targets(self) -> np.ndarray:
+        return self._cols(self.targets)
+
+    @property
+    def n_rows(self) -> int:
+        return self.values.shape[0]
+
+    def target_range_warnings(self, output_activation: str) -> list[str]:
+        """Messages for scaled targets outside what the output activation can produce."""
+        lo, hi = get_activation(output_activation).value_range
+        warnings = []
+        for j, name in enumerate(self.targets):
+            col = self.Z[:, j]
+            bad = np.flatnonzero((col < lo) | (col > hi))
+            if bad.size:
+                r = int(bad[0])
+                warnings.append(
+                    f"target {name!r} row {r} is {col[r]:g} after scaling, but a "
+                    f"{output_activation} output only reaches [{lo:g}, {hi:g}]: the output can "
+                    f"never match it and its delta y(1-y)(y-z) will be huge. Scale the targets "
+                    f"(e.g. minmax01) or use an identity output."
+                )
+        return warnings

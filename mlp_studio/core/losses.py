@@ -1,0 +1,82 @@
+"""Per-sample losses and the output-layer delta (dLoss/ds) they give.
+
+``half_squared_error`` is the reference document's L = 1/2 sum_k (y_k - z_k)^2.
+``cross_entropy`` is binary for one sigmoid output and categorical for softmax;
+with those pairings the output delta simplifies to y - z.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlp_studio.core.activations import get_activation
+from mlp_studio.errors import MLPError
+
+Array = np.ndarray
+_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss: per-sample values and its derivative with respect to the output y."""
+
+    name: str
+    formula: str  # LaTeX, per sample
+
+    def per_sample(self, y: Array, z: Array) -> Array:
+        """Loss of each row of ``y`` against the row of ``z``: shape (batch,)."""
+        if self.name == "half_squared_error":
+            return 0.5 * np.square(y - z).sum(axis=-1)
+        if self.name == "squared_error":
+            return np.square(y - z).sum(axis=-1)
+        yc = np.clip(y, _EPS, 1.0 - _EPS)
+        if y.shape[-1] == 1:
+            return -(z * np.log(yc) + (1.0 - z) * np.log(1.0 - yc)).sum(axis=-1)
+        return -(z * np.log(yc)).sum(axis=-1)
+
+    def output_delta(self, y: Array, z: Array, s: Array, activation: str, out: Array) -> Array:
+        """Write dLoss/ds of the output layer into ``out`` (per sample, unreduced)."""
+        if self.name == "cross_entropy":
+            # sigmoid + binary CE and softmax + categorical CE both give y - z.
+            return np.subtract(y, z, out=out)
+        get_activation(activation).derivative(s, y, out)
+        diff = y - z
+        if self.name == "squared_error":
+            diff *= 2.0
+        out *= diff
+        return out
+
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        Loss("half_squared_error", r"L = \frac{1}{2} \sum_k (y_k - z_k)^2"),
+        Loss("squared_error", r"L = \sum_k (y_k - z_k)^2"),
+        Loss("cross_entropy", r"L = -\sum_k z_k \log y_k"),
+    )
+}
+
+
+def get_loss(name: str) -> Loss:
+    """The loss called ``name``; a clear error for an unknown name."""
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise MLPError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}") from None
+
+
+def check_pairing(loss: str, output_activation: str, n_outputs: int) -> None:
+    """Refuse loss/activation pairs whose output delta would be wrong."""
+    get_loss(loss)
+    get_activation(output_activation)
+    if output_activation == "softmax" and loss != "cross_entropy":
+        raise MLPError("a softmax output layer needs the cross_entropy loss")
+    if loss == "cross_entropy":
+        if output_activation == "sigmoid" and n_outputs != 1:
+            raise MLPError("binary cross_entropy needs exactly one sigmoid output; use softmax for classes")
+        if output_activation not in ("sigmoid", "softmax"):
+            raise MLPError("cross_entropy needs a sigmoid (one output) or softmax output layer")
+        if output_activation == "softmax" and n_outputs < 2:
+            raise MLPError("a softmax output layer needs at least two outputs")

@@ -1,0 +1,241 @@
+"""Step traces: every number of one backpropagation update, as independent copies.
+
+``step_trace`` takes a whole update at once; ``PhasedStep`` takes the same
+update one sub-step at a time (forward through each layer, output delta, each
+hidden delta, update) so a view can show each part as it happens. Both use the
+training loop's own kernels (``Workspace``), so the numbers are the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlp_studio.core.network import Network
+from mlp_studio.core.workspace import Workspace
+
+
+@dataclass
+class LayerTrace:
+    """Everything about one layer in one step. Per-sample arrays have shape (n,)
+    for a single sample and (rows, n) for a batch."""
+
+    activation: str
+    weights_before: np.ndarray
+    biases_before: np.ndarray
+    s: np.ndarray | None = None
+    a: np.ndarray | None = None
+    delta: np.ndarray | None = None
+    grad_weights: np.ndarray | None = None
+    grad_biases: np.ndarray | None = None
+    weights_after: np.ndarray | None = None
+    biases_after: np.ndarray | None = None
+    sensitivity_weights: np.ndarray | None = None
+    sensitivity_biases: np.ndarray | None = None
+
+
+@dataclass
+class StepTrace:
+    """One update on one sample or one batch (scaled units)."""
+
+    input: np.ndarray
+    target: np.ndarray
+    learning_rate: float
+    reduction: str
+    loss_name: str
+    rows: list[int]
+    layers: list[LayerTrace]
+    output: np.ndarray | None = None
+    loss_before: float | None = None
+    loss_after: float | None = None
+    momentum: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_batch(self) -> bool:
+        return len(self.rows) != 1
+
+
+PHASE_FORWARD = "forward"
+PHASE_OUTPUT_DELTA = "output_delta"
+PHASE_HIDDEN_DELTA = "hidden_delta"
+PHASE_UPDATE = "update"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A sub-step: ``kind`` is one of the PHASE_* names, ``layer`` the layer it concerns."""
+
+    kind: str
+    layer: int
+
+    @property
+    def label(self) -> str:
+        return {
+            PHASE_FORWARD: f"Forward through layer {self.layer}",
+            PHASE_OUTPUT_DELTA: "Output delta",
+            PHASE_HIDDEN_DELTA: f"Hidden delta, layer {self.layer}",
+            PHASE_UPDATE: "Update weights and biases",
+        }[self.kind]
+
+
+def phases_for(n_layers: int) -> list[Phase]:
+    """The sub-steps of one update of a network with ``n_layers`` layers, in order."""
+    return (
+        [Phase(PHASE_FORWARD, i) for i in range(n_layers)]
+        + [Phase(PHASE_OUTPUT_DELTA, n_layers - 1)]
+        + [Phase(PHASE_HIDDEN_DELTA, i) for i in range(n_layers - 2, -1, -1)]
+        + [Phase(PHASE_UPDATE, n_layers - 1)]
+    )
+
+
+def _rows_view(arr: np.ndarray, single: bool) -> np.ndarray:
+    return arr[0].copy() if single else arr.copy()
+
+
+class PhasedStep:
+    """One update of ``net`` (changed in place at the update phase), taken phase by phase.
+
+    ``x``, ``z`` are 2-D (rows, n). ``trace`` fills in as phases run; it holds
+    copies only. ``velocity`` (momentum) is a list of (weights, biases) pairs
+    carried from the previous step, or None.
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        x: np.ndarray,
+        z: np.ndarray,
+        loss: str,
+        learning_rate: float,
+        reduction: str = "mean",
+        rows: list[int] | None = None,
+        momentum: float = 0.0,
+        velocity: tuple[list[np.ndarray], list[np.ndarray]] | None = None,
+    ) -> None:
+        x = np.atleast_2d(np.asarray(x, dtype=net.dtype))
+        z = np.atleast_2d(np.asarray(z, dtype=net.dtype))
+        self.net = net
+        self.z = z
+        self.single = x.shape[0] == 1
+        self.ws = Workspace(net, loss, x.shape[0])
+        self.ws.load(x)
+        if velocity is not None:
+            self.ws.velocity_w = [v.copy() for v in velocity[0]]
+            self.ws.velocity_b = [v.copy() for v in velocity[1]]
+        self.phases = phases_for(len(net.layers))
+        self.position = 0
+        self.trace = StepTrace(
+            input=_rows_view(x, self.single), target=_rows_view(z, self.single),
+            learning_rate=learning_rate, reduction=reduction, loss_name=loss,
+            rows=list(rows) if rows is not None else list(range(x.shape[0])),
+            layers=[LayerTrace(l.activation, l.weights.copy(), l.biases.copy()) for l in net.layers],
+            momentum=momentum,
+        )
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.phases)
+
+    @property
+    def next_phase(self) -> Phase | None:
+        return None if self.done else self.phases[self.position]
+
+    @property
+    def velocity(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+        if self.ws.velocity_w is None:
+            return None
+        return [v.copy() for v in self.ws.velocity_w], [v.copy() for v in self.ws.velocity_b]
+
+    def advance(self) -> Phase:
+        """Run the next sub-step and record its numbers in ``trace``."""
+        phase = self.phases[self.position]
+        ws, tr, one = self.ws, self.trace, self.single
+        lt = tr.layers[phase.layer]
+        if phase.kind == PHASE_FORWARD:
+            ws.forward_layer(phase.layer)
+            lt.s, lt.a = _rows_view(ws.s(phase.layer), one), _rows_view(ws.a(phase.layer), one)
+            if phase.layer == len(self.net.layers) - 1:
+                tr.output = lt.a.copy()
+                tr.loss_before = float(ws.sample_losses(self.z).sum()) / (
+                    ws.rows if tr.reduction == "mean" else 1)
+        elif phase.kind == PHASE_OUTPUT_DELTA:
+            ws.output_delta(self.z)
+            lt.delta = _rows_view(ws.delta(phase.layer), one)
+        elif phase.kind == PHASE_HIDDEN_DELTA:
+            ws.hidden_delta(phase.layer)
+            lt.delta = _rows_view(ws.delta(phase.layer), one)
+        else:
+            self._update()
+        self.position += 1
+        return phase
+
+    def _update(self) -> None:
+        ws, tr = self.ws, self.trace
+        ws.gradients(tr.reduction)
+        for lt, gw, gb in zip(tr.layers, ws.grad_w, ws.grad_b):
+            lt.grad_weights, lt.grad_biases = gw.copy(), gb.copy()
+        ws.update(tr.learning_rate, tr.momentum)
+        for lt, layer in zip(tr.layers, self.net.layers):
+            lt.weights_after, lt.biases_after = layer.weights.copy(), layer.biases.copy()
+        after = Workspace(self.net, tr.loss_name, ws.rows)
+        after.forward(ws.x)
+        tr.loss_after = float(after.sample_losses(self.z).sum()) / (
+            ws.rows if tr.reduction == "mean" else 1)
+
+    def run(self) -> StepTrace:
+        """Run all remaining sub-steps; return the finished trace."""
+        while not self.done:
+            self.advance()
+        return self.trace
+
+
+def step_trace(
+    net: Network,
+    x: np.ndarray,
+    z: np.ndarray,
+    loss: str,
+    learning_rate: float,
+    reduction: str = "mean",
+    rows: list[int] | None = None,
+    momentum: float = 0.0,
+    with_sensitivity: bool = True,
+) -> StepTrace:
+    """Take one full update of ``net`` (in place) and return its trace.
+
+    With one sample and ``with_sensitivity``, also fills each layer's
+    sensitivity: d output_0 / d parameter, at the weights before the update.
+    """
+    sens = sensitivity(net, x, output=0) if with_sensitivity and np.atleast_2d(x).shape[0] == 1 else None
+    trace = PhasedStep(net, x, z, loss, learning_rate, reduction, rows, momentum).run()
+    if sens is not None:
+        for lt, (sw, sb) in zip(trace.layers, sens):
+            lt.sensitivity_weights, lt.sensitivity_biases = sw, sb
+    return trace
+
+
+def sensitivity(net: Network, x: np.ndarray, output: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """d y_output / d parameter for one sample: per layer (d/dW, d/db), same shapes as W, b.
+
+    The output delta is dy_k/ds (one-hot through the activation's Jacobian),
+    then propagated back like any delta.
+    """
+    x = np.atleast_2d(np.asarray(x, dtype=net.dtype))[:1]
+    ws = Workspace(net, "half_squared_error" if net.layers[-1].activation != "softmax"
+                   else "cross_entropy", 1)
+    y = ws.forward(x)
+    last = len(net.layers) - 1
+    d = ws.delta(last)
+    if net.layers[-1].activation == "softmax":
+        d[0] = -y[0, output] * y[0]
+        d[0, output] += y[0, output]
+    else:
+        ws.activations[last].derivative(ws.s(last), y, d)
+        mask = np.zeros_like(d)
+        mask[0, output] = 1.0
+        d *= mask
+    for i in range(last - 1, -1, -1):
+        ws.hidden_delta(i)
+    ws.gradients("sum")
+    return [(gw.copy(), gb.copy()) for gw, gb in zip(ws.grad_w, ws.grad_b)]

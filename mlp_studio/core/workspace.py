@@ -1,0 +1,140 @@
+"""Preallocated buffers and the kernels of one update: forward, deltas, gradients, update.
+
+Both the step-through trace and the training loop run these same kernels, so
+a traced step and a trained step give bit-for-bit the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mlp_studio.core.activations import get_activation
+from mlp_studio.core.losses import check_pairing, get_loss
+from mlp_studio.core.network import Network
+from mlp_studio.errors import MLPError
+
+REDUCTIONS = ("mean", "sum")
+
+
+class Workspace:
+    """Buffers for batches of up to ``capacity`` rows of one network's shape.
+
+    ``s[i]``, ``a[i]``, ``delta[i]`` hold the weighted sums, activations and
+    dLoss/ds of layer ``i`` for the current batch (the first ``rows`` rows);
+    ``grad_w[i]``, ``grad_b[i]`` the reduced gradients.
+    """
+
+    def __init__(self, net: Network, loss: str, capacity: int) -> None:
+        check_pairing(loss, net.layers[-1].activation, net.n_outputs)
+        if capacity < 1:
+            raise MLPError("a batch needs at least one row")
+        self.net = net
+        self.loss = get_loss(loss)
+        self.capacity = capacity
+        dt = net.dtype
+        sizes = [l.n_out for l in net.layers]
+        self._s = [np.empty((capacity, n), dt) for n in sizes]
+        self._a = [np.empty((capacity, n), dt) for n in sizes]
+        self._delta = [np.empty((capacity, n), dt) for n in sizes]
+        self._back = [np.empty((capacity, n), dt) for n in sizes]
+        self.grad_w = [np.empty_like(l.weights) for l in net.layers]
+        self.grad_b = [np.empty_like(l.biases) for l in net.layers]
+        self.activations = [get_activation(l.activation) for l in net.layers]
+        self.velocity_w: list[np.ndarray] | None = None
+        self.velocity_b: list[np.ndarray] | None = None
+        self.rows = 0
+        self.x: np.ndarray = np.empty((0, net.n_inputs), dt)
+
+    # Views of the current batch.
+    def s(self, i: int) -> np.ndarray:
+        return self._s[i][: self.rows]
+
+    def a(self, i: int) -> np.ndarray:
+        return self._a[i][: self.rows]
+
+    def delta(self, i: int) -> np.ndarray:
+        return self._delta[i][: self.rows]
+
+    def a_prev(self, i: int) -> np.ndarray:
+        return self.x if i == 0 else self.a(i - 1)
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.a(len(self.net.layers) - 1)
+
+    # Forward.
+    def load(self, x: np.ndarray) -> None:
+        """Set the batch inputs (rows, n_inputs); no copy is made."""
+        if x.shape[0] > self.capacity:
+            raise MLPError(f"batch of {x.shape[0]} rows exceeds the buffer of {self.capacity}")
+        self.x = x
+        self.rows = x.shape[0]
+
+    def forward_layer(self, i: int) -> None:
+        layer = self.net.layers[i]
+        s = self.s(i)
+        np.matmul(self.a_prev(i), layer.weights.T, out=s)
+        s += layer.biases
+        self.activations[i].forward(s, self.a(i))
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.load(x)
+        for i in range(len(self.net.layers)):
+            self.forward_layer(i)
+        return self.output
+
+    def sample_losses(self, z: np.ndarray) -> np.ndarray:
+        return self.loss.per_sample(self.output, z)
+
+    # Backward.
+    def output_delta(self, z: np.ndarray) -> None:
+        last = len(self.net.layers) - 1
+        self.loss.output_delta(self.output, z, self.s(last), self.net.layers[last].activation,
+                               self.delta(last))
+
+    def hidden_delta(self, i: int) -> None:
+        """delta_i = f_i'(s_i) * (delta_{i+1} W_{i+1})."""
+        back = self._back[i][: self.rows]
+        np.matmul(self.delta(i + 1), self.net.layers[i + 1].weights, out=back)
+        d = self.delta(i)
+        self.activations[i].derivative(self.s(i), self.a(i), d)
+        d *= back
+
+    def backward(self, z: np.ndarray) -> None:
+        self.output_delta(z)
+        for i in range(len(self.net.layers) - 2, -1, -1):
+            self.hidden_delta(i)
+
+    def gradients(self, reduction: str) -> None:
+        """grad_W = delta^T a_prev and grad_b = sum of delta, summed or averaged over rows."""
+        if reduction not in REDUCTIONS:
+            raise MLPError(f"unknown batch_reduction {reduction!r}; choose mean or sum")
+        scale = 1.0 / self.rows if reduction == "mean" else 1.0
+        for i in range(len(self.net.layers)):
+            d = self.delta(i)
+            np.matmul(d.T, self.a_prev(i), out=self.grad_w[i])
+            np.sum(d, axis=0, out=self.grad_b[i])
+            if scale != 1.0:
+                self.grad_w[i] *= scale
+                self.grad_b[i] *= scale
+
+    def update(self, learning_rate: float, momentum: float = 0.0) -> None:
+        """W -= eta grad (plain), or v = mu v - eta grad; W += v (momentum).
+
+        Overwrites the gradient buffers with the step taken.
+        """
+        if momentum and self.velocity_w is None:
+            self.velocity_w = [np.zeros_like(g) for g in self.grad_w]
+            self.velocity_b = [np.zeros_like(g) for g in self.grad_b]
+        for i, layer in enumerate(self.net.layers):
+            for param, grad, vel in (
+                (layer.weights, self.grad_w[i], self.velocity_w and self.velocity_w[i]),
+                (layer.biases, self.grad_b[i], self.velocity_b and self.velocity_b[i]),
+            ):
+                grad *= learning_rate
+                if momentum:
+                    vel *= momentum
+                    vel -= grad
+                    param += vel
+                else:
+                    param -= grad
