@@ -1,0 +1,1 @@
+"""Qt (PySide6) + pyqtgraph user interface. Holds no maths of its own."""

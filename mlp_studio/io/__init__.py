@@ -1,0 +1,1 @@
+"""File formats: CSV, project files, other tools' formats, worked-example export."""
