@@ -1,0 +1,1 @@
+"""Bundled example projects, datasets, icons and the desktop entry."""
