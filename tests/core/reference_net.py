@@ -1,0 +1,24 @@
+"""The reference document's 2-3-1 example, built from its printed numbers."""
+
+import numpy as np
+
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.network import Layer, Network
+
+HIDDEN_W = [[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]]
+HIDDEN_B = [0.5, 0.5, 0.5]
+OUTPUT_W = [[0.5, -1.0, 0.0]]
+OUTPUT_B = [0.5]
+ROWS = [[70, 98, 91], [50, 85, 82], [65, 67, 80], [25, 95, 68]]
+
+
+def reference_network() -> Network:
+    return Network(2, [
+        Layer(np.array(HIDDEN_W), np.array(HIDDEN_B), "sigmoid"),
+        Layer(np.array(OUTPUT_W), np.array(OUTPUT_B), "sigmoid"),
+    ])
+
+
+def reference_dataset(scaling: str = "minmax01") -> Dataset:
+    return Dataset(["I0", "I1", "Z0"], np.array(ROWS, float), ["I0", "I1"], ["Z0"],
+                   input_scaling=scaling, target_scaling=scaling)
