@@ -1,0 +1,143 @@
+"""Training modes, stop rules, divergence and sub-step tracing."""
+
+import math
+
+import numpy as np
+import pytest
+
+from mlp_studio.core.network import Network
+from mlp_studio.core.trace import PHASE_FORWARD, PHASE_UPDATE, PhasedStep, phases_for, step_trace
+from mlp_studio.core.training import (
+    STOP_DIVERGED, STOP_EPOCHS, STOP_PLATEAU, STOP_TARGET, Trainer, TrainingConfig, train)
+from mlp_studio.errors import MLPError
+from tests.core.reference_net import reference_dataset, reference_network
+
+LOSS = "half_squared_error"
+
+
+def test_online_epoch_equals_four_traced_steps():
+    ds = reference_dataset()
+    stepped = reference_network()
+    for r in range(4):
+        step_trace(stepped, ds.X[r:r + 1], ds.Z[r:r + 1], LOSS, 0.1)
+    trainer = Trainer(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=1))
+    trainer.run_epoch()
+    assert trainer.net.equals(stepped)  # bit for bit: the same kernels
+
+
+def test_batch_mode_is_one_averaged_update():
+    ds = reference_dataset()
+    traced = reference_network()
+    tr = step_trace(traced, ds.X, ds.Z, LOSS, 0.1, reduction="mean")
+    assert tr.is_batch and tr.layers[0].s.shape == (4, 3)
+    trainer = Trainer(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(mode="batch"))
+    epoch_loss = trainer.run_epoch()
+    assert trainer.net.equals(traced)
+    assert epoch_loss == pytest.approx(tr.loss_before, rel=1e-15)
+    # Mean of per-sample gradients, checked against single-sample traces.
+    grads = [step_trace(reference_network(), ds.X[r:r + 1], ds.Z[r:r + 1], LOSS, 0.1)
+             .layers[1].grad_weights for r in range(4)]
+    np.testing.assert_allclose(tr.layers[1].grad_weights, np.mean(grads, axis=0), rtol=1e-12)
+
+
+def test_momentum_update_by_hand():
+    ds = reference_dataset()
+    mu, eta = 0.9, 0.1
+    trainer = Trainer(reference_network(), ds.X, ds.Z, LOSS,
+                      TrainingConfig(mode="batch", momentum=mu, learning_rate=eta))
+    w0 = trainer.net.layers[1].weights.copy()
+    g1 = step_trace(reference_network(), ds.X, ds.Z, LOSS, eta).layers[1].grad_weights
+    trainer.run_epoch()
+    w1 = trainer.net.layers[1].weights.copy()
+    np.testing.assert_allclose(w1, w0 - eta * g1, rtol=1e-12)
+    g2 = step_trace(trainer.net.copy(), ds.X, ds.Z, LOSS, eta).layers[1].grad_weights
+    trainer.run_epoch()
+    v2 = mu * (-eta * g1) - eta * g2
+    np.testing.assert_allclose(trainer.net.layers[1].weights, w1 + v2, rtol=1e-12)
+
+
+def test_shuffle_is_reproducible_and_changes_order():
+    ds = reference_dataset()
+    cfg = TrainingConfig(shuffle=True, seed=42, epochs=3)
+    a, b = train(reference_network(), ds.X, ds.Z, LOSS, cfg), train(reference_network(), ds.X, ds.Z, LOSS, cfg)
+    assert a.network.equals(b.network) and a.losses == b.losses
+    plain = train(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=3))
+    assert not plain.network.equals(a.network)
+
+
+def test_epochs_mean_exactly_n_epochs():
+    ds = reference_dataset()
+    result = train(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=37))
+    assert len(result.losses) == 37 and result.stop.code == STOP_EPOCHS
+    assert result.losses[-1] < result.losses[0]
+
+
+def test_target_loss_and_patience_stop_rules():
+    ds = reference_dataset()
+    first = train(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=1)).losses[0]
+    res = train(reference_network(), ds.X, ds.Z, LOSS,
+                TrainingConfig(epochs=10000, target_loss=first * 0.9))
+    assert res.stop.code == STOP_TARGET and res.losses[-1] <= first * 0.9
+    assert all(l > first * 0.9 for l in res.losses[:-1])
+    # Zero learning-rate-like plateau: a dead network (zero weights, relu) never improves.
+    dead = Network.create([2, 2, 1], ["relu", "identity"], "zeros")
+    res = train(dead, ds.X, np.zeros((4, 1)), LOSS, TrainingConfig(epochs=None, patience=5))
+    assert res.stop.code == STOP_PLATEAU and len(res.losses) == 6
+
+
+def test_divergence_stops_and_keeps_last_finite_weights():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (20, 2))
+    Z = X @ np.array([[3.0], [-2.0]])
+    net = Network.create([2, 4, 1], ["identity", "identity"], seed=1)
+    res = train(net, X, Z, LOSS, TrainingConfig(learning_rate=50.0, epochs=500))
+    assert res.stop.code == STOP_DIVERGED and "diverged" in res.stop.message
+    assert res.network.is_finite()
+    # The kept weights are those after the last finite epoch: replaying that many epochs agrees.
+    replay = train(net, X, Z, LOSS, TrainingConfig(learning_rate=50.0, epochs=len(res.losses)))
+    assert replay.network.equals(res.network)
+    assert all(math.isfinite(l) for l in res.losses)
+
+
+def test_bad_settings_raise_clear_errors():
+    ds = reference_dataset()
+    for cfg, text in ((TrainingConfig(mode="stochastic"), "mode"),
+                      (TrainingConfig(learning_rate=-1), "learning rate"),
+                      (TrainingConfig(batch_size=0), "batch size"),
+                      (TrainingConfig(momentum=1.5), "momentum"),
+                      (TrainingConfig(batch_reduction="max"), "batch_reduction")):
+        with pytest.raises(MLPError, match=text):
+            Trainer(reference_network(), ds.X, ds.Z, LOSS, cfg)
+    with pytest.raises(MLPError, match="2 inputs"):
+        Trainer(reference_network(), ds.values, ds.Z, LOSS, TrainingConfig())
+
+
+def test_phased_step_sub_steps_in_order_and_equal_to_full_step():
+    ds = reference_dataset()
+    net = reference_network()
+    step = PhasedStep(net, ds.X[:1], ds.Z[:1], LOSS, 0.1)
+    labels = [p.label for p in step.phases]
+    assert labels == ["Forward through layer 0", "Forward through layer 1", "Output delta",
+                      "Hidden delta, layer 0", "Update weights and biases"]
+    step.advance()
+    assert step.trace.layers[0].a is not None and step.trace.layers[1].a is None
+    assert net.equals(reference_network())  # nothing changes before the update phase
+    full = step_trace(reference_network(), ds.X[:1], ds.Z[:1], LOSS, 0.1)
+    step.run()
+    assert net.equals(reference_network()) is False
+    for a, b in zip(step.trace.layers, full.layers):
+        np.testing.assert_array_equal(a.weights_after, b.weights_after)
+        np.testing.assert_array_equal(a.delta, b.delta)
+    deep = phases_for(4)
+    assert [p.kind for p in deep][:4] == [PHASE_FORWARD] * 4 and deep[-1].kind == PHASE_UPDATE
+    assert [p.layer for p in deep[5:8]] == [2, 1, 0]
+
+
+def test_float32_network_trains_in_float32():
+    ds = reference_dataset()
+    net = reference_network().astype(np.float32)
+    trainer = Trainer(net, ds.X, ds.Z, LOSS, TrainingConfig(epochs=2))
+    trainer.train()
+    assert all(l.weights.dtype == np.float32 for l in trainer.net.layers)
+    ref = train(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=2)).network
+    np.testing.assert_allclose(trainer.net.layers[1].weights, ref.layers[1].weights, rtol=1e-5)
