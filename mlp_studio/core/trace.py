@@ -239,3 +239,31 @@ def sensitivity(net: Network, x: np.ndarray, output: int = 0) -> list[tuple[np.n
         ws.hidden_delta(i)
     ws.gradients("sum")
     return [(gw.copy(), gb.copy()) for gw, gb in zip(ws.grad_w, ws.grad_b)]
+
+
+TRACE_QUANTITIES = ("s", "a", "delta", "grad_weights", "grad_biases", "weights_after", "biases_after")
+
+
+def first_non_finite(trace: StepTrace) -> str | None:
+    """Where the first NaN or infinity of a step appeared, in computation order, or None.
+
+    E.g. ``"layer 1, node 0: s is inf"``; the order is the forward pass, then the
+    deltas from the output back, then the gradients and updated parameters.
+    """
+    n = len(trace.layers)
+    order = [(i, q) for i in range(n) for q in ("s", "a")]
+    order += [(i, "delta") for i in range(n - 1, -1, -1)]
+    order += [(i, q) for i in range(n) for q in TRACE_QUANTITIES[3:]]
+    for i, quantity in order:
+        values = getattr(trace.layers[i], quantity)
+        if values is None:
+            continue
+        values = np.asarray(values)
+        bad = np.argwhere(~np.isfinite(values))
+        if bad.size:
+            index = tuple(int(k) for k in bad[0])
+            is_matrix = quantity in ("grad_weights", "weights_after")
+            node = index[-2] if is_matrix else index[-1]
+            detail = f", input {index[-1]}" if is_matrix else ""
+            return f"layer {i}, node {node}{detail}: {quantity} is {values[index]}"
+    return None

@@ -141,3 +141,17 @@ def test_float32_network_trains_in_float32():
     assert all(l.weights.dtype == np.float32 for l in trainer.net.layers)
     ref = train(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=2)).network
     np.testing.assert_allclose(trainer.net.layers[1].weights, ref.layers[1].weights, rtol=1e-5)
+
+
+def test_first_non_finite_names_layer_and_node():
+    from mlp_studio.core.network import Layer
+    from mlp_studio.core.trace import first_non_finite
+
+    net = Network(2, [Layer(np.array([[1.0, 0.0], [1e308, 1e308]]), np.zeros(2), "identity"),
+                      Layer(np.array([[1.0, 1.0]]), np.zeros(1), "identity")])
+    with np.errstate(all="ignore"):
+        trace = step_trace(net, np.array([[1.0, 1.0]]), np.array([[0.0]]), LOSS, 0.1,
+                           with_sensitivity=False)
+    assert first_non_finite(trace) == "layer 0, node 1: s is inf"
+    ok = step_trace(reference_network(), np.array([[1.0, 1.0]]), np.array([[1.0]]), LOSS, 0.1)
+    assert first_non_finite(ok) is None

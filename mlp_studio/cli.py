@@ -1,0 +1,266 @@
+"""`mlp-studio <command>`: the GUI with no command, otherwise JSON-friendly tools.
+
+Errors a user can cause print one line to stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from mlp_studio.errors import MLPError
+
+EXIT_USER_ERROR = 2
+GRADCHECK_MAX_ROWS = 32
+
+
+def _load(path: str):
+    from mlp_studio.io.project_file import load_project
+
+    return load_project(path)
+
+
+def _require_data(project, path: str):
+    if project.data is None:
+        raise MLPError("the project has no data; add a CSV in the app first", where=path)
+    return project.data
+
+
+def _lists(arr: np.ndarray | None):
+    return None if arr is None else np.asarray(arr).tolist()
+
+
+def trace_to_dict(project, trace) -> dict:
+    """The CLI's JSON form of a step trace (scaled values plus the data's own units)."""
+    data = project.data
+    rows = np.array(trace.rows)
+    output = np.atleast_2d(trace.output)
+    out = {
+        "rows": trace.rows,
+        "loss": project.loss,
+        "learning_rate": trace.learning_rate,
+        "batch_reduction": trace.reduction,
+        "loss_before": trace.loss_before,
+        "loss_after": trace.loss_after,
+        "input": _lists(trace.input),
+        "target": _lists(trace.target),
+        "input_raw": _lists(data.raw_inputs[rows][0] if len(rows) == 1 else data.raw_inputs[rows]),
+        "target_raw": _lists(data.raw_targets[rows][0] if len(rows) == 1 else data.raw_targets[rows]),
+        "output": _lists(trace.output),
+        "output_raw": _lists(data.target_scaler.inverse(output)[0] if len(rows) == 1
+                             else data.target_scaler.inverse(output)),
+        "layers": [],
+    }
+    for lt in trace.layers:
+        out["layers"].append({
+            "activation": lt.activation,
+            **{key: _lists(getattr(lt, key)) for key in (
+                "s", "a", "delta", "grad_weights", "grad_biases", "weights_before",
+                "weights_after", "biases_before", "biases_after",
+                "sensitivity_weights", "sensitivity_biases")},
+        })
+    return out
+
+
+def _take_step(project, row: int | None):
+    from mlp_studio.core.trace import step_trace
+
+    data = project.data
+    rows = project.rows_for_update(row)
+    return step_trace(project.network, data.X[rows], data.Z[rows], project.loss,
+                      project.training.learning_rate, project.training.batch_reduction,
+                      rows=rows.tolist(), momentum=project.training.momentum)
+
+
+def cmd_trace(args) -> int:
+    project = _load(args.project)
+    _require_data(project, args.project)
+    trace = _take_step(project, None if args.batch else args.row)
+    result = trace_to_dict(project, trace)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"rows {trace.rows}: loss {trace.loss_before:.6g} -> {trace.loss_after:.6g}")
+    for i, layer in enumerate(result["layers"]):
+        print(f"layer {i} ({layer['activation']}): s={layer['s']} a={layer['a']} delta={layer['delta']}")
+    print(f"output {result['output']} (data units {result['output_raw']}), "
+          f"target {result['target']} (data units {result['target_raw']})")
+    return 0
+
+
+def _default_out(path: str) -> Path:
+    p = Path(path)
+    stem = p.name[: -len(".mlp.json")] if p.name.endswith(".mlp.json") else p.stem
+    return p.with_name(f"{stem}.trained.mlp.json")
+
+
+def cmd_train(args) -> int:
+    from mlp_studio.core.training import Trainer
+    from mlp_studio.io.project_file import save_project
+
+    project = _load(args.project)
+    data = _require_data(project, args.project)
+    out = Path(args.project) if args.in_place else Path(args.out) if args.out else _default_out(args.project)
+    if out.resolve() == Path(args.project).resolve() and not args.in_place:
+        raise MLPError("refusing to overwrite the project; use --in-place", where=str(out))
+    trainer = Trainer(project.network, data.X, data.Z, project.loss, project.training)
+    on_epoch = None if args.json else (lambda epoch, loss: print(f"epoch {epoch}: loss {loss:.6g}"))
+    result = trainer.train(args.epochs, on_epoch=on_epoch)
+    save_project(project, out)
+    if args.json:
+        print(json.dumps({"loss": result.losses, "stopped": result.stop.message,
+                          "stop_code": result.stop.code, "out": str(out)}))
+    else:
+        print(f"stopped: {result.stop.message}; wrote {out}")
+    return 0
+
+
+def cmd_predict(args) -> int:
+    from mlp_studio.io.csv_table import read_csv
+
+    project = _load(args.project)
+    data = _require_data(project, args.project)
+    table = read_csv(args.csv)
+    missing = [c for c in data.inputs if c not in table.columns]
+    if missing:
+        raise MLPError(f"the CSV lacks the input columns {', '.join(missing)}", where=args.csv)
+    raw = table.values[:, [table.columns.index(c) for c in data.inputs]]
+    y = data.target_scaler.inverse(project.network.forward(data.input_scaler.transform(raw)))
+    if args.json:
+        print(json.dumps({"columns": data.targets, "outputs": y.tolist()}))
+        return 0
+    print(",".join(data.inputs + data.targets))
+    for xr, yr in zip(raw, y):
+        print(",".join(f"{v:.10g}" for v in [*xr, *yr]))
+    return 0
+
+
+def cmd_gradcheck(args) -> int:
+    from mlp_studio.core.gradcheck import gradient_check
+
+    project = _load(args.project)
+    data = _require_data(project, args.project)
+    n = min(data.n_rows, GRADCHECK_MAX_ROWS)
+    diffs = gradient_check(project.network, data.X[:n], data.Z[:n], project.loss,
+                           project.training.batch_reduction)
+    if args.json:
+        print(json.dumps({"rows": n, "max_relative_difference": diffs}))
+    else:
+        for i, d in enumerate(diffs):
+            print(f"layer {i}: max relative difference {d:.3e}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from mlp_studio.io.atomic import write_text_atomic
+
+    project = _load(args.project)
+    if args.format == "worked-example":
+        from mlp_studio.io.worked_example import worked_example_markdown
+
+        _require_data(project, args.project)
+        text = worked_example_markdown(_take_step(project, args.row), project)
+    else:
+        from mlp_studio.io.reference_format import export_reference_json
+
+        text = export_reference_json(project)
+    if args.out:
+        write_text_atomic(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from mlp_studio import __version__
+    from mlp_studio.cli_minimize import register as register_minimize
+
+    parser = argparse.ArgumentParser(
+        prog="mlp-studio",
+        description="MLP Studio: with no command, opens the app (on PROJECT or the bundled example).")
+    parser.add_argument("--version", action="version", version=f"mlp-studio {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window, step, train a few epochs, exit 0 if all works")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("open", help="open the app on a project file (the default command)")
+    p.add_argument("project", nargs="?")
+
+    p = sub.add_parser("trace", help="one training step on a data row, every number shown")
+    p.add_argument("project")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--row", type=int, default=0, help="0-based data row (default 0)")
+    group.add_argument("--batch", action="store_true", help="one update over the mode's batch")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("train", help="train and write the trained project")
+    p.add_argument("project")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--out", help="output project (default: NAME.trained.mlp.json beside PROJECT)")
+    p.add_argument("--in-place", action="store_true", help="overwrite PROJECT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("predict", help="outputs for a CSV's rows, in the data's own units")
+    p.add_argument("project")
+    p.add_argument("csv")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("gradcheck", help="backprop against finite differences, per layer")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_gradcheck)
+
+    p = sub.add_parser("export", help="a worked example (Markdown/LaTeX) or the reference tool's JSON")
+    p.add_argument("project")
+    p.add_argument("--format", choices=["worked-example", "reference-json"], required=True)
+    p.add_argument("--row", type=int, default=0)
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_export)
+
+    register_minimize(sub)
+    return parser
+
+
+def _split_gui_args(argv: list[str]) -> list[str] | None:
+    """The GUI's arguments when ``argv`` opens the app (no command, a project path or `open`)."""
+    if not argv:
+        return []
+    if argv[0] == "open":
+        return argv[1:]
+    if len(argv) == 1 and not argv[0].startswith("-") and argv[0].endswith(".json"):
+        return argv
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        gui_args = _split_gui_args(argv)
+        if gui_args is not None:
+            from mlp_studio.app.main import run_app
+
+            return run_app(gui_args)
+        args = build_parser().parse_args(argv)
+        if args.self_test:
+            from mlp_studio.app.self_test import run_self_test
+
+            return run_self_test()
+        if args.command is None:
+            build_parser().print_help()
+            return 0
+        return args.func(args)
+    except MLPError as exc:
+        print(f"mlp-studio: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:
+        print(f"mlp-studio: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_USER_ERROR
