@@ -1,0 +1,232 @@
+"""Minimise a function of a few variables step by step: gradient descent
+(optionally with momentum) or Newton-Raphson, with stop rules.
+
+Gradient descent: ``v = mu v - eta grad f(x); x_new = x + v`` (``mu = 0`` is
+plain ``x_new = x - eta grad f(x)``). Newton-Raphson: solve ``H d = grad f(x)``
+and ``x_new = x - d``. Iteration 0 is the start point; iteration k records
+the point after k steps, f and the gradient there, and the step that led to it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlp_studio.core.expression import Objective
+from mlp_studio.errors import MLPError
+
+METHODS = ("gd", "newton")
+
+STOP_MAX_ITERATIONS = "max_iterations"
+STOP_GRADIENT = "gradient_tolerance"
+STOP_STEP = "step_tolerance"
+STOP_DIVERGED = "diverged"
+STOP_SINGULAR = "singular_hessian"
+
+HUGE = 1e100
+"""Values beyond this (in x, f or the gradient) count as divergence."""
+
+
+@dataclass(frozen=True)
+class Iteration:
+    index: int
+    x: np.ndarray
+    f: float
+    grad: np.ndarray
+    step: np.ndarray  # x - previous x (zeros for the start point)
+
+
+@dataclass(frozen=True)
+class StopReason:
+    code: str
+    message: str
+
+
+@dataclass
+class MinimizeConfig:
+    """Settings of a run. ``tol`` (gradient norm), ``step_tol`` (step norm)
+    and ``max_iterations`` are each off when None."""
+
+    method: str = "gd"
+    eta: float = 0.1
+    momentum: float = 0.0
+    tol: float | None = None
+    step_tol: float | None = None
+    max_iterations: int | None = None
+
+    def validate(self) -> None:
+        if self.method not in METHODS:
+            raise MLPError(f"unknown method {self.method!r}; choose gd or newton")
+        if self.method == "gd" and not (math.isfinite(self.eta) and self.eta > 0):
+            raise MLPError(f"the learning rate eta must be a positive number, got {self.eta}")
+        if not (0.0 <= self.momentum < 1.0):
+            raise MLPError(f"momentum must be in [0, 1), got {self.momentum}")
+        if self.method == "newton" and self.momentum:
+            raise MLPError("momentum applies to gradient descent only, not to Newton's method")
+        for name in ("tol", "step_tol"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise MLPError(f"{name} must be a number >= 0, got {value}")
+        if self.max_iterations is not None and self.max_iterations < 0:
+            raise MLPError(f"the maximum number of iterations must be 0 or more, got {self.max_iterations}")
+
+
+def _fmt_point(x: np.ndarray) -> str:
+    return "(" + ", ".join(f"{v:.6g}" for v in x) + ")"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+class Minimizer:
+    """A stepper: ``step()`` takes one iteration, ``run(n)`` up to n more.
+
+    ``iterations`` holds the records (item 0 is the start point); ``stop`` is
+    set when a stop rule fires, after which no more steps are taken.
+    """
+
+    def __init__(self, objective: Objective, x0, config: MinimizeConfig | None = None) -> None:
+        self.objective = objective
+        self.config = config or MinimizeConfig()
+        self.config.validate()
+        x = np.array(x0, dtype=float).reshape(-1)
+        if x.shape != (objective.n,):
+            raise MLPError(
+                f"the start point needs {objective.n} values ({', '.join(objective.variables)}), got {x.size}"
+            )
+        if not np.all(np.isfinite(x)):
+            raise MLPError(f"the start point must be finite, got {_fmt_point(x)}")
+        self.iterations: list[Iteration] = []
+        self.stop: StopReason | None = None
+        self._velocity = np.zeros_like(x)
+        self._record(x, np.zeros_like(x))
+
+    @property
+    def done(self) -> bool:
+        return self.stop is not None
+
+    @property
+    def last(self) -> Iteration:
+        return self.iterations[-1]
+
+    def _record(self, x: np.ndarray, step: np.ndarray) -> None:
+        f = self.objective.value(x)
+        grad = self.objective.grad(x)
+        self.iterations.append(Iteration(len(self.iterations), x, f, grad, step))
+        self._check(step)
+
+    def _check(self, step: np.ndarray) -> None:
+        it, cfg = self.last, self.config
+        values = np.concatenate([it.x, it.grad, [it.f]])
+        if not np.all(np.isfinite(values)) or np.max(np.abs(values)) > HUGE:
+            where = "the start point" if it.index == 0 else f"iteration {it.index}"
+            self.stop = StopReason(
+                STOP_DIVERGED,
+                f"diverged at {where}: x = {_fmt_point(it.x)}, f = {it.f:.6g} "
+                "(values not finite or too large; try a smaller learning rate)",
+            )
+        elif cfg.tol is not None and float(np.linalg.norm(it.grad)) <= cfg.tol:
+            self.stop = StopReason(
+                STOP_GRADIENT,
+                f"converged after {_plural(it.index, 'iteration')}: gradient norm "
+                f"{np.linalg.norm(it.grad):.3g} <= {cfg.tol:g} at x = {_fmt_point(it.x)}",
+            )
+        elif it.index > 0 and cfg.step_tol is not None and float(np.linalg.norm(step)) <= cfg.step_tol:
+            self.stop = StopReason(
+                STOP_STEP,
+                f"stopped after {_plural(it.index, 'iteration')}: step size {np.linalg.norm(step):.3g} <= {cfg.step_tol:g}",
+            )
+        elif cfg.max_iterations is not None and it.index >= cfg.max_iterations:
+            self.stop = StopReason(STOP_MAX_ITERATIONS, f"reached {_plural(it.index, 'iteration')} at x = {_fmt_point(it.x)}")
+
+    def _direction(self) -> np.ndarray | None:
+        """The step from the current point, or None (with ``stop`` set)."""
+        it = self.last
+        if self.config.method == "gd":
+            self._velocity = self.config.momentum * self._velocity - self.config.eta * it.grad
+            return self._velocity.copy()
+        hess = self.objective.hess(it.x)
+        if not np.all(np.isfinite(hess)):
+            self.stop = StopReason(STOP_DIVERGED, f"the Hessian is not finite at x = {_fmt_point(it.x)}")
+            return None
+        try:
+            singular = np.linalg.cond(hess) > 1e14
+            step = None if singular else -np.linalg.solve(hess, it.grad)
+        except np.linalg.LinAlgError:
+            step = None
+        if step is None:
+            self.stop = StopReason(
+                STOP_SINGULAR,
+                f"the Hessian is singular at x = {_fmt_point(it.x)}, so Newton's method "
+                "cannot take a step there; try another start point or gradient descent",
+            )
+        return step
+
+    def step(self) -> Iteration | None:
+        """Take one iteration; None when already stopped or no step is possible."""
+        if self.done:
+            return None
+        step = self._direction()
+        if step is None:
+            return None
+        with np.errstate(all="ignore"):
+            x = self.last.x + step
+        self._record(x, step)
+        return self.last
+
+    def run(self, n: int) -> list[Iteration]:
+        """Take up to ``n`` iterations (fewer if a stop rule fires)."""
+        start = len(self.iterations)
+        for _ in range(n):
+            if self.step() is None:
+                break
+        return self.iterations[start:]
+
+
+def minimize(objective: Objective, x0, config: MinimizeConfig) -> Minimizer:
+    """Run until a stop rule fires; ``config`` must bound the run somehow."""
+    if config.max_iterations is None:
+        raise MLPError("set a maximum number of iterations")
+    m = Minimizer(objective, x0, config)
+    while not m.done and m.step() is not None:
+        pass
+    return m
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    text: str
+    x0: tuple[float, ...]
+    config: MinimizeConfig = field(default_factory=MinimizeConfig)
+    note: str = ""
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset(
+        "Bowl x² + y² (reference)",
+        "x**2 + y**2",
+        (3.0, 4.0),
+        MinimizeConfig(eta=0.1, max_iterations=10),
+        "The reference document's example: from (3, 4) with eta 0.1 each step multiplies x and y by 0.8.",
+    ),
+    Preset(
+        "Quartic with two minima",
+        "3*x**4 + 5*x**3 - 20*x**2 + 8*x + 10",
+        (2.0,),
+        MinimizeConfig(eta=0.01, max_iterations=50),
+        "Start right of the hump (x > 0.22) to reach the local minimum near 1.15, left of it for the "
+        "global one near -2.62; eta above about 0.015 overshoots.",
+    ),
+    Preset(
+        "Rosenbrock valley",
+        "(1 - x)**2 + 100*(y - x**2)**2",
+        (-1.2, 1.0),
+        MinimizeConfig(eta=0.001, max_iterations=200),
+        "A curved valley: steepest descent zig-zags and crawls towards the minimum at (1, 1); "
+        "Newton's method gets there in a few steps.",
+    ),
+)
