@@ -234,11 +234,12 @@ def add(*terms: Node) -> Node:
 
 
 def _factor_key(f: Node) -> tuple:
-    """Order of factors in a product: variables (by name), then the rest, then calls."""
+    """Canonical order of factors in a product: variables (by name), then
+    other factors, then function calls (each by their text)."""
     base = f.base if isinstance(f, Pow) else f
     if isinstance(base, Var):
-        return (0, natural_key(base.name))
-    return (2,) if isinstance(base, Call) else (1,)
+        return (0, natural_key(base.name), to_text(f))
+    return (2 if isinstance(base, Call) else 1, (), to_text(f))
 
 
 def _int_power(f: Node) -> tuple[Node, float] | None:

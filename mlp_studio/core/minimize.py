@@ -202,6 +202,7 @@ class Preset:
     text: str
     x0: tuple[float, ...]
     config: MinimizeConfig = field(default_factory=MinimizeConfig)
+    steps: int = 10  # a good "run N" for the lesson
     note: str = ""
 
 
@@ -210,22 +211,25 @@ PRESETS: tuple[Preset, ...] = (
         "Bowl x² + y² (reference)",
         "x**2 + y**2",
         (3.0, 4.0),
-        MinimizeConfig(eta=0.1, max_iterations=10),
+        MinimizeConfig(eta=0.1, tol=1e-8, max_iterations=1000),
+        10,
         "The reference document's example: from (3, 4) with eta 0.1 each step multiplies x and y by 0.8.",
     ),
     Preset(
         "Quartic with two minima",
         "3*x**4 + 5*x**3 - 20*x**2 + 8*x + 10",
         (2.0,),
-        MinimizeConfig(eta=0.01, max_iterations=50),
+        MinimizeConfig(eta=0.01, tol=1e-8, max_iterations=1000),
+        50,
         "Start right of the hump (x > 0.22) to reach the local minimum near 1.15, left of it for the "
-        "global one near -2.62; eta above about 0.015 overshoots.",
+        "global one near -2.62. With eta 0.02 the steps overshoot and oscillate; with 0.05 they diverge.",
     ),
     Preset(
         "Rosenbrock valley",
         "(1 - x)**2 + 100*(y - x**2)**2",
         (-1.2, 1.0),
-        MinimizeConfig(eta=0.001, max_iterations=200),
+        MinimizeConfig(eta=0.001, tol=1e-8, max_iterations=20000),
+        1000,
         "A curved valley: steepest descent zig-zags and crawls towards the minimum at (1, 1); "
         "Newton's method gets there in a few steps.",
     ),
