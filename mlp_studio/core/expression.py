@@ -508,7 +508,7 @@ def tokenize(text: str) -> list[Token]:
         m = _TOKEN.match(text, pos)
         if not m:
             ch = text[pos]
-            if ch == "." and tokens and tokens[-1].kind in ("name", "op") and tokens[-1].text != "(":
+            if ch == "." and tokens and (tokens[-1].kind == "name" or tokens[-1].text == ")"):
                 raise ExpressionError("attribute access ('.') is not allowed", text, pos + 1)
             if ch in "[]{}":
                 raise ExpressionError(f"unexpected {ch!r}; use round parentheses", text, pos + 1)

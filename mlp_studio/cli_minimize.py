@@ -1,0 +1,97 @@
+"""`mlp-studio minimize`: the gradient-descent lab on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+from mlp_studio.core.expression import Objective
+from mlp_studio.core.minimize import Iteration, MinimizeConfig, minimize
+from mlp_studio.errors import MLPError
+from mlp_studio.io.iteration_table import iterations_markdown
+
+
+def _floats(text: str, what: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise MLPError(f"{what} must be numbers separated by commas, got {text!r}") from None
+    if not all(math.isfinite(v) for v in values):
+        raise MLPError(f"{what} must be finite numbers, got {text!r}")
+    return values
+
+
+def _json_number(value: float) -> float | None:
+    """JSON has no inf or nan: those become null."""
+    return float(value) if math.isfinite(value) else None
+
+
+def iteration_to_dict(it: Iteration) -> dict:
+    return {
+        "x": [_json_number(v) for v in it.x],
+        "f": _json_number(it.f),
+        "grad": [_json_number(v) for v in it.grad],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``minimize``; user errors raise MLPError (the CLI prints them)."""
+    variables = None if args.vars is None else [v for v in args.vars.split(",")]
+    obj = Objective(args.f, variables)
+    x0 = _floats(args.x0, "--x0")
+    if len(x0) != obj.n:
+        raise MLPError(
+            f"--x0 has {len(x0)} values but f has {obj.n} variables ({', '.join(obj.variables)})"
+        )
+    if args.steps < 0:
+        raise MLPError(f"--steps must be 0 or more, got {args.steps}")
+    config = MinimizeConfig(
+        method=args.method, eta=args.eta, momentum=args.momentum, tol=args.tol, max_iterations=args.steps
+    )
+    result = minimize(obj, x0, config)
+    if args.json:
+        print(json.dumps({
+            "vars": list(obj.variables),
+            "f": str(obj.tree),
+            "gradient": [str(g) for g in obj.gradient],
+            "iterations": [iteration_to_dict(it) for it in result.iterations],
+            "stopped": result.stop.message,
+            "stop_code": result.stop.code,
+        }))
+        return 0
+    print(f"f({', '.join(obj.variables)}) = {obj.tree}")
+    for v, g in zip(obj.variables, obj.gradient):
+        print(f"df/d{v} = {g}")
+    if args.method == "gd":
+        extra = f", momentum {args.momentum:g}" if args.momentum else ""
+        print(f"gradient descent, eta {args.eta:g}{extra}")
+    else:
+        print("Newton-Raphson")
+    print()
+    print(iterations_markdown(obj.variables, result.iterations), end="")
+    print()
+    print(f"stopped: {result.stop.message}")
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``minimize`` command to an argparse subparsers object."""
+    p = subparsers.add_parser(
+        "minimize",
+        help="gradient descent or Newton's method on a function, step by step",
+        description="Minimise f step by step and print the iteration table (or JSON). "
+        "Write values that start with '-' with '=': --x0=-1.2,1 --f=-x**2.",
+    )
+    p.add_argument("--f", required=True, metavar="EXPR",
+                   help="the function, e.g. 'x**2 + y**2' (+ - * / ** ^, exp log sqrt sin cos tanh abs)")
+    p.add_argument("--x0", required=True, help="start point, comma-separated in variable order, e.g. 3,4")
+    p.add_argument("--eta", type=float, default=0.1, help="learning rate for gd (default 0.1)")
+    p.add_argument("--steps", type=int, default=10, help="iterations to run (default 10)")
+    p.add_argument("--method", choices=["gd", "newton"], default="gd")
+    p.add_argument("--momentum", type=float, default=0.0, help="momentum for gd, in [0, 1)")
+    p.add_argument("--tol", type=float, help="stop when the gradient norm is at most this")
+    p.add_argument("--vars", help="variable order, e.g. y,x (default: alphabetical, x2 before x10)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+    return p
