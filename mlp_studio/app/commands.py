@@ -1,0 +1,165 @@
+"""Undo commands. Each one changes only the document (through its ``_install_*``
+methods, which emit the signals the views redraw from) and holds its own copies,
+so later in-place edits of the live network cannot change what undo restores."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.network import Network
+from mlp_studio.core.trace import StepTrace
+from mlp_studio.core.training import TrainingConfig
+
+if TYPE_CHECKING:
+    from mlp_studio.app.document import Document
+
+_WEIGHT_ID = 1001
+_BIAS_ID = 1002
+
+
+class NetworkCommand(QUndoCommand):
+    """Replace the whole network (structure edits, re-initialise, training results).
+
+    The trace shown no longer describes the new weights, so it is cleared; undo
+    brings it back.
+    """
+
+    def __init__(self, doc: "Document", after: Network, text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.before = doc.project.network.copy()
+        self.after = after.copy()
+        self.trace_before = (doc.trace, doc.revealed)
+
+    def redo(self) -> None:
+        self.doc._install_network(self.after.copy())
+        self.doc._install_trace(None, 0)
+
+    def undo(self) -> None:
+        self.doc._install_network(self.before.copy())
+        self.doc._install_trace(*self.trace_before)
+
+
+class StepCommand(QUndoCommand):
+    """One training step: the new weights and the trace that produced them."""
+
+    def __init__(self, doc: "Document", after: Network, trace: StepTrace, revealed: int,
+                 text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.before = doc.project.network.copy()
+        self.after = after.copy()
+        self.trace_before = (doc.trace, doc.revealed)
+        self.trace_after = (trace, revealed)
+
+    def redo(self) -> None:
+        self.doc._install_network(self.after.copy())
+        self.doc._install_trace(*self.trace_after)
+
+    def undo(self) -> None:
+        self.doc._install_network(self.before.copy())
+        self.doc._install_trace(*self.trace_before)
+
+
+class _ValueCommand(QUndoCommand):
+    """Set one number of the network in place; consecutive edits of the same
+    number merge into one undo step (spin box arrows)."""
+
+    command_id = -1
+
+    def __init__(self, doc: "Document", key: tuple, old: float, new: float, text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.key = key
+        self.old = old
+        self.new = new
+        self.trace_before = (doc.trace, doc.revealed)
+
+    def id(self) -> int:  # noqa: A003 - Qt's name
+        return self.command_id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if not isinstance(other, type(self)) or other.key != self.key:
+            return False
+        self.new = other.new
+        return True
+
+    def _array(self):
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        arr, index = self._array()
+        arr[index] = self.new
+        self.doc._values_changed()
+        self.doc._install_trace(None, 0)
+
+    def undo(self) -> None:
+        arr, index = self._array()
+        arr[index] = self.old
+        self.doc._values_changed()
+        self.doc._install_trace(*self.trace_before)
+
+
+class WeightCommand(_ValueCommand):
+    command_id = _WEIGHT_ID
+
+    def _array(self):
+        layer, node, inp = self.key
+        return self.doc.project.network.layers[layer].weights, (node, inp)
+
+
+class BiasCommand(_ValueCommand):
+    command_id = _BIAS_ID
+
+    def _array(self):
+        layer, node = self.key
+        return self.doc.project.network.layers[layer].biases, node
+
+
+class DatasetCommand(QUndoCommand):
+    """Replace the dataset, and the network too when the column choice changes its shape."""
+
+    def __init__(self, doc: "Document", data: Dataset | None, network: Network | None,
+                 text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+        self.data_before, self.data_after = doc.project.data, data
+        self.net_before = doc.project.network.copy() if network is not None else None
+        self.net_after = network.copy() if network is not None else None
+        self.trace_before = (doc.trace, doc.revealed)
+        self.row_before = doc.selected_row
+
+    def redo(self) -> None:
+        if self.net_after is not None:
+            self.doc._install_network(self.net_after.copy())
+        self.doc._install_data(self.data_after, 0)
+        self.doc._install_trace(None, 0)
+
+    def undo(self) -> None:
+        if self.net_before is not None:
+            self.doc._install_network(self.net_before.copy())
+        self.doc._install_data(self.data_before, self.row_before)
+        self.doc._install_trace(*self.trace_before)
+
+
+class SettingsCommand(QUndoCommand):
+    """Change the training settings and/or the loss."""
+
+    def __init__(self, doc: "Document", text: str, config: TrainingConfig | None = None,
+                 loss: str | None = None) -> None:
+        super().__init__(text)
+        self.doc = doc
+        project = doc.project
+        self.before = (replace(project.training), project.loss)
+        self.after = (replace(config) if config is not None else replace(project.training),
+                      loss if loss is not None else project.loss)
+
+    def redo(self) -> None:
+        self.doc._install_settings(replace(self.after[0]), self.after[1])
+
+    def undo(self) -> None:
+        self.doc._install_settings(replace(self.before[0]), self.before[1])

@@ -1,0 +1,252 @@
+"""The document: the one open project, its undo stack and what is shown of it.
+
+Views never change each other: they call the document's methods, which push
+undo commands (``mlp_studio.app.commands``), and redraw from its signals.
+Display state (the trace shown, the selection, the chosen row) is not undoable,
+except that a step's trace comes and goes with the step.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from mlp_studio.app import commands
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.losses import check_pairing
+from mlp_studio.core.network import Network
+from mlp_studio.core.project import Project
+from mlp_studio.core.trace import StepTrace, phases_for
+from mlp_studio.core.training import TrainingConfig
+from mlp_studio.errors import MLPError
+
+Selection = tuple  # ("node", layer, node) | ("edge", layer, node, input) | ("input", i)
+
+
+def default_project() -> Project:
+    """What File > New starts from: a 2-3-1 sigmoid network, seeded, no data."""
+    return Project(Network.create([2, 3, 1], "sigmoid", "uniform", seed=0))
+
+
+class Document(QObject):
+    """The open project. See CONTRACTS.md for the contract other panels rely on."""
+
+    network_changed = Signal()
+    data_changed = Signal()
+    settings_changed = Signal()
+    trace_changed = Signal()
+    selection_changed = Signal()
+    file_changed = Signal()
+    row_changed = Signal()
+    #: emitted after ``open``/``new_project`` replaced everything (after the signals above)
+    project_replaced = Signal()
+
+    def __init__(self, project: Project | None = None, path: str | Path | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project = project if project is not None else default_project()
+        self.path: Path | None = Path(path) if path is not None else None
+        self.undo_stack = QUndoStack(self)
+        self.trace: StepTrace | None = None
+        self.revealed: int = 0
+        self.selected_row: int = 0
+        self.selection: Selection | None = None
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self.file_changed.emit()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @property
+    def network(self) -> Network:
+        return self.project.network
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path is not None else "Untitled"
+
+    # ------------------------------------------------------------- undoable
+    def set_network(self, net: Network, text: str = "Change network") -> None:
+        net.validate()
+        check_pairing(self.project.loss, net.layers[-1].activation, net.n_outputs)
+        self._check_fits_data(net)
+        self.undo_stack.push(commands.NetworkCommand(self, net, text))
+
+    def set_weight(self, layer: int, node: int, input: int, value: float) -> None:  # noqa: A002
+        value = self._finite(value, f"weight [{layer}][{node}][{input}]")
+        w = self.project.network.layers[layer].weights
+        old = float(w[node, input])
+        if old == value:
+            return
+        self.undo_stack.push(commands.WeightCommand(
+            self, (layer, node, input), old, value,
+            f"Set weight [{layer}][{node}][{input}] to {value:g}"))
+
+    def set_bias(self, layer: int, node: int, value: float) -> None:
+        value = self._finite(value, f"bias [{layer}][{node}]")
+        b = self.project.network.layers[layer].biases
+        old = float(b[node])
+        if old == value:
+            return
+        self.undo_stack.push(commands.BiasCommand(
+            self, (layer, node), old, value, f"Set bias [{layer}][{node}] to {value:g}"))
+
+    def set_activation(self, layer: int, name: str) -> None:
+        if self.project.network.layers[layer].activation == name:
+            return
+        net = self.project.network.copy()
+        net.layers[layer].activation = name
+        self.set_network(net, f"Set layer {layer} activation to {name}")
+
+    def set_dataset(self, dataset: Dataset | None, network: Network | None = None,
+                    text: str = "Load data") -> None:
+        """Replace the data; ``network`` (when the columns change its shape) replaces the network too."""
+        self._check_fits_data(network if network is not None else self.project.network, dataset)
+        if network is not None:
+            network.validate()
+            check_pairing(self.project.loss, network.layers[-1].activation, network.n_outputs)
+        self.undo_stack.push(commands.DatasetCommand(self, dataset, network, text))
+
+    def set_training(self, config: TrainingConfig, text: str = "Change training settings") -> None:
+        config.validate()
+        self.undo_stack.push(commands.SettingsCommand(self, text, config=config))
+
+    def set_loss(self, name: str) -> None:
+        if name == self.project.loss:
+            return
+        net = self.project.network
+        check_pairing(name, net.layers[-1].activation, net.n_outputs)
+        self.undo_stack.push(commands.SettingsCommand(self, f"Set loss to {name}", loss=name))
+
+    def apply_step(self, network_after: Network, trace: StepTrace, text: str = "Step") -> None:
+        """A step: the new weights and the (complete) trace shown; undo restores both."""
+        revealed = len(phases_for(len(network_after.layers)))
+        self.undo_stack.push(commands.StepCommand(self, network_after, trace, revealed, text))
+
+    # ---------------------------------------------------------- display state
+    def set_trace(self, trace: StepTrace | None, revealed: int | None = None) -> None:
+        """Show ``trace`` with ``revealed`` sub-steps (all of them when None)."""
+        if revealed is None:
+            revealed = len(phases_for(len(self.project.network.layers))) if trace is not None else 0
+        self._install_trace(trace, revealed)
+
+    def select(self, selection: Selection | None) -> None:
+        selection = tuple(selection) if selection is not None else None
+        if selection == self.selection:
+            return
+        self.selection = selection
+        self.selection_changed.emit()
+
+    def set_row(self, row: int) -> None:
+        data = self.project.data
+        if data is None or not 0 <= row < data.n_rows:
+            raise MLPError(f"row {row} is out of range" + (
+                f": the data has rows 0 to {data.n_rows - 1}" if data is not None else ": no data"))
+        if row != self.selected_row:
+            self.selected_row = row
+            self.row_changed.emit()
+
+    # ------------------------------------------------------------------ files
+    def open(self, path: str | Path) -> None:
+        """Replace the project with the file's; on MLPError the current project stays."""
+        from mlp_studio.io.project_file import load_project
+
+        project = load_project(path)
+        self._replace(project, Path(path))
+
+    def save(self, path: str | Path | None = None) -> None:
+        """Write the project (atomically) to ``path`` or the current path; mark clean."""
+        from mlp_studio.io.project_file import save_project
+
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise MLPError("the project has no file name yet; use Save As")
+        save_project(self.project, target)
+        self.path = target
+        self.undo_stack.setClean()
+        self.file_changed.emit()
+
+    def new_project(self, project: Project | None = None) -> None:
+        """Start over with ``project`` (default: a fresh 2-3-1 network), no file name."""
+        self._replace(project if project is not None else default_project(), None)
+
+    # -------------------------------------------- used by the undo commands
+    def _install_network(self, net: Network) -> None:
+        structure_changed = net.sizes != self.project.network.sizes
+        self.project.network = net
+        if structure_changed:
+            self._drop_stale_selection()
+        self.network_changed.emit()
+
+    def _values_changed(self) -> None:
+        self.network_changed.emit()
+
+    def _install_trace(self, trace: StepTrace | None, revealed: int) -> None:
+        if trace is self.trace and revealed == self.revealed:
+            return
+        self.trace, self.revealed = trace, revealed
+        self.trace_changed.emit()
+
+    def _install_data(self, data: Dataset | None, row: int) -> None:
+        self.project.data = data
+        self.data_changed.emit()
+        row = min(row, data.n_rows - 1) if data is not None else 0
+        if row != self.selected_row:
+            self.selected_row = row
+            self.row_changed.emit()
+
+    def _install_settings(self, config: TrainingConfig, loss: str) -> None:
+        self.project.training = config
+        self.project.loss = loss
+        self.settings_changed.emit()
+
+    # --------------------------------------------------------------- helpers
+    def _replace(self, project: Project, path: Path | None) -> None:
+        self.undo_stack.clear()
+        self.project = project
+        self.path = path
+        self.trace, self.revealed, self.selected_row, self.selection = None, 0, 0, None
+        for signal in (self.network_changed, self.data_changed, self.settings_changed,
+                       self.trace_changed, self.selection_changed, self.row_changed,
+                       self.file_changed, self.project_replaced):
+            signal.emit()
+
+    def _check_fits_data(self, net: Network, data: Dataset | None = None) -> None:
+        data = self.project.data if data is None else data
+        if data is None:
+            return
+        if net.n_inputs != len(data.inputs) or net.n_outputs != len(data.targets):
+            raise MLPError(
+                f"the network has {net.n_inputs} inputs and {net.n_outputs} outputs but the data "
+                f"has {len(data.inputs)} input and {len(data.targets)} target columns")
+
+    def _drop_stale_selection(self) -> None:
+        if self.selection is not None and not self.selection_exists(self.selection):
+            self.selection = None
+            self.selection_changed.emit()
+
+    def selection_exists(self, sel: Selection) -> bool:
+        """Whether ``sel`` names a node, edge or input of the current network."""
+        sizes = self.project.network.sizes
+        kind = sel[0]
+        if kind == "input":
+            return 0 <= sel[1] < sizes[0]
+        if kind not in ("node", "edge") or not 0 <= sel[1] < len(sizes) - 1:
+            return False
+        ok = 0 <= sel[2] < sizes[sel[1] + 1]
+        return ok and (kind == "node" or 0 <= sel[3] < sizes[sel[1]])
+
+    @staticmethod
+    def _finite(value: float, what: str) -> float:
+        value = float(np.float64(value))
+        if not math.isfinite(value):
+            raise MLPError(f"{what} must be a finite number, got {value}")
+        return value

@@ -1,0 +1,148 @@
+"""Document and undo commands: every edit undoable, signals fire, numbers from the reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mlp_studio.app.document import Document
+from mlp_studio.core.project import Project
+from mlp_studio.core.trace import step_trace
+from mlp_studio.core.training import TrainingConfig
+from mlp_studio.errors import MLPError
+from tests.core.reference_net import reference_dataset, reference_network
+
+
+@pytest.fixture
+def doc(qapp):
+    return Document(Project(reference_network(), data=reference_dataset()))
+
+
+def record(doc, *names):
+    seen = []
+    for name in names:
+        getattr(doc, name).connect(lambda n=name: seen.append(n))
+    return seen
+
+
+def test_set_weight_undo_redo_and_modified(doc):
+    seen = record(doc, "network_changed", "file_changed")
+    assert not doc.is_modified
+    doc.set_weight(0, 1, 0, 0.25)
+    assert doc.network.layers[0].weights[1, 0] == 0.25
+    assert doc.is_modified and seen == ["network_changed", "file_changed"]
+    doc.undo_stack.undo()
+    assert doc.network.layers[0].weights[1, 0] == -0.5  # reference w[0][1][0]
+    assert not doc.is_modified
+    doc.undo_stack.redo()
+    assert doc.network.layers[0].weights[1, 0] == 0.25
+
+
+def test_consecutive_edits_of_one_weight_merge(doc):
+    for v in (0.1, 0.2, 0.3):
+        doc.set_weight(1, 0, 1, v)
+    doc.set_bias(1, 0, 2.0)
+    assert doc.undo_stack.count() == 2
+    doc.undo_stack.undo()
+    assert doc.network.layers[1].biases[0] == 0.5
+    doc.undo_stack.undo()
+    assert doc.network.layers[1].weights[0, 1] == -1.0
+
+
+def test_non_finite_value_is_refused(doc):
+    with pytest.raises(MLPError, match="finite"):
+        doc.set_weight(0, 0, 0, float("nan"))
+    assert doc.undo_stack.count() == 0
+
+
+def test_step_is_undoable_with_its_trace(doc):
+    net = doc.network.copy()
+    data = doc.project.data
+    trace = step_trace(net, data.X[0], data.Z[0], "half_squared_error", 0.1)
+    seen = record(doc, "trace_changed", "network_changed")
+    doc.apply_step(net, trace, "Step row 0")
+    # reference: hidden activations of row 0 (inputs 1, 1 after min-max) are 0.2689, 0.6225, 0.8176
+    np.testing.assert_allclose(doc.trace.layers[0].a, [0.2689, 0.6225, 0.8176], atol=5e-5)
+    assert doc.revealed == 4 + 1  # forward x2, output delta, hidden delta, update
+    assert doc.network.equals(net) and doc.network is not net
+    doc.undo_stack.undo()
+    assert doc.trace is None
+    np.testing.assert_array_equal(doc.network.layers[0].weights, reference_network().layers[0].weights)
+    assert "trace_changed" in seen and "network_changed" in seen
+    doc.undo_stack.redo()
+    assert doc.trace is trace
+
+
+def test_edit_clears_trace_and_undo_restores_it(doc):
+    net = doc.network.copy()
+    trace = step_trace(net, doc.project.data.X[0], doc.project.data.Z[0], "half_squared_error", 0.1)
+    doc.apply_step(net, trace)
+    doc.set_bias(0, 0, 1.0)
+    assert doc.trace is None
+    doc.undo_stack.undo()
+    assert doc.trace is trace
+
+
+def test_invalid_activation_leaves_document_unchanged(doc):
+    with pytest.raises(MLPError, match="softmax"):
+        doc.set_activation(0, "softmax")
+    assert doc.network.layers[0].activation == "sigmoid" and doc.undo_stack.count() == 0
+    doc.set_activation(1, "identity")
+    assert doc.network.layers[1].activation == "identity"
+    doc.undo_stack.undo()
+    assert doc.network.layers[1].activation == "sigmoid"
+
+
+def test_network_that_does_not_fit_the_data_is_refused(doc):
+    from mlp_studio.core.network import Network
+
+    with pytest.raises(MLPError, match="3 inputs"):
+        doc.set_network(Network.create([3, 2, 1]))
+    assert doc.undo_stack.count() == 0
+
+
+def test_structure_change_drops_stale_selection(doc):
+    from mlp_studio.core.network import Network
+
+    doc.select(("node", 0, 2))
+    seen = record(doc, "selection_changed")
+    doc.set_network(Network.create([2, 2, 1], seed=1), "Remove node")
+    assert doc.selection is None and seen == ["selection_changed"]
+
+
+def test_dataset_and_settings_undo(doc):
+    from mlp_studio.core.network import Network
+
+    old = doc.project.data
+    data = reference_dataset("minmax11")
+    doc.set_dataset(data, None, "Rescale")
+    assert doc.project.data is data
+    np.testing.assert_allclose(doc.project.data.X[0], [1.0, 1.0])
+    three = reference_dataset().__class__(["a", "b", "c", "d"], np.arange(8.0).reshape(2, 4),
+                                          ["a", "b", "c"], ["d"])
+    with pytest.raises(MLPError):
+        doc.set_dataset(three, None)
+    doc.set_dataset(three, Network.create([3, 3, 1]), "Columns")
+    assert doc.network.n_inputs == 3
+    doc.undo_stack.undo()
+    assert doc.network.n_inputs == 2 and doc.project.data is data
+    doc.undo_stack.undo()
+    assert doc.project.data is old
+    doc.set_training(TrainingConfig(learning_rate=0.5), "lr")
+    doc.set_loss("squared_error")
+    assert doc.project.training.learning_rate == 0.5 and doc.project.loss == "squared_error"
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.project.training.learning_rate == 0.1 and doc.project.loss == "half_squared_error"
+
+
+def test_row_and_new_project(doc):
+    seen = record(doc, "row_changed")
+    doc.set_row(3)
+    assert doc.selected_row == 3 and seen == ["row_changed"]
+    with pytest.raises(MLPError, match="rows 0 to 3"):
+        doc.set_row(4)
+    doc.set_weight(0, 0, 0, 1.0)
+    doc.new_project()
+    assert doc.path is None and not doc.is_modified and doc.undo_stack.count() == 0
+    assert doc.network.sizes == [2, 3, 1] and doc.project.data is None and doc.selected_row == 0
