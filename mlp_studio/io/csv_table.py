@@ -1,0 +1,211 @@
+"""Read a numeric CSV table: a header row naming the columns, then numbers.
+
+Accepted as spreadsheets write them: a UTF-8 (or UTF-16) byte-order mark,
+``,`` ``;`` or tab delimiters (detected from the header), spaces after the
+delimiter, decimal commas (``1,5`` when the delimiter is not a comma, or
+quoted), quoted numbers, blank lines, trailing delimiters. Everything else is
+an :class:`MLPError` naming the file, the line (1-based, the header is line 1
+if it is the first line, as an editor counts) and the column by name.
+
+Parsing is vectorised (``numpy.loadtxt``) in chunks; a chunk that the fast
+parser rejects is parsed again cell by cell to say exactly what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from mlp_studio.errors import MLPError
+
+MAX_CSV_BYTES = 1 << 30
+CHUNK_ROWS = 65536
+DELIMITERS = ("\t", ";", ",")
+_DELIMITER_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma"}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Table:
+    """Column names and a float64 array of values (rows, columns) read from ``path``."""
+
+    columns: list[str]
+    values: np.ndarray
+    path: str
+
+    @property
+    def n_rows(self) -> int:
+        return self.values.shape[0]
+
+
+def read_csv(path: str | os.PathLike, progress: Progress | None = None) -> Table:
+    """Read the CSV file at ``path``; ``progress(done_rows, total_rows)`` is called per chunk."""
+    name = str(path)
+    lines = _read_text(name).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    delimiter = _detect_delimiter(lines)
+    strip = " \t" + delimiter
+    cleaned = [line.rstrip(strip) for line in lines]
+    content = [i for i, line in enumerate(cleaned) if line]
+    if not content:
+        raise MLPError("the file is empty: it needs a header row and at least one row of numbers",
+                       where=name)
+    header_index, data_index = content[0], content[1:]
+    columns = _parse_header(cleaned[header_index], delimiter, name, header_index + 1)
+    if not data_index:
+        raise MLPError("the file has a header but no rows of numbers", where=name)
+    line_numbers = np.asarray(data_index) + 1
+    values = np.empty((len(data_index), len(columns)))
+    total = len(data_index)
+    for start in range(0, total, CHUNK_ROWS):
+        stop = min(start + CHUNK_ROWS, total)
+        chunk = [cleaned[i] for i in data_index[start:stop]]
+        fast = _parse_fast(chunk, delimiter, len(columns))
+        if fast is None:
+            fast = _parse_slow(chunk, line_numbers[start:stop], delimiter, columns, name)
+        values[start:stop] = fast
+        if progress is not None:
+            progress(stop, total)
+    _check_finite(values, cleaned, line_numbers, delimiter, columns, name)
+    return Table(columns, values, name)
+
+
+def _read_text(name: str) -> str:
+    """The file's text; binary or undecodable files are refused with a clear reason."""
+    try:
+        size = os.path.getsize(name)
+        if size > MAX_CSV_BYTES:
+            raise MLPError(f"the file is too large ({size / 2**20:.0f} MB; the limit is "
+                           f"{MAX_CSV_BYTES / 2**20:.0f} MB)", where=name)
+        with open(name, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise MLPError(f"cannot read the file: {exc.strerror or exc}", where=name) from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise MLPError("the file starts like UTF-16 text but is not", where=name) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise MLPError("this is a zip file (perhaps an Excel workbook), not CSV text: "
+                       "save it as CSV from the spreadsheet", where=name)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise MLPError(f"this is not a text file: line {line} contains binary data (a NUL byte)",
+                       where=name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise MLPError(f"the file is not UTF-8 text: line {line} has the byte "
+                       f"0x{data[exc.start]:02X}; save it as 'CSV UTF-8'", where=name) from None
+
+
+def _detect_delimiter(lines: list[str]) -> str:
+    """The delimiter used most in the first non-blank line (ties: tab, semicolon, comma)."""
+    header = next((line for line in lines if line.strip()), "")
+    counts = [header.count(d) for d in DELIMITERS]
+    best = max(counts)
+    return DELIMITERS[counts.index(best)] if best else ","
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    """Cells of one line, stripped; quotes (``"1,5"``) are honoured."""
+    if '"' not in line:
+        return [cell.strip() for cell in line.split(delimiter)]
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
+    except (csv.Error, StopIteration):
+        cells = line.split(delimiter)
+    return [cell.strip() for cell in cells]
+
+
+def _number(cell: str) -> float | None:
+    """The number in a cell, or None. A single comma and no point is a decimal comma."""
+    if not cell.isascii() or "_" in cell:
+        return None
+    if "," in cell and "." not in cell and cell.count(",") == 1:
+        cell = cell.replace(",", ".")
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def _parse_header(line: str, delimiter: str, name: str, line_no: int) -> list[str]:
+    where = f"{name}, line {line_no}"
+    columns = _split(line, delimiter)
+    if all(_number(c) is not None for c in columns):
+        raise MLPError("the first row holds numbers, not column names: add a header row "
+                       "naming the columns (for example I0, I1, Z0)", where=where)
+    for k, col in enumerate(columns):
+        if not col:
+            raise MLPError(f"column {k + 1} has no name in the header row", where=where)
+        first = columns.index(col)
+        if first != k:
+            raise MLPError(f"the column name {col!r} appears twice (columns {first + 1} and "
+                           f"{k + 1})", where=where)
+    return columns
+
+
+def _parse_fast(chunk: list[str], delimiter: str, n_cols: int) -> np.ndarray | None:
+    """Vectorised parse of well-formed lines; None when anything needs a closer look."""
+    text = "\n".join(chunk)
+    if '"' in text:
+        return None
+    if delimiter != ",":
+        text = text.replace(",", ".")
+    try:
+        values = np.loadtxt(io.StringIO(text), delimiter=delimiter, dtype=np.float64,
+                            ndmin=2, comments=None, quotechar=None)
+    except ValueError:
+        return None
+    return values if values.shape == (len(chunk), n_cols) else None
+
+
+def _parse_slow(chunk: list[str], line_numbers: np.ndarray, delimiter: str,
+                columns: list[str], name: str) -> np.ndarray:
+    """Cell-by-cell parse that raises MLPError at the first bad cell."""
+    n_cols = len(columns)
+    out = np.empty((len(chunk), n_cols))
+    for r, line in enumerate(chunk):
+        line_no = int(line_numbers[r])
+        cells = _split(line, delimiter)
+        while len(cells) > n_cols and not cells[-1]:
+            cells.pop()
+        if len(cells) > n_cols:
+            raise MLPError(
+                f"expected {n_cols} values ({', '.join(columns)}) but found {len(cells)}, "
+                f"separated by {_DELIMITER_NAMES[delimiter]}s", where=f"{name}, line {line_no}")
+        if len(cells) < n_cols:
+            missing = columns[len(cells)]
+            raise MLPError(f"missing value: the row has {len(cells)} of {n_cols} values",
+                           where=f"{name}, line {line_no}, column {missing!r}")
+        for c, cell in enumerate(cells):
+            where = f"{name}, line {line_no}, column {columns[c]!r}"
+            if not cell:
+                raise MLPError("the cell is empty; every cell needs a number", where=where)
+            value = _number(cell)
+            if value is None:
+                shown = cell if len(cell) <= 40 else cell[:37] + "..."
+                raise MLPError(f"{shown!r} is not a number", where=where)
+            out[r, c] = value
+    return out
+
+
+def _check_finite(values: np.ndarray, lines: list[str], line_numbers: np.ndarray,
+                  delimiter: str, columns: list[str], name: str) -> None:
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size == 0:
+        return
+    r, c = divmod(int(bad[0]), values.shape[1])
+    line_no = int(line_numbers[r])
+    cell = _split(lines[line_no - 1], delimiter)[c]
+    raise MLPError(f"{cell!r} is not a finite number: training cannot use NaN or infinite values",
+                   where=f"{name}, line {line_no}, column {columns[c]!r}")

@@ -1,0 +1,433 @@
+"""Project files (``*.mlp.json``): network, loss, data with fitted scaling, training settings.
+
+Format version 1::
+
+    {"format": "mlp-studio-project", "version": 1,
+     "network": {"inputs": 2, "layers": [
+        {"activation": "sigmoid", "weights": [[-0.5, -1.0], ...], "biases": [0.5, ...]}, ...]},
+     "loss": "half_squared_error",
+     "data": {"columns": ["I0", "I1", "Z0"], "rows": [[70, 98, 91], ...],
+              "inputs": ["I0", "I1"], "targets": ["Z0"],
+              "scaling": {"inputs": {"method": "minmax01", "min": [25, 67], "max": [70, 98]},
+                          "targets": "minmax01"}},
+     "training": {"learning_rate": 0.1, "mode": "online", ...}}
+
+``weights[layer][node][input]``. ``data`` and ``training`` may be absent;
+missing training keys take the defaults of :class:`TrainingConfig`. A scaling
+is either a method name (fitted on the rows when loaded) or an object with the
+method and its fitted ``min``/``max`` (min-max) or ``mean``/``std`` (z-score),
+which is what a save writes, so a saved project reproduces exactly. Numbers
+are written with Python's shortest round-trip ``repr``: a load after a save
+gives the same float64 values bit for bit.
+
+Loading only parses JSON (never executes anything), caps the file size and
+nesting, and checks every key, type and shape; errors name the JSON path,
+e.g. ``network.layers[1].weights[0]: expected 3 numbers, got 2``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict, fields
+from typing import Any
+
+import numpy as np
+
+from mlp_studio.core.activations import ACTIVATIONS
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.losses import LOSSES, check_pairing
+from mlp_studio.core.network import Layer, Network
+from mlp_studio.core.project import Project
+from mlp_studio.core.scaling import SCALINGS, Scaler
+from mlp_studio.core.training import TrainingConfig
+from mlp_studio.errors import MLPError
+from mlp_studio.io.atomic import write_text_atomic
+
+FORMAT = "mlp-studio-project"
+VERSION = 1
+SUFFIX = ".mlp.json"
+MAX_PROJECT_BYTES = 50 * 2**20
+
+_SCALER_KEYS = {"minmax01": ("min", "max"), "minmax11": ("min", "max"), "zscore": ("mean", "std"),
+                "none": ()}
+
+
+# ----------------------------------------------------------------------------- saving
+
+def project_to_dict(project: Project) -> dict:
+    """The JSON-ready dict of ``project`` (format version 1)."""
+    net = project.network
+    for i, layer in enumerate(net.layers):
+        if not (np.isfinite(layer.weights).all() and np.isfinite(layer.biases).all()):
+            raise MLPError("the layer has NaN or infinite weights and cannot be saved",
+                           where=f"network.layers[{i}]")
+    out: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "network": {"inputs": net.n_inputs, "layers": [
+            {"activation": layer.activation,
+             "weights": np.asarray(layer.weights, np.float64).tolist(),
+             "biases": np.asarray(layer.biases, np.float64).tolist()}
+            for layer in net.layers]},
+        "loss": project.loss,
+    }
+    if project.data is not None:
+        d = project.data
+        out["data"] = {
+            "columns": list(d.columns),
+            "rows": [[_compact(v) for v in row] for row in d.values.tolist()],
+            "inputs": list(d.inputs),
+            "targets": list(d.targets),
+            "scaling": {"inputs": _scaler_to_dict(d.input_scaler),
+                        "targets": _scaler_to_dict(d.target_scaler)},
+        }
+    out["training"] = asdict(project.training)
+    return out
+
+
+def dumps_project(project: Project) -> str:
+    """The file text: objects indented, each list of numbers on one line."""
+    return _format(project_to_dict(project), 0) + "\n"
+
+
+def save_project(project: Project, path: str | os.PathLike) -> None:
+    """Write ``project`` to ``path`` atomically (the old file survives a failed save)."""
+    write_text_atomic(path, dumps_project(project))
+
+
+def _compact(v: float) -> int | float:
+    """Whole numbers as integers (``70`` rather than ``70.0``); exact either way."""
+    if v.is_integer() and abs(v) < 2**53 and math.copysign(1.0, v) > 0:
+        return int(v)
+    return v
+
+
+def _scaler_to_dict(scaler: Scaler) -> dict:
+    keys = _SCALER_KEYS[scaler.method]
+    out: dict[str, Any] = {"method": scaler.method}
+    if keys:
+        out[keys[0]] = np.asarray(scaler.a, np.float64).tolist()
+        out[keys[1]] = np.asarray(scaler.b, np.float64).tolist()
+    return out
+
+
+def _format(value: Any, depth: int) -> str:
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k)}: {_format(v, depth + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value):
+        return "[\n" + ",\n".join(inner + _format(v, depth + 1) for v in value) + "\n" + pad + "]"
+    return json.dumps(value, allow_nan=False, ensure_ascii=False)
+
+
+# ----------------------------------------------------------------------------- loading
+
+def load_project(path: str | os.PathLike) -> Project:
+    """Read and check a project file; every problem is an MLPError naming where."""
+    source = str(path)
+    try:
+        size = os.path.getsize(source)
+        if size > MAX_PROJECT_BYTES:
+            raise MLPError(f"the file is too large for a project ({size / 2**20:.0f} MB; the "
+                           f"limit is {MAX_PROJECT_BYTES // 2**20} MB)", where=source)
+        with open(source, "rb") as f:
+            data = f.read(MAX_PROJECT_BYTES + 1)
+    except OSError as exc:
+        raise MLPError(f"cannot read the file: {exc.strerror or exc}", where=source) from exc
+    if len(data) > MAX_PROJECT_BYTES:
+        raise MLPError(f"the file is too large for a project (over "
+                       f"{MAX_PROJECT_BYTES // 2**20} MB)", where=source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MLPError(f"not a project file: byte {exc.start} is not UTF-8 text",
+                       where=source) from None
+    return loads_project(text, source)
+
+
+def loads_project(text: str, source: str = "") -> Project:
+    """Parse project-file text (see :func:`load_project`)."""
+    where = source or None
+    if not text.strip():
+        raise MLPError("the file is empty, not a project", where=where)
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        loc = f"line {exc.lineno}, column {exc.colno}"
+        raise MLPError(f"not valid JSON (the file may be damaged or cut short): {exc.msg}",
+                       where=f"{source}, {loc}" if source else loc) from None
+    except _DuplicateKey as exc:
+        key = str(exc)[:40]
+        raise MLPError(f"the key {key!r} appears twice in one object", where=where) from None
+    except RecursionError:
+        raise MLPError("the JSON is nested too deeply to be a project", where=where) from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise MLPError(f"not a valid project file: {exc}", where=where) from None
+    return project_from_dict(data, source)
+
+
+def project_from_dict(data: Any, source: str = "") -> Project:
+    """Check ``data`` (parsed JSON) and build the project; errors name the JSON path."""
+    return _Reader(source).project(data)
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _kind(value: Any) -> str:
+    """A short name of a JSON value's type for messages (never its possibly huge repr)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+class _Reader:
+    """Schema checks for one file; ``source`` prefixes every error's location."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, path: str, message: str) -> MLPError:
+        where = f"{self.source}: {path}" if self.source and path else (self.source or path)
+        return MLPError(message, where=where or None)
+
+    # --- primitives
+
+    def obj(self, value: Any, path: str, required: tuple[str, ...],
+            optional: tuple[str, ...] = ()) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected an object, got {_kind(value)}")
+        for key in value:
+            if key not in required and key not in optional:
+                known = ", ".join(sorted(required + optional))
+                raise self.fail(_join(path, key), f"unknown key {key!r} (known keys: {known})")
+        for key in required:
+            if key not in value:
+                raise self.fail(path, f"missing key {key!r}")
+        return value
+
+    def string(self, value: Any, path: str, choices: Any = None) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected a string, got {_kind(value)}")
+        if choices is not None and value not in choices:
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            raise self.fail(path, f"unknown value {shown!r}; choose one of {', '.join(choices)}")
+        return value
+
+    def number(self, value: Any, path: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(path, f"expected a number, got {_kind(value)}")
+        try:
+            x = float(value)
+        except OverflowError:
+            x = math.inf
+        if math.isnan(x):
+            raise self.fail(path, "expected a number, got NaN")
+        if math.isinf(x):
+            raise self.fail(path, "the number is too large (not finite)")
+        return x
+
+    def integer(self, value: Any, path: str, minimum: int) -> int:
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+        if value < minimum:
+            raise self.fail(path, f"expected a whole number of at least {minimum}, got {value}")
+        return value
+
+    def boolean(self, value: Any, path: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, f"expected true or false, got {_kind(value)}")
+        return value
+
+    def numbers(self, value: Any, path: str, n: int | None = None) -> np.ndarray:
+        """A list of ``n`` finite numbers (any length >= 1 when ``n`` is None)."""
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list of numbers, got {_kind(value)}")
+        if n is not None and len(value) != n:
+            raise self.fail(path, f"expected {n} numbers, got {len(value)}")
+        if not value:
+            raise self.fail(path, "expected at least one number, got an empty list")
+        return np.array([self.number(v, f"{path}[{i}]") for i, v in enumerate(value)])
+
+    def matrix(self, value: Any, path: str, n_cols: int) -> np.ndarray:
+        """A non-empty list of rows of ``n_cols`` finite numbers, checked fast when all is well."""
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list of lists of numbers, got {_kind(value)}")
+        if not value:
+            raise self.fail(path, "expected at least one row, got an empty list")
+        if all(type(row) is list and len(row) == n_cols
+               and all(type(v) is float or type(v) is int for v in row) for row in value):
+            try:
+                out = np.array(value, dtype=np.float64)
+            except OverflowError:
+                out = None
+            if out is not None and np.isfinite(out).all():
+                return out.reshape(len(value), n_cols)
+        return np.array([self.numbers(row, f"{path}[{i}]", n_cols) for i, row in enumerate(value)])
+
+    def names(self, value: Any, path: str) -> list[str]:
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list of names, got {_kind(value)}")
+        out = [self.string(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        for i, name in enumerate(out):
+            if not name.strip():
+                raise self.fail(f"{path}[{i}]", "a name cannot be empty")
+            if out.index(name) != i:
+                raise self.fail(f"{path}[{i}]", f"{name!r} appears twice")
+        return out
+
+    def wrap(self, path: str, exc: MLPError) -> MLPError:
+        return self.fail(path, exc.message if exc.where is None else f"{exc.where}: {exc.message}")
+
+    # --- sections
+
+    def project(self, data: Any) -> Project:
+        if not isinstance(data, dict):
+            raise self.fail("", f"not a project file: expected a JSON object, got {_kind(data)}")
+        if data.get("format") != FORMAT:
+            raise self.fail("format", f"not an MLP Studio project: expected \"format\": \"{FORMAT}\"")
+        version = data.get("version")
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise self.fail("version", f"expected a whole-number format version, got {_kind(version)}")
+        if version > VERSION:
+            raise self.fail("version", f"made by a newer MLP Studio (file format version {version}; "
+                                       f"this one reads version {VERSION}): please upgrade")
+        if version < 1:
+            raise self.fail("version", f"unknown file format version {version}")
+        self.obj(data, "", ("format", "version", "network", "loss"), ("data", "training"))
+        network = self.network(data["network"], "network")
+        loss = self.string(data["loss"], "loss", LOSSES)
+        try:
+            check_pairing(loss, network.layers[-1].activation, network.n_outputs)
+        except MLPError as exc:
+            raise self.wrap("loss", exc) from None
+        dataset = None if data.get("data") is None else self.dataset(data["data"], "data")
+        training = self.training(data.get("training", {}), "training")
+        project = Project(network, loss, dataset, training)
+        try:
+            project.validate()
+        except MLPError as exc:
+            raise self.wrap("data", exc) from None
+        return project
+
+    def network(self, value: Any, path: str) -> Network:
+        value = self.obj(value, path, ("inputs", "layers"))
+        n_prev = self.integer(value["inputs"], f"{path}.inputs", 1)
+        layers_value = value["layers"]
+        if not isinstance(layers_value, list) or not layers_value:
+            raise self.fail(f"{path}.layers", "expected a non-empty list of layers, got "
+                            + ("an empty list" if layers_value == [] else _kind(layers_value)))
+        layers = []
+        for i, item in enumerate(layers_value):
+            lp = f"{path}.layers[{i}]"
+            item = self.obj(item, lp, ("activation", "weights", "biases"))
+            act = self.string(item["activation"], f"{lp}.activation", ACTIVATIONS)
+            if act == "softmax" and i != len(layers_value) - 1:
+                raise self.fail(f"{lp}.activation", "softmax is allowed on the output layer only")
+            weights = self.matrix(item["weights"], f"{lp}.weights", n_prev)
+            biases = self.numbers(item["biases"], f"{lp}.biases", weights.shape[0])
+            layers.append(Layer(weights, biases, act))
+            n_prev = weights.shape[0]
+        try:
+            return Network(layers[0].n_in, layers)
+        except MLPError as exc:
+            raise self.wrap(path, exc) from None
+
+    def dataset(self, value: Any, path: str) -> Dataset:
+        value = self.obj(value, path, ("columns", "rows", "inputs", "targets"), ("scaling",))
+        columns = self.names(value["columns"], f"{path}.columns")
+        if not columns:
+            raise self.fail(f"{path}.columns", "expected at least one column name")
+        rows = self.matrix(value["rows"], f"{path}.rows", len(columns))
+        chosen = {}
+        for key in ("inputs", "targets"):
+            names = self.names(value[key], f"{path}.{key}")
+            if not names:
+                raise self.fail(f"{path}.{key}", "choose at least one column")
+            for i, name in enumerate(names):
+                if name not in columns:
+                    raise self.fail(f"{path}.{key}[{i}]", f"no column named {name!r}")
+            chosen[key] = names
+        scaling = self.obj(value.get("scaling", {}), f"{path}.scaling", (), ("inputs", "targets"))
+        methods, scalers = {}, {}
+        for key in ("inputs", "targets"):
+            methods[key], scalers[key] = self.scaler(
+                scaling.get(key, "minmax01"), f"{path}.scaling.{key}", len(chosen[key]))
+        try:
+            return Dataset(columns, rows, chosen["inputs"], chosen["targets"],
+                           input_scaling=methods["inputs"], target_scaling=methods["targets"],
+                           input_scaler=scalers["inputs"], target_scaler=scalers["targets"])
+        except MLPError as exc:
+            raise self.wrap(path, exc) from None
+
+    def scaler(self, value: Any, path: str, n: int) -> tuple[str, Scaler | None]:
+        """A method name (fitted later on the rows) or an object with fitted parameters."""
+        if isinstance(value, str):
+            return self.string(value, path, SCALINGS), None
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a scaling name or object, got {_kind(value)}")
+        method = self.string(value.get("method"), f"{path}.method", SCALINGS)
+        keys = _SCALER_KEYS[method]
+        self.obj(value, path, ("method",) + keys)
+        if not keys:
+            return method, Scaler(method, np.zeros(n), np.ones(n))
+        a = self.numbers(value[keys[0]], f"{path}.{keys[0]}", n)
+        b = self.numbers(value[keys[1]], f"{path}.{keys[1]}", n)
+        for j in range(n):
+            if method == "zscore" and b[j] < 0:
+                raise self.fail(f"{path}.std[{j}]", f"a standard deviation cannot be negative ({b[j]})")
+            if method != "zscore" and a[j] > b[j]:
+                raise self.fail(f"{path}.min[{j}]", f"min {a[j]} is larger than max {b[j]}")
+        return method, Scaler(method, a, b)
+
+    def training(self, value: Any, path: str) -> TrainingConfig:
+        keys = tuple(f.name for f in fields(TrainingConfig))
+        value = self.obj(value, path, (), keys)
+        kw: dict[str, Any] = {}
+        for key, item in value.items():
+            p = f"{path}.{key}"
+            if key in ("mode", "batch_reduction"):
+                kw[key] = self.string(item, p)
+            elif key == "shuffle":
+                kw[key] = self.boolean(item, p)
+            elif key in ("learning_rate", "momentum"):
+                kw[key] = self.number(item, p)
+            elif key == "target_loss":
+                kw[key] = None if item is None else self.number(item, p)
+            elif key in ("epochs", "patience"):
+                kw[key] = None if item is None else self.integer(item, p, 0)
+            else:  # batch_size, seed
+                kw[key] = self.integer(item, p, 0)
+        config = TrainingConfig(**kw)
+        try:
+            config.validate()
+        except MLPError as exc:
+            raise self.wrap(path, exc) from None
+        return config
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
