@@ -14,7 +14,9 @@ from typing import Callable
 
 import numpy as np
 
+from mlp_studio.core import small_net
 from mlp_studio.core.network import Network
+from mlp_studio.core.small_net import SmallNetSGD
 from mlp_studio.core.workspace import REDUCTIONS, Workspace
 from mlp_studio.errors import MLPError
 
@@ -107,9 +109,26 @@ class Trainer:
         self.updates = 0
         n_updates = -(-self.n // self.batch)
         self.update_losses = np.empty(n_updates)  # loss of each update in the last epoch
+        # Tiny float64 networks trained online take the plain-Python path (same numbers).
+        self._fast: SmallNetSGD | None = None
+        if small_net.supports(net, config.mode):
+            self._fast = SmallNetSGD(net, loss, config.momentum)
+            self._xs, self._zs = self.X.tolist(), self.Z.tolist()
+            self._fast_losses: list[float] = []
 
     def run_epoch(self) -> float:
         """One pass over the data; returns the epoch loss (see module docstring)."""
+        if self._fast is None:
+            return self._epoch()
+        self._fast.load()  # the caller may have changed the network between epochs
+        loss = self._epoch()
+        self._fast.store()
+        return loss
+
+    def _epoch(self) -> float:
+        """One epoch; on the fast path the network's arrays are not updated (see ``_sync``)."""
+        if self._fast is not None:
+            return self._fast_epoch()
         cfg, ws = self.config, self.ws
         sequential = not cfg.shuffle
         if cfg.shuffle:
@@ -146,11 +165,15 @@ class Trainer:
         On a NaN or infinite loss (or weights) the network is put back to the
         last weights whose epoch finished finite, and the reason says so.
         """
-        cfg = self.config
+        cfg, fast = self.config, self._fast
         limit = cfg.epochs if epochs is None else epochs
         result = TrainResult(self.net)
         best, since_best = math.inf, 0
-        last_good = self.net.copy()
+        if fast is not None:
+            fast.load()
+            last_good: Network | tuple[float, ...] = fast.params
+        else:
+            last_good = self.net.copy()
         while True:
             if limit is not None and len(result.losses) >= limit:
                 result.stop = StopReason(STOP_EPOCHS, f"reached {limit} epochs")
@@ -158,18 +181,31 @@ class Trainer:
             if should_stop is not None and should_stop():
                 result.stop = StopReason(STOP_USER, f"stopped by the user after {len(result.losses)} epochs")
                 break
-            with np.errstate(over="ignore", invalid="ignore"):
-                loss = self.run_epoch()
-            if not math.isfinite(loss) or not self.net.is_finite():
-                _restore(self.net, last_good)
+            if fast is not None:
+                loss = self._epoch()
+                finite = math.isfinite(loss) and fast.is_finite()
+            else:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    loss = self._epoch()
+                finite = math.isfinite(loss) and self.net.is_finite()
+            if not finite:
+                if fast is not None:
+                    fast.params = last_good
+                else:
+                    _restore(self.net, last_good)
                 result.stop = StopReason(
                     STOP_DIVERGED,
                     f"the loss became {loss} in epoch {self.epoch}: training diverged "
                     f"(try a smaller learning rate); the last finite weights are kept")
                 break
-            _restore(last_good, self.net)
+            if fast is not None:
+                last_good = fast.params  # an immutable tuple: keeping it is the copy
+            else:
+                _restore(last_good, self.net)
             result.losses.append(loss)
             if on_epoch is not None:
+                if fast is not None:
+                    fast.store()
                 on_epoch(self.epoch, loss)
             if cfg.target_loss is not None and loss <= cfg.target_loss:
                 result.stop = StopReason(STOP_TARGET, f"loss {loss:.6g} reached the target {cfg.target_loss:g}")
@@ -182,7 +218,21 @@ class Trainer:
                     result.stop = StopReason(
                         STOP_PLATEAU, f"no improvement for {cfg.patience} epochs (best {best:.6g})")
                     break
+        if fast is not None:
+            fast.store()
         return result
+
+    def _fast_epoch(self) -> float:
+        cfg, fast = self.config, self._fast
+        if cfg.shuffle:
+            self._rng.shuffle(self._order)
+        losses = self._fast_losses
+        losses.clear()
+        total = fast.epoch(self._xs, self._zs, self._order.tolist(), cfg.learning_rate, losses)
+        self.update_losses[:] = losses
+        self.epoch += 1
+        self.updates += self.n
+        return total / self.n if cfg.batch_reduction == "mean" else total
 
 
 def _restore(dst: Network, src: Network) -> None:
