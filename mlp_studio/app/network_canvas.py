@@ -1,0 +1,437 @@
+"""The network editor canvas: nodes in columns, edges coloured by sign and sized by |weight|.
+
+The scene is rebuilt when the network's shape (or the data's column names)
+changes; otherwise only colours, pens and texts are updated, so a step redraws
+quickly. Wide columns are drawn collapsed: the first and last few nodes and a
+"… N more" marker; edges are drawn only between drawn nodes. Values come from
+``document.trace`` (the row the document has selected, for a batch trace).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QImage, QPainter, QPainterPath,
+                           QPainterPathStroker, QPen)
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsRectItem,
+                               QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
+
+from mlp_studio.app.document import Document
+from mlp_studio.core.activations import get_activation
+
+COLUMN_GAP = 300.0
+NODE_GAP = 96.0
+RADIUS = 27.0
+HEAD, TAIL = 5, 3          # nodes drawn at the start and end of a collapsed column
+COLLAPSE_ABOVE = HEAD + TAIL + 2
+EDGE_LABELS_UP_TO = 40     # label edges with their weight when at most this many are drawn
+
+POSITIVE = QColor("#1f6fb4")
+NEGATIVE = QColor("#e4572e")
+NODE_LOW = QColor("#ffffff")
+NODE_HIGH = QColor("#f2a541")
+INPUT_FILL = QColor("#e8eef5")
+OUTLINE = QColor("#3a3a3a")
+SELECTED = QColor("#1a1a1a")
+TEXT = QColor("#222222")
+MUTED = QColor("#666666")
+
+
+def drawn_indices(n: int) -> list[int]:
+    """Which of a column's ``n`` nodes are drawn (all, or the first and last few)."""
+    if n <= COLLAPSE_ABOVE:
+        return list(range(n))
+    return list(range(HEAD)) + list(range(n - TAIL, n))
+
+
+def fmt(value: float) -> str:
+    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.4g}"
+
+
+def _row_of(arr: np.ndarray | None, row: int) -> np.ndarray | None:
+    if arr is None:
+        return None
+    return arr if arr.ndim == 1 else arr[row]
+
+
+class NodeItem(QGraphicsEllipseItem):
+    """A node; ``key`` is ("input", i) or ("node", layer, node)."""
+
+    def __init__(self, key: tuple, x: float, y: float) -> None:
+        super().__init__(-RADIUS, -RADIUS, 2 * RADIUS, 2 * RADIUS)
+        self.key = key
+        self.setPos(x, y)
+        self.setZValue(2)
+        self.value_text = QGraphicsSimpleTextItem(self)
+        self.value_text.setFont(QFont("Sans", 9))
+        self.below_text = QGraphicsSimpleTextItem(self)
+        self.below_text.setFont(QFont("Sans", 8))
+        self.below_text.setBrush(QBrush(MUTED))
+
+    def set_texts(self, value: str, below: str) -> None:
+        self.value_text.setText(value)
+        r = self.value_text.boundingRect()
+        self.value_text.setPos(-r.width() / 2, -r.height() / 2)
+        self.below_text.setText(below)
+        r = self.below_text.boundingRect()
+        self.below_text.setPos(-r.width() / 2, RADIUS + 2)
+
+
+class EdgeItem(QGraphicsLineItem):
+    """An edge; ``key`` is ("edge", layer, node, input)."""
+
+    def __init__(self, key: tuple, p1: QPointF, p2: QPointF) -> None:
+        super().__init__(p1.x() + RADIUS, p1.y(), p2.x() - RADIUS, p2.y())
+        self.key = key
+        self.setZValue(1)
+        self.label: EdgeLabel | None = None
+
+    def shape(self) -> QPainterPath:  # a wider hit area than the line, so thin edges can be clicked
+        path = QPainterPath(self.line().p1())
+        path.lineTo(self.line().p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(8.0, self.pen().widthF()))
+        return stroker.createStroke(path)
+
+
+class EdgeLabel(QGraphicsRectItem):
+    """An edge's weight on a pale box, so it stays readable where edges cross."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setBrush(QBrush(QColor(255, 255, 255, 215)))
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setZValue(3)
+        self.text = QGraphicsSimpleTextItem(self)
+        self.text.setFont(QFont("Sans", 8))
+
+    def show_text(self, text: str, color: QColor, centre: QPointF) -> None:
+        self.text.setText(text)
+        self.text.setBrush(QBrush(color))
+        r = self.text.boundingRect()
+        self.setRect(-1, 0, r.width() + 2, r.height())
+        self.setPos(centre.x() - r.width() / 2, centre.y() - r.height() / 2)
+
+
+class NetworkCanvas(QGraphicsView):
+    """Draws ``document``'s network; click selects, Ctrl+wheel zooms, drag pans."""
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setBackgroundBrush(QBrush(QColor("#fbfbfb")))
+        self.setMinimumSize(320, 240)
+        self.nodes: dict[tuple, NodeItem] = {}
+        self.edges: dict[tuple, EdgeItem] = {}
+        self._structure: tuple | None = None
+        self._auto_fit = True
+        self._press_pos: QPointF | None = None
+        self._wmax = 1.0
+        d = document
+        d.network_changed.connect(self._on_network_changed)
+        d.data_changed.connect(self._on_network_changed)
+        d.trace_changed.connect(self.refresh)
+        d.row_changed.connect(self.refresh)
+        d.selection_changed.connect(self._show_selection)
+        self.rebuild()
+
+    # ---------------------------------------------------------------- layout
+    def _structure_key(self) -> tuple:
+        data = self.document.project.data
+        names = (tuple(data.inputs), tuple(data.targets)) if data is not None else None
+        net = self.document.network
+        return tuple(net.sizes), tuple(l.activation for l in net.layers), names
+
+    def _on_network_changed(self) -> None:
+        if self._structure_key() != self._structure:
+            self.rebuild()
+        else:
+            self.refresh()
+
+    def rebuild(self) -> None:
+        """Recreate all items for the current network shape."""
+        scene = self.scene()
+        scene.clear()
+        self.nodes.clear()
+        self.edges.clear()
+        self._structure = self._structure_key()
+        net = self.document.network
+        sizes = net.sizes
+        data = self.document.project.data
+        positions: dict[tuple, QPointF] = {}
+        tallest = max(len(drawn_indices(n)) + (n > COLLAPSE_ABOVE) for n in sizes)
+        header_y = -(tallest - 1) * NODE_GAP / 2 - RADIUS - 34
+        for p, n in enumerate(sizes):
+            x = p * COLUMN_GAP
+            shown = drawn_indices(n)
+            slots = len(shown) + (1 if len(shown) < n else 0)
+            top = -(slots - 1) * NODE_GAP / 2
+            self._column_header(p, n, x, header_y)
+            slot = 0
+            for j in shown:
+                if len(shown) < n and j == n - TAIL:
+                    more = QGraphicsSimpleTextItem(f"… {n - len(shown)} more")
+                    more.setFont(QFont("Sans", 9))
+                    more.setBrush(QBrush(MUTED))
+                    r = more.boundingRect()
+                    more.setPos(x - r.width() / 2, top + slot * NODE_GAP - r.height() / 2)
+                    scene.addItem(more)
+                    slot += 1
+                key = ("input", j) if p == 0 else ("node", p - 1, j)
+                node = NodeItem(key, x, top + slot * NODE_GAP)
+                scene.addItem(node)
+                self.nodes[key] = node
+                positions[(p, j)] = node.pos()
+                slot += 1
+            self._node_names(p, shown, data)
+        for li, layer in enumerate(net.layers):
+            for j in drawn_indices(layer.n_out):
+                for i in drawn_indices(layer.n_in):
+                    key = ("edge", li, j, i)
+                    edge = EdgeItem(key, positions[(li, i)], positions[(li + 1, j)])
+                    scene.addItem(edge)
+                    self.edges[key] = edge
+        if len(self.edges) <= EDGE_LABELS_UP_TO:
+            for edge in self.edges.values():
+                edge.label = self._edge_label()
+        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-40, -30, 40, 30))
+        self.refresh()
+        self._show_selection()
+        if self._auto_fit:
+            self.fit_to_window()
+
+    def _column_header(self, p: int, n: int, x: float, y: float) -> None:
+        layers = self.document.network.layers
+        if p == 0:
+            title = f"Inputs ({n})"
+        else:
+            kind = "Output" if p == len(layers) else f"Hidden {p}"
+            title = f"{kind} · {layers[p - 1].activation} ({n})"
+        item = QGraphicsSimpleTextItem(title)
+        item.setFont(QFont("Sans", 10, QFont.Weight.Bold))
+        item.setBrush(QBrush(TEXT))
+        r = item.boundingRect()
+        item.setPos(x - r.width() / 2, y)
+        self.scene().addItem(item)
+
+    def _node_names(self, p: int, shown: list[int], data) -> None:
+        """Names beside input and output nodes: the data's column names, or x0/y0."""
+        last = len(self.document.network.sizes) - 1
+        if p not in (0, last):
+            return
+        for j in shown:
+            if data is not None:
+                name = (data.inputs if p == 0 else data.targets)[j]
+            else:
+                name = f"x{j}" if p == 0 else f"y{j}"
+            key = ("input", j) if p == 0 else ("node", p - 1, j)
+            node = self.nodes[key]
+            item = QGraphicsSimpleTextItem(name)
+            item.setFont(QFont("Sans", 9))
+            item.setBrush(QBrush(TEXT))
+            r = item.boundingRect()
+            dx = -RADIUS - 8 - r.width() if p == 0 else RADIUS + 8
+            item.setPos(node.pos().x() + dx, node.pos().y() - r.height() / 2)
+            self.scene().addItem(item)
+
+    def _edge_label(self) -> "EdgeLabel":
+        item = EdgeLabel()
+        self.scene().addItem(item)
+        return item
+
+    # ---------------------------------------------------------------- values
+    def _trace_row(self) -> int:
+        trace = self.document.trace
+        if trace is None or not trace.is_batch:
+            return 0
+        row = self.document.selected_row
+        return trace.rows.index(row) if row in trace.rows else 0
+
+    def refresh(self) -> None:
+        """Update fills, pens and texts from the network and the trace (no new items)."""
+        doc = self.document
+        net = doc.network
+        trace = doc.trace
+        r = self._trace_row()
+        self._wmax = max(float(np.abs(l.weights).max()) for l in net.layers) or 1.0
+        for key, edge in self.edges.items():
+            edge.setPen(self._edge_pen(key))
+            if edge.label is not None:
+                self._place_label(edge, fmt(float(net.layers[key[1]].weights[key[2], key[3]])))
+        x = None
+        if trace is not None:
+            x = _row_of(trace.input, r)
+        elif doc.project.data is not None and doc.project.data.n_rows > doc.selected_row:
+            x = doc.project.data.X[doc.selected_row]
+        for key, node in self.nodes.items():
+            if key[0] == "input":
+                node.setBrush(QBrush(INPUT_FILL))
+                node.set_texts(fmt(float(x[key[1]])) if x is not None else "", "")
+                continue
+            _, li, j = key
+            layer = net.layers[li]
+            lt = trace.layers[li] if trace is not None and li < len(trace.layers) else None
+            a = _row_of(lt.a, r) if lt is not None else None
+            delta = _row_of(lt.delta, r) if lt is not None else None
+            value = float(a[j]) if a is not None else None
+            node.setBrush(QBrush(self._fill(layer.activation, value)))
+            below = f"b {fmt(float(layer.biases[j]))}"
+            if delta is not None:
+                below += f"\nδ {fmt(float(delta[j]))}"
+            node.set_texts(fmt(value) if value is not None else "", below)
+        self._show_selection()
+
+    @staticmethod
+    def _place_label(edge: EdgeItem, text: str) -> None:
+        line = edge.line()
+        edge.label.show_text(text, edge.pen().color().darker(130),
+                             line.p1() + (line.p2() - line.p1()) * 0.72)
+
+    @staticmethod
+    def _fill(activation: str, value: float | None) -> QColor:
+        if value is None or not np.isfinite(value):
+            return NODE_LOW
+        lo, hi = get_activation(activation).value_range
+        if np.isfinite(lo) and np.isfinite(hi):
+            t = (value - lo) / (hi - lo)
+        else:
+            t = 0.5 + 0.5 * np.tanh(value)
+        t = float(np.clip(t, 0.0, 1.0))
+        return QColor.fromRgbF(
+            NODE_LOW.redF() + t * (NODE_HIGH.redF() - NODE_LOW.redF()),
+            NODE_LOW.greenF() + t * (NODE_HIGH.greenF() - NODE_LOW.greenF()),
+            NODE_LOW.blueF() + t * (NODE_HIGH.blueF() - NODE_LOW.blueF()))
+
+    def _show_selection(self) -> None:
+        sel = self.document.selection
+        for key, node in self.nodes.items():
+            chosen = key == sel
+            node.setPen(QPen(SELECTED if chosen else OUTLINE, 3.5 if chosen else 1.2))
+        for key, edge in self.edges.items():
+            chosen = key == sel
+            if chosen or edge.zValue() != 1:
+                edge.setPen(self._edge_pen(key, chosen))
+                edge.setZValue(1.5 if chosen else 1)
+
+    def _edge_pen(self, key: tuple, selected: bool = False) -> QPen:
+        """Blue for a positive weight, orange-red for a negative one; width grows with |w|."""
+        _, li, j, i = key
+        w = float(self.document.network.layers[li].weights[j, i])
+        color = POSITIVE if w >= 0 else NEGATIVE
+        width = 0.6 + 5.4 * abs(w) / self._wmax
+        pen = QPen(color.darker(170) if selected else color, width + (3 if selected else 0))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        return pen
+
+    # --------------------------------------------------------------- tooltips
+    def tooltip_for(self, key: tuple) -> str:
+        """The hover text of a node or edge: s, a, delta, or weight, gradient, last change."""
+        doc = self.document
+        net, trace, r = doc.network, doc.trace, self._trace_row()
+        if key[0] == "input":
+            name = doc.project.data.inputs[key[1]] if doc.project.data is not None else f"x{key[1]}"
+            lines = [f"input {key[1]} ({name})"]
+            if trace is not None:
+                lines.append(f"x = {fmt(float(_row_of(trace.input, r)[key[1]]))}")
+            return "\n".join(lines)
+        if key[0] == "node":
+            _, li, j = key
+            lines = [f"layer {li}, node {j} ({net.layers[li].activation})",
+                     f"bias = {fmt(float(net.layers[li].biases[j]))}"]
+            lt = trace.layers[li] if trace is not None else None
+            for name in ("s", "a", "delta"):
+                arr = _row_of(getattr(lt, name), r) if lt is not None else None
+                lines.append(f"{name} = {fmt(float(arr[j])) if arr is not None else '–'}")
+            return "\n".join(lines)
+        _, li, j, i = key
+        lines = [f"weight [{li}][{j}][{i}] = {fmt(float(net.layers[li].weights[j, i]))}"]
+        lt = trace.layers[li] if trace is not None else None
+        grad = lt.grad_weights if lt is not None else None
+        lines.append(f"gradient = {fmt(float(grad[j, i])) if grad is not None else '–'}")
+        if lt is not None and lt.weights_after is not None:
+            change = float(lt.weights_after[j, i] - lt.weights_before[j, i])
+            lines.append(f"last change = {change:+.6f}")
+        else:
+            lines.append("last change = –")
+        return "\n".join(lines)
+
+    def item_key_at(self, pos) -> tuple | None:
+        for item in self.items(pos):
+            while item is not None and not isinstance(item, (NodeItem, EdgeItem)):
+                item = item.parentItem()
+            if item is not None:
+                return item.key
+        return None
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ToolTip:
+            key = self.item_key_at(event.pos())
+            if key is not None:
+                QToolTip.showText(event.globalPos(), self.tooltip_for(key), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    # ----------------------------------------------------------- interaction
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press_pos = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if self._press_pos is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        moved = (event.position() - self._press_pos).manhattanLength()
+        self._press_pos = None
+        if moved <= 4:  # a click, not a pan
+            self.document.select(self.item_key_at(event.position().toPoint()))
+        else:
+            self._auto_fit = False
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def zoom(self, factor: float) -> None:
+        self._auto_fit = False
+        self.scale(factor, factor)
+
+    def zoom_in(self) -> None:
+        self.zoom(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom(0.8)
+
+    def fit_to_window(self) -> None:
+        self._auto_fit = True
+        self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > 1.6:  # small networks: do not blow them up
+            self.resetTransform()
+            self.scale(1.6, 1.6)
+            self.centerOn(self.scene().sceneRect().center())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit_to_window()
+
+    def render_image(self, scale: float = 2.0) -> QImage:
+        """The whole scene as an image (for File > Export canvas PNG)."""
+        rect = self.scene().sceneRect()
+        image = QImage(int(rect.width() * scale), int(rect.height() * scale),
+                       QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.scene().render(painter, QRectF(image.rect()), rect)
+        painter.end()
+        return image
+
