@@ -55,6 +55,7 @@ class Document(QObject):
         self.revealed: int = 0
         self.selected_row: int = 0
         self.selection: Selection | None = None
+        self.snapshot: Network | None = None  # weights of a training run in progress
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
     def _on_clean_changed(self, _clean: bool) -> None:
@@ -67,7 +68,15 @@ class Document(QObject):
 
     @property
     def network(self) -> Network:
-        return self.project.network
+        """The network to draw: a running training's snapshot, else the project's."""
+        return self.snapshot if self.snapshot is not None else self.project.network
+
+    def show_snapshot(self, net: Network | None) -> None:
+        """Display only (not undoable): show a training run's weights; None: the project's."""
+        if net is self.snapshot:
+            return
+        self.snapshot = net
+        self.network_changed.emit()
 
     @property
     def display_name(self) -> str:
@@ -213,6 +222,7 @@ class Document(QObject):
         self.undo_stack.clear()
         self.project = project
         self.path = path
+        self.snapshot = None
         self.trace, self.revealed, self.selected_row, self.selection = None, 0, 0, None
         for signal in (self.network_changed, self.data_changed, self.settings_changed,
                        self.trace_changed, self.selection_changed, self.row_changed,
