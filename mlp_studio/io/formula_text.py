@@ -407,6 +407,11 @@ def _param_count(trace: StepTrace, layer: int) -> int:
     return W.shape[0] * (W.shape[1] + 1)
 
 
+def format_number(v: float, style: str = "latex", digits: int = 4) -> str:
+    """``v`` as the formulas print it: ``digits`` decimals, a proper minus sign."""
+    return _Writer(style, digits, 1).num(v)
+
+
 def phase_formulas(
     trace: StepTrace,
     phase: Phase,
