@@ -166,9 +166,13 @@ def cmd_export(args) -> int:
         _require_data(project, args.project)
         text = worked_example_markdown(_take_step(project, args.row), project)
     else:
-        from mlp_studio.io.reference_format import export_reference_json
+        from mlp_studio.io.project_file import format_json
+        from mlp_studio.io.reference_format import minmax_to_reference, network_to_reference
 
-        text = export_reference_json(project)
+        if args.format == "reference-json":
+            text = format_json(network_to_reference(project.network)) + "\n"
+        else:
+            text = format_json(minmax_to_reference(_require_data(project, args.project))) + "\n"
     if args.out:
         write_text_atomic(args.out, text)
     else:
@@ -220,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="a worked example (Markdown/LaTeX) or the reference tool's JSON")
     p.add_argument("project")
-    p.add_argument("--format", choices=["worked-example", "reference-json"], required=True)
+    p.add_argument("--format", choices=["worked-example", "reference-json", "reference-minmax"],
+                   required=True, help="reference-json: its trained-weights file; "
+                                       "reference-minmax: its min/max file")
     p.add_argument("--row", type=int, default=0)
     p.add_argument("--out")
     p.set_defaults(func=cmd_export)

@@ -1,0 +1,99 @@
+"""The mlp-studio command line: JSON numbers from the reference, files, errors."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from mlp_studio.cli import main
+from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path
+
+
+@pytest.fixture
+def example(tmp_path):
+    path = tmp_path / "reference.mlp.json"
+    shutil.copy(resource_path(EXAMPLE_PROJECT), path)
+    return path
+
+
+def run_json(capsys, *argv):
+    assert main([*map(str, argv), "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_trace_row0_reproduces_reference(capsys, example):
+    out = run_json(capsys, "trace", example, "--row", "0")
+    hidden, output = out["layers"]
+    assert out["input"] == [1.0, 1.0] and out["input_raw"] == [70.0, 98.0]
+    assert out["target_raw"] == [91.0] and out["target"] == [1.0]
+    assert hidden["s"] == pytest.approx([-1.0, 0.5, 1.5])
+    assert hidden["a"] == pytest.approx([0.2689, 0.6225, 0.8176], abs=1e-4)
+    assert output["a"] == pytest.approx([0.5030], abs=1e-4)
+    y = output["a"][0]
+    assert output["delta"] == pytest.approx([y * (1 - y) * (y - 1.0)])
+    assert out["output_raw"] == pytest.approx([68 + y * (91 - 68)])
+    assert out["loss_before"] == pytest.approx(0.5 * (y - 1) ** 2)
+    assert len(output["sensitivity_weights"][0]) == 3
+    assert output["sensitivity_biases"] == pytest.approx([y * (1 - y)])
+
+
+def test_trace_batch_reports_mean_gradient(capsys, example):
+    rows = [run_json(capsys, "trace", example, "--row", r)["layers"][1]["grad_biases"][0]
+            for r in range(4)]
+    data = json.loads(example.read_text())
+    data["training"]["mode"] = "batch"
+    example.write_text(json.dumps(data))
+    out = run_json(capsys, "trace", example, "--batch")
+    assert out["rows"] == [0, 1, 2, 3]
+    assert out["layers"][1]["grad_biases"][0] == pytest.approx(sum(rows) / 4)
+
+
+def test_train_writes_beside_never_over(capsys, example):
+    before = example.read_bytes()
+    out = run_json(capsys, "train", example, "--epochs", "5")
+    assert len(out["loss"]) == 5 and out["loss"][-1] < out["loss"][0]
+    assert out["stopped"] == "reached 5 epochs"
+    assert example.read_bytes() == before
+    trained = example.with_name("reference.trained.mlp.json")
+    assert trained.exists() and out["out"] == str(trained)
+    assert main(["train", str(example), "--out", str(example)]) == 2
+    assert example.read_bytes() == before
+    assert main(["train", str(example), "--epochs", "1", "--in-place"]) == 0
+    assert example.read_bytes() != before
+
+
+def test_predict_in_data_units(capsys, example):
+    csv = example.with_name("new.csv")
+    csv.write_text("I1, I0\n98, 70\n")
+    out = run_json(capsys, "predict", example, csv)
+    y = run_json(capsys, "trace", example, "--row", "0")["output_raw"]
+    assert out["outputs"][0] == pytest.approx(y)
+
+
+def test_gradcheck_and_exports(capsys, example):
+    out = run_json(capsys, "gradcheck", example)
+    assert max(out["max_relative_difference"]) < 1e-5
+    assert main(["export", str(example), "--format", "worked-example"]) == 0
+    text = capsys.readouterr().out
+    assert "0.2689" in text and "0.5030" in text
+    assert main(["export", str(example), "--format", "reference-json"]) == 0
+    weights = json.loads(capsys.readouterr().out)
+    assert weights["hiddenWeights"] == [[[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]]]
+    assert weights["outputWeights"] == [[0.5, -1.0, 0.0]] and weights["outputBias"] == [0.5]
+    assert main(["export", str(example), "--format", "reference-minmax"]) == 0
+    minmax = json.loads(capsys.readouterr().out)
+    assert minmax == {"minInput": [25, 67], "maxInput": [70, 98], "minOutput": [68], "maxOutput": [91]}
+
+
+def test_user_errors_exit_2_without_traceback(tmp_path):
+    bad = tmp_path / "bad.mlp.json"
+    bad.write_text('{"format": "mlp-studio-project", "version": 1, "network": {"inputs": 2, "layers": [')
+    proc = subprocess.run([sys.executable, "-m", "mlp_studio", "trace", str(bad)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "bad.mlp.json" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "mlp_studio", "trace", str(tmp_path / "none.json")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
