@@ -47,31 +47,42 @@ class Table:
 def read_csv(path: str | os.PathLike, progress: Progress | None = None) -> Table:
     """Read the CSV file at ``path``; ``progress(done_rows, total_rows)`` is called per chunk."""
     name = str(path)
-    lines = _read_text(name).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = _read_text(name).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     delimiter = _detect_delimiter(lines)
     strip = " \t" + delimiter
-    cleaned = [line.rstrip(strip) for line in lines]
-    content = [i for i, line in enumerate(cleaned) if line]
-    if not content:
+    if any(c + "\n" in text for c in strip) or text.endswith(tuple(strip)):
+        lines = [line.rstrip(strip) for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    # Blank lines are now empty strings; without any, rows follow the header line by line.
+    header = next((i for i, line in enumerate(lines) if line), None)
+    if header is None:
         raise MLPError("the file is empty: it needs a header row and at least one row of numbers",
                        where=name)
-    header_index, data_index = content[0], content[1:]
-    columns = _parse_header(cleaned[header_index], delimiter, name, header_index + 1)
-    if not data_index:
+    columns = _parse_header(lines[header], delimiter, name, header + 1)
+    if lines.count("") == header:
+        line_numbers = np.arange(header + 2, len(lines) + 1)
+    else:
+        line_numbers = np.array([i + 1 for i in range(header + 1, len(lines)) if lines[i]], int)
+    total = len(line_numbers)
+    if not total:
         raise MLPError("the file has a header but no rows of numbers", where=name)
-    line_numbers = np.asarray(data_index) + 1
-    values = np.empty((len(data_index), len(columns)))
-    total = len(data_index)
+    contiguous = total == len(lines) - header - 1
+    values = np.empty((total, len(columns)))
     for start in range(0, total, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, total)
-        chunk = [cleaned[i] for i in data_index[start:stop]]
+        if contiguous:
+            chunk = lines[header + 1 + start:header + 1 + stop]
+        else:
+            chunk = [lines[i - 1] for i in line_numbers[start:stop]]
         fast = _parse_fast(chunk, delimiter, len(columns))
         if fast is None:
             fast = _parse_slow(chunk, line_numbers[start:stop], delimiter, columns, name)
         values[start:stop] = fast
         if progress is not None:
             progress(stop, total)
-    _check_finite(values, cleaned, line_numbers, delimiter, columns, name)
+    _check_finite(values, lines, line_numbers, delimiter, columns, name)
     return Table(columns, values, name)
 
 

@@ -88,8 +88,8 @@ def project_to_dict(project: Project) -> dict:
 
 
 def dumps_project(project: Project) -> str:
-    """The file text: objects indented, each list of numbers on one line."""
-    return _format(project_to_dict(project), 0) + "\n"
+    """The file text of ``project``."""
+    return format_json(project_to_dict(project)) + "\n"
 
 
 def save_project(project: Project, path: str | os.PathLike) -> None:
@@ -113,13 +113,14 @@ def _scaler_to_dict(scaler: Scaler) -> dict:
     return out
 
 
-def _format(value: Any, depth: int) -> str:
+def format_json(value: Any, depth: int = 0) -> str:
+    """JSON text with objects indented and each list of numbers on one line."""
     pad, inner = "  " * depth, "  " * (depth + 1)
     if isinstance(value, dict) and value:
-        items = [f"{inner}{json.dumps(k)}: {_format(v, depth + 1)}" for k, v in value.items()]
+        items = [f"{inner}{json.dumps(k)}: {format_json(v, depth + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + pad + "}"
     if isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value):
-        return "[\n" + ",\n".join(inner + _format(v, depth + 1) for v in value) + "\n" + pad + "]"
+        return "[\n" + ",\n".join(inner + format_json(v, depth + 1) for v in value) + "\n" + pad + "]"
     return json.dumps(value, allow_nan=False, ensure_ascii=False)
 
 
@@ -127,34 +128,44 @@ def _format(value: Any, depth: int) -> str:
 
 def load_project(path: str | os.PathLike) -> Project:
     """Read and check a project file; every problem is an MLPError naming where."""
-    source = str(path)
-    try:
-        size = os.path.getsize(source)
-        if size > MAX_PROJECT_BYTES:
-            raise MLPError(f"the file is too large for a project ({size / 2**20:.0f} MB; the "
-                           f"limit is {MAX_PROJECT_BYTES // 2**20} MB)", where=source)
-        with open(source, "rb") as f:
-            data = f.read(MAX_PROJECT_BYTES + 1)
-    except OSError as exc:
-        raise MLPError(f"cannot read the file: {exc.strerror or exc}", where=source) from exc
-    if len(data) > MAX_PROJECT_BYTES:
-        raise MLPError(f"the file is too large for a project (over "
-                       f"{MAX_PROJECT_BYTES // 2**20} MB)", where=source)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise MLPError(f"not a project file: byte {exc.start} is not UTF-8 text",
-                       where=source) from None
-    return loads_project(text, source)
+    return project_from_dict(read_json(path), str(path))
 
 
 def loads_project(text: str, source: str = "") -> Project:
     """Parse project-file text (see :func:`load_project`)."""
+    return project_from_dict(parse_json(text, source), source)
+
+
+def read_json(path: str | os.PathLike, max_bytes: int = MAX_PROJECT_BYTES) -> Any:
+    """Parsed JSON of a file of at most ``max_bytes`` (checked before reading)."""
+    source = str(path)
+    try:
+        size = os.path.getsize(source)
+        if size > max_bytes:
+            raise MLPError(f"the file is too large ({size / 2**20:.0f} MB; the limit is "
+                           f"{max_bytes / 2**20:.0f} MB)", where=source)
+        with open(source, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise MLPError(f"cannot read the file: {exc.strerror or exc}", where=source) from exc
+    if len(data) > max_bytes:
+        raise MLPError(f"the file is too large (over {max_bytes / 2**20:.0f} MB)", where=source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise MLPError(f"not a JSON text file: line {line} has the byte 0x{data[exc.start]:02X}, "
+                       f"which is not UTF-8", where=source) from None
+    return parse_json(text, source)
+
+
+def parse_json(text: str, source: str = "") -> Any:
+    """Parsed JSON; damaged, truncated or too deeply nested text is an MLPError."""
     where = source or None
     if not text.strip():
-        raise MLPError("the file is empty, not a project", where=where)
+        raise MLPError("the file is empty", where=where)
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+        return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         loc = f"line {exc.lineno}, column {exc.colno}"
         raise MLPError(f"not valid JSON (the file may be damaged or cut short): {exc.msg}",
@@ -163,15 +174,14 @@ def loads_project(text: str, source: str = "") -> Project:
         key = str(exc)[:40]
         raise MLPError(f"the key {key!r} appears twice in one object", where=where) from None
     except RecursionError:
-        raise MLPError("the JSON is nested too deeply to be a project", where=where) from None
+        raise MLPError("the JSON is nested too deeply", where=where) from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise MLPError(f"not a valid project file: {exc}", where=where) from None
-    return project_from_dict(data, source)
+        raise MLPError(f"not valid JSON: {exc}", where=where) from None
 
 
 def project_from_dict(data: Any, source: str = "") -> Project:
     """Check ``data`` (parsed JSON) and build the project; errors name the JSON path."""
-    return _Reader(source).project(data)
+    return JsonChecker(source).project(data)
 
 
 class _DuplicateKey(Exception):
@@ -202,8 +212,9 @@ def _kind(value: Any) -> str:
     return "an object"
 
 
-class _Reader:
-    """Schema checks for one file; ``source`` prefixes every error's location."""
+class JsonChecker:
+    """Checks of parsed JSON against a schema; ``source`` (the file) prefixes every
+    error's location, followed by the JSON path."""
 
     def __init__(self, source: str) -> None:
         self.source = source
