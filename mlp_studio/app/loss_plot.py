@@ -1,0 +1,278 @@
+"""Live loss plot: training loss per epoch (and per update when online), validation
+loss when rows are held out.
+
+Points go into preallocated ``GrowingBuffer``s; a timer redraws at most
+``REDRAW_HZ`` times a second with ``setData(buffer[:n])``, clip-to-view and peak
+downsampling, so a million points stay smooth. The log scale clips losses to
+``LOG_FLOOR`` (a zero loss has no logarithm).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from mlp_studio.errors import MLPError
+
+REDRAW_HZ = 30
+LOG_FLOOR = 1e-12
+
+
+class GrowingBuffer:
+    """A 1-D float64 array that doubles its capacity when full; ``view`` is the filled part."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._data = np.empty(max(1, capacity))
+        self.n = 0
+
+    @property
+    def capacity(self) -> int:
+        return self._data.size
+
+    @property
+    def view(self) -> np.ndarray:
+        return self._data[: self.n]
+
+    def extend(self, values: np.ndarray) -> None:
+        values = np.asarray(values, dtype=np.float64).ravel()
+        need = self.n + values.size
+        if need > self._data.size:
+            capacity = self._data.size
+            while capacity < need:
+                capacity *= 2
+            grown = np.empty(capacity)
+            grown[: self.n] = self._data[: self.n]
+            self._data = grown
+        self._data[self.n:need] = values
+        self.n = need
+
+    def clear(self) -> None:
+        self.n = 0
+
+
+def log_safe(values: np.ndarray) -> np.ndarray:
+    """Losses for a log axis: values below ``LOG_FLOOR`` (zero included) become ``LOG_FLOOR``."""
+    return np.maximum(values, LOG_FLOOR)
+
+
+class _Series:
+    """x and y buffers of one curve."""
+
+    def __init__(self) -> None:
+        self.x = GrowingBuffer()
+        self.y = GrowingBuffer()
+
+    def extend(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.x.extend(x)
+        self.y.extend(y)
+
+    def clear(self) -> None:
+        self.x.clear()
+        self.y.clear()
+
+
+class LossPlot(QWidget):
+    """The plot with its tool row (log scale, export PNG/CSV, clear)."""
+
+    #: emitted with (epoch, loss) when the crosshair moves over the plot
+    hovered = Signal(float, float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.train = _Series()
+        self.val = _Series()
+        self.updates = _Series()
+        self._run: int | None = None
+        self._offset = 0.0  # epochs of earlier runs: the x of this run's epoch 0
+        self._dirty = False
+
+        self.plot_widget = pg.PlotWidget(background="w")
+        item = self.plot_widget.getPlotItem()
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setLabel("bottom", "epoch")
+        item.setLabel("left", "loss")
+        item.getAxis("left").enableAutoSIPrefix(False)
+        self.legend = item.addLegend(offset=(-10, 10))
+        self.update_curve = item.plot(pen=pg.mkPen((170, 170, 170), width=1))
+        self.train_curve = item.plot(pen=pg.mkPen((31, 119, 180), width=2))
+        self.val_curve = item.plot(pen=pg.mkPen((214, 39, 40), width=2))
+        self._names = {self.update_curve: "per update", self.train_curve: "training",
+                       self.val_curve: "validation"}
+        self._in_legend: set = set()
+        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
+        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
+        for line in (self._vline, self._hline):
+            line.setVisible(False)
+            item.addItem(line, ignoreBounds=True)
+        self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+        self.log_box = QCheckBox("Log scale")
+        self.log_box.toggled.connect(self.set_log)
+        self.readout = QLabel("")
+        self.readout.setMinimumWidth(180)
+        png = QPushButton("Export PNG…")
+        png.clicked.connect(self._ask_png)
+        csv = QPushButton("Export CSV…")
+        csv.clicked.connect(self._ask_csv)
+        clear = QPushButton("Clear")
+        clear.clicked.connect(self.clear)
+        tools = QHBoxLayout()
+        tools.addWidget(self.log_box)
+        tools.addWidget(self.readout, 1)
+        for b in (png, csv, clear):
+            tools.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(tools)
+        layout.addWidget(self.plot_widget, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(1000 / REDRAW_HZ))
+        self._timer.timeout.connect(self.redraw)
+        self._timer.start()
+
+    # ----------------------------------------------------------------- data
+    @property
+    def n_points(self) -> int:
+        return self.train.x.n + self.val.x.n + self.updates.x.n
+
+    @property
+    def last_epoch(self) -> float:
+        return float(self.train.x.view[-1]) if self.train.x.n else 0.0
+
+    def add_snapshot(self, snap) -> None:
+        """Append a ``training_worker.Snapshot``'s new points; a new run continues the x axis."""
+        if snap.run != self._run:
+            self._run = snap.run
+            self._offset = self.last_epoch
+        if snap.epochs.size == 0:
+            return
+        x = snap.epochs.astype(np.float64) + self._offset
+        self.train.extend(x, snap.train_loss)
+        if snap.val_loss is not None:
+            self.val.extend(x, snap.val_loss)
+        if snap.update_loss is not None and snap.update_loss.size:
+            per_epoch = snap.update_loss.size // snap.epochs.size
+            frac = np.arange(1, per_epoch + 1) / per_epoch
+            self.updates.extend((x[:, None] - 1.0 + frac[None, :]).ravel(), snap.update_loss)
+        self._dirty = True
+
+    def clear(self) -> None:
+        for s in (self.train, self.val, self.updates):
+            s.clear()
+        self._offset = 0.0
+        self._run = None
+        self._dirty = True
+        self.redraw()
+
+    # -------------------------------------------------------------- drawing
+    @property
+    def is_log(self) -> bool:
+        return self.log_box.isChecked()
+
+    def set_log(self, on: bool) -> None:
+        if self.log_box.isChecked() != on:
+            self.log_box.setChecked(on)  # comes back here through toggled
+            return
+        self.plot_widget.getPlotItem().setLogMode(y=on)
+        self._dirty = True
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Push the buffers to the curves if anything changed (the timer calls this)."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        for series, curve in ((self.train, self.train_curve), (self.val, self.val_curve),
+                              (self.updates, self.update_curve)):
+            y = series.y.view
+            curve.setData(series.x.view, log_safe(y) if self.is_log else y)
+            self._sync_legend(curve, series.y.n > 0)
+
+    def _sync_legend(self, curve, has_data: bool) -> None:
+        """List only curves that have points (and keep the legend's order stable)."""
+        if has_data == (curve in self._in_legend):
+            return
+        for c in self._in_legend:
+            self.legend.removeItem(c)
+        self._in_legend ^= {curve}
+        for c in (self.train_curve, self.val_curve, self.update_curve):
+            if c in self._in_legend:
+                self.legend.addItem(c, self._names[c])
+
+    def _on_mouse_moved(self, pos) -> None:
+        item = self.plot_widget.getPlotItem()
+        if not item.sceneBoundingRect().contains(pos) or self.train.x.n == 0:
+            return
+        x = item.vb.mapSceneToView(pos).x()
+        xs = self.train.x.view
+        i = int(np.clip(np.searchsorted(xs, x), 0, xs.size - 1))
+        if i > 0 and abs(xs[i - 1] - x) < abs(xs[i] - x):
+            i -= 1
+        epoch, loss = float(xs[i]), float(self.train.y.view[i])
+        self._vline.setPos(epoch)
+        self._hline.setPos(np.log10(max(loss, LOG_FLOOR)) if self.is_log else loss)
+        for line in (self._vline, self._hline):
+            line.setVisible(True)
+        text = f"epoch {epoch:g}, loss {loss:.6g}"
+        if self.val.x.n > i:
+            text += f", validation {float(self.val.y.view[i]):.6g}"
+        self.readout.setText(text)
+        self.hovered.emit(epoch, loss)
+
+    # ---------------------------------------------------------------- export
+    def csv_text(self) -> str:
+        """epoch,training_loss,validation_loss (empty when no rows were held out)."""
+        out = io.StringIO()
+        out.write("epoch,training_loss,validation_loss\n")
+        val = self.val.y.view
+        for i, (x, y) in enumerate(zip(self.train.x.view, self.train.y.view)):
+            v = repr(float(val[i])) if i < val.size else ""
+            out.write(f"{x:g},{float(y)!r},{v}\n")
+        return out.getvalue()
+
+    def png_bytes(self, width: int = 1200) -> bytes:
+        import pyqtgraph.exporters  # noqa: F401 - registers the exporters
+
+        self.redraw()
+        exporter = pg.exporters.ImageExporter(self.plot_widget.getPlotItem())
+        exporter.parameters()["width"] = width
+        image = exporter.export(toBytes=True)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.WriteOnly)
+        image.save(buffer, "PNG")
+        return bytes(data)
+
+    def export_png(self, path: str) -> None:
+        from mlp_studio.io.atomic import write_bytes_atomic
+
+        write_bytes_atomic(path, self.png_bytes())
+
+    def export_csv(self, path: str) -> None:
+        from mlp_studio.io.atomic import write_text_atomic
+
+        write_text_atomic(path, self.csv_text())
+
+    def _ask_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export loss plot", "loss.png", "PNG image (*.png)")
+        if path:
+            self._export(self.export_png, path)
+
+    def _ask_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export losses", "loss.csv", "CSV (*.csv)")
+        if path:
+            self._export(self.export_csv, path)
+
+    def _export(self, fn, path: str) -> None:
+        try:
+            fn(path)
+        except MLPError as exc:
+            QMessageBox.warning(self, "Export failed", str(exc))

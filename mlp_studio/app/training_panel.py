@@ -1,0 +1,308 @@
+"""The training dock: settings, Run / Pause / Resume / Stop / Run N, progress,
+accuracy and confusion matrix for class targets, and the live loss plot.
+
+Settings edits go through ``document.set_training`` (undoable). The run itself
+belongs to a ``TrainingSession``; its snapshots show in the document through
+``Document.show_snapshot`` (display only) and in this panel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
+                               QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QProgressBar, QPushButton, QSlider, QSpinBox, QStatusBar,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from mlp_studio.app.loss_plot import LossPlot
+from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING, RunResult, Snapshot, TrainingSession
+from mlp_studio.core.training import MODES, STOP_DIVERGED
+from mlp_studio.errors import MLPError
+
+#: speed slider positions: seconds to wait after each epoch (the last is full speed)
+DELAYS = (1.0, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001, 0.0)
+
+
+def _double_spin(lo: float, hi: float, decimals: int, step: float, special: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setKeyboardTracking(False)
+    if special:
+        box.setSpecialValueText(special)
+    return box
+
+
+def _spin(lo: int, hi: int, special: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setKeyboardTracking(False)
+    if special:
+        box.setSpecialValueText(special)
+    return box
+
+
+class TrainingPanel(QWidget):
+    """See the module docstring. ``status_bar`` (the window's) shows the progress too."""
+
+    def __init__(self, document, status_bar: QStatusBar | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.status_bar = status_bar
+        self.session = TrainingSession(document, self)
+        self._run_epochs: int | None = None
+        self._loading = False
+
+        # Settings.
+        self.lr = _double_spin(1e-6, 1e6, 6, 0.01)
+        self.mode = QComboBox()
+        self.mode.addItems(MODES)
+        self.batch = _spin(1, 1_000_000)
+        self.momentum = _double_spin(0.0, 0.99, 3, 0.05)
+        self.epochs = _spin(0, 100_000_000, "no limit")
+        self.target = _double_spin(0.0, 1e6, 8, 1e-4, "off")
+        self.patience = _spin(0, 1_000_000, "off")
+        self.shuffle = QCheckBox("shuffle rows")
+        self.seed = _spin(0, 2**31 - 1)
+        self.holdout = _double_spin(0.0, 0.9, 2, 0.05)
+        self.holdout.setToolTip("Fraction of the rows held out (seeded by Seed) for the validation loss")
+        self.speed = QSlider(Qt.Horizontal)
+        self.speed.setRange(0, len(DELAYS) - 1)
+        self.speed.setValue(len(DELAYS) - 1)
+        self.speed_label = QLabel()
+        self.speed_label.setMinimumWidth(90)
+
+        form_a, form_b = QFormLayout(), QFormLayout()
+        form_a.addRow("Learning rate", self.lr)
+        form_a.addRow("Mode", self.mode)
+        form_a.addRow("Batch size", self.batch)
+        form_a.addRow("Momentum", self.momentum)
+        form_a.addRow("Seed", self.seed)
+        form_b.addRow("Epochs", self.epochs)
+        form_b.addRow("Target loss", self.target)
+        form_b.addRow("Patience", self.patience)
+        form_b.addRow("Hold out", self.holdout)
+        form_b.addRow("", self.shuffle)
+        speed_row = QHBoxLayout()
+        speed_row.addWidget(QLabel("Speed"))
+        speed_row.addWidget(self.speed, 1)
+        speed_row.addWidget(self.speed_label)
+        settings = QGroupBox("Settings")
+        grid = QGridLayout(settings)
+        grid.addLayout(form_a, 0, 0)
+        grid.addLayout(form_b, 0, 1)
+        grid.addLayout(speed_row, 1, 0, 1, 2)
+
+        # Run controls.
+        self.run_button = QPushButton("Run")
+        self.run_button.setToolTip("Train until a stop rule fires (the Epochs setting, target loss, patience)")
+        self.pause_button = QPushButton("Pause")
+        self.resume_button = QPushButton("Resume")
+        self.stop_button = QPushButton("Stop")
+        self.run_n_button = QPushButton("Run N")
+        self.run_n = _spin(1, 100_000_000)
+        self.run_n.setValue(100)
+        self.run_n.setToolTip("Epochs for Run N")
+        controls = QHBoxLayout()
+        for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
+                  self.run_n_button, self.run_n):
+            controls.addWidget(w)
+        self.progress = QProgressBar()
+        self.progress.setFormat("epoch %v of %m")
+        self.status = QLabel("Ready")
+        self.reason = QLabel("")
+        self.reason.setWordWrap(True)
+
+        # Classification.
+        self.accuracy = QLabel("")
+        self.confusion = QTableWidget(0, 0)
+        self.confusion.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.confusion.setToolTip("Rows: true class; columns: predicted class")
+        self.class_box = QGroupBox("Classification")
+        class_layout = QVBoxLayout(self.class_box)
+        class_layout.addWidget(self.accuracy)
+        class_layout.addWidget(self.confusion)
+        self.class_box.setVisible(False)
+
+        self.plot = LossPlot()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(settings)
+        layout.addLayout(controls)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.class_box)
+        layout.addWidget(self.plot, 1)
+
+        # Wiring: widgets -> document (undoable), document -> widgets.
+        self.lr.valueChanged.connect(lambda v: self._edit("learning_rate", v, f"Set learning rate to {v:g}"))
+        self.mode.activated.connect(lambda i: self._edit("mode", MODES[i], f"Set mode to {MODES[i]}"))
+        self.batch.valueChanged.connect(lambda v: self._edit("batch_size", v, f"Set batch size to {v}"))
+        self.momentum.valueChanged.connect(lambda v: self._edit("momentum", v, f"Set momentum to {v:g}"))
+        self.seed.valueChanged.connect(lambda v: self._edit("seed", v, f"Set seed to {v}"))
+        self.epochs.valueChanged.connect(
+            lambda v: self._edit("epochs", v or None, f"Set epochs to {v or 'no limit'}"))
+        self.target.valueChanged.connect(
+            lambda v: self._edit("target_loss", v or None, f"Set target loss to {v or 'off'}"))
+        self.patience.valueChanged.connect(
+            lambda v: self._edit("patience", v or None, f"Set patience to {v or 'off'}"))
+        self.shuffle.toggled.connect(lambda on: self._edit("shuffle", on, f"Shuffle rows {'on' if on else 'off'}"))
+        self.speed.valueChanged.connect(self._on_speed)
+        self.run_button.clicked.connect(lambda: self.start(None))
+        self.run_n_button.clicked.connect(lambda: self.start(self.run_n.value()))
+        self.pause_button.clicked.connect(self.session.pause)
+        self.resume_button.clicked.connect(self.session.resume)
+        self.stop_button.clicked.connect(self.session.stop)
+        self.session.snapshot.connect(self._on_snapshot)
+        self.session.finished.connect(self._on_finished)
+        self.session.failed.connect(self._on_failed)
+        self.session.state_changed.connect(self._on_state)
+        document.settings_changed.connect(self._load_settings)
+        if hasattr(document, "project_replaced"):
+            document.project_replaced.connect(self._on_project_replaced)
+
+        self._load_settings()
+        self._on_speed(self.speed.value())
+        self._on_state(IDLE)
+
+    # -------------------------------------------------------------- actions
+    def start(self, epochs: int | None) -> None:
+        """Run N epochs (or, for None, until the settings' stop rules fire)."""
+        try:
+            self.session.start(epochs, self.holdout.value())
+        except MLPError as exc:
+            self.reason.setText(str(exc))
+            return
+        self._run_epochs = epochs if epochs is not None else self.document.project.training.epochs
+        self.progress.setRange(0, self._run_epochs or 0)
+        self.progress.setValue(0)
+        self.progress.setVisible(self._run_epochs is not None)
+        self.reason.setText("")
+
+    def _edit(self, field: str, value, text: str) -> None:
+        if self._loading:
+            return
+        config = self.document.project.training
+        if getattr(config, field) == value:
+            return
+        try:
+            self.document.set_training(replace(config, **{field: value}), text)
+        except MLPError as exc:
+            self.reason.setText(str(exc))
+            self._load_settings()
+
+    def _load_settings(self) -> None:
+        c = self.document.project.training
+        self._loading = True
+        try:
+            self.lr.setValue(c.learning_rate)
+            self.mode.setCurrentIndex(MODES.index(c.mode))
+            self.batch.setValue(c.batch_size)
+            self.batch.setEnabled(c.mode == "minibatch")
+            self.momentum.setValue(c.momentum)
+            self.seed.setValue(c.seed)
+            self.epochs.setValue(c.epochs or 0)
+            self.target.setValue(c.target_loss or 0.0)
+            self.patience.setValue(c.patience or 0)
+            self.shuffle.setChecked(c.shuffle)
+        finally:
+            self._loading = False
+
+    def _on_speed(self, position: int) -> None:
+        delay = DELAYS[position]
+        self.session.set_delay(delay)
+        self.speed_label.setText("full speed" if delay == 0 else f"{delay * 1000:g} ms/epoch")
+
+    # ------------------------------------------------------- session events
+    def _on_state(self, state: str) -> None:
+        idle = state == IDLE
+        self.run_button.setEnabled(idle)
+        self.run_n_button.setEnabled(idle)
+        self.pause_button.setEnabled(state == RUNNING)
+        self.resume_button.setEnabled(state == PAUSED)
+        self.stop_button.setEnabled(not idle)
+        for w in (self.lr, self.mode, self.batch, self.momentum, self.seed, self.epochs,
+                  self.target, self.patience, self.shuffle, self.holdout):
+            w.setEnabled(idle and (w is not self.batch or self.mode.currentText() == "minibatch"))
+        if state == PAUSED:
+            self._show_status(self.status.text().replace("Training", "Paused", 1))
+
+    def _on_snapshot(self, snap: Snapshot) -> None:
+        self.plot.add_snapshot(snap)
+        if self._run_epochs:
+            self.progress.setValue(min(snap.epoch, self._run_epochs))
+        loss = f"{snap.train_loss[-1]:.6g}" if snap.train_loss.size else "–"
+        rate = snap.updates / snap.elapsed if snap.elapsed > 0 else 0.0
+        text = (f"Training: epoch {snap.epoch}, loss {loss}"
+                + (f", validation {snap.val_loss[-1]:.6g}" if snap.val_loss is not None and snap.val_loss.size else "")
+                + f", {rate:,.0f} updates/s, {snap.elapsed:.1f} s")
+        self._show_status(text if self.session.state != PAUSED else text.replace("Training", "Paused", 1))
+        if snap.evaluation is not None:
+            self._show_evaluation(snap.evaluation)
+
+    def _on_finished(self, result: RunResult) -> None:
+        self.reason.setText(f"Stopped: {result.stop.message}")
+        self.reason.setStyleSheet("color: #b00020;" if result.stop.code == STOP_DIVERGED else "")
+        last = f", loss {self.plot.train.y.view[-1]:.6g}" if self.plot.train.y.n else ""
+        self._show_status(f"Done: {result.epochs} epochs in {result.elapsed:.1f} s{last}")
+
+    def _on_failed(self, message: str) -> None:
+        self.reason.setText(f"Training failed: {message}")
+        self.reason.setStyleSheet("color: #b00020;")
+
+    def _on_project_replaced(self) -> None:
+        self.plot.clear()
+        self.class_box.setVisible(False)
+        self.reason.setText("")
+
+    def _show_status(self, text: str) -> None:
+        self.status.setText(text)
+        if self.status_bar is not None:
+            self.status_bar.showMessage(text)
+
+    def _show_evaluation(self, ev) -> None:
+        m = ev.confusion
+        self.class_box.setVisible(True)
+        self.accuracy.setText(f"Accuracy {ev.accuracy:.1%} on {ev.rows} rows"
+                              f"{' (held out)' if self.holdout.value() > 0 else ''}")
+        n = m.shape[0]
+        if self.confusion.rowCount() != n:
+            self.confusion.setRowCount(n)
+            self.confusion.setColumnCount(n)
+            self.confusion.setHorizontalHeaderLabels([f"pred. {k}" for k in range(n)])
+            self.confusion.setVerticalHeaderLabels([f"true {k}" for k in range(n)])
+        for i in range(n):
+            for j in range(n):
+                item = QTableWidgetItem(str(int(m[i, j])))
+                item.setTextAlignment(Qt.AlignCenter)
+                self.confusion.setItem(i, j, item)
+
+
+class _CloseGuard(QObject):
+    """Stops and joins the training thread when its window gets a close event (before
+    the window's own closeEvent, so an unsaved-changes prompt sees the trained weights)."""
+
+    def __init__(self, session: TrainingSession, parent: QObject) -> None:
+        super().__init__(parent)
+        self.session = session
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Close:
+            self.session.shutdown()
+        return False
+
+
+def install_training_views(window, document) -> TrainingPanel:
+    """Add the training dock to ``window`` (``MainWindow.add_dock``) and stop the
+    training thread when the window closes."""
+    panel = TrainingPanel(document, window.statusBar())
+    window.add_dock(panel, "Training", Qt.RightDockWidgetArea, "training_dock")
+    window.installEventFilter(_CloseGuard(panel.session, window))
+    window.training_panel = panel
+    return panel

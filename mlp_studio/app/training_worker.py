@@ -1,0 +1,320 @@
+"""Training on a worker thread.
+
+``TrainingWorker`` (a QObject moved to a QThread) runs the core ``Trainer`` on a
+copy of the document's network. Pause, resume, stop and the per-epoch delay are
+thread-safe flags under one ``threading.Condition``, looked at between epochs (the
+core trains an epoch in one call, so a very long epoch finishes before a pause or
+stop takes effect). The worker emits ``Snapshot`` copies at most ``SNAPSHOT_HZ``
+times a second and never waits for the GUI.
+
+``TrainingSession`` lives in the GUI thread, owns the thread, and puts the
+result into the document as one undoable step when a run ends.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.evaluation import Evaluation, class_kind, dataset_loss, evaluate, holdout_split
+from mlp_studio.core.network import Network
+from mlp_studio.core.training import StopReason, Trainer, TrainingConfig
+from mlp_studio.errors import MLPError
+
+SNAPSHOT_HZ = 30.0
+EVALUATION_HZ = 2.0  # accuracy / confusion matrix (a forward pass over the rows)
+
+IDLE, RUNNING, PAUSED = "idle", "running", "paused"
+
+
+@dataclass
+class Snapshot:
+    """What happened since the previous snapshot of run ``run`` (all copies)."""
+
+    run: int
+    epoch: int  # epochs finished in this run
+    updates: int  # updates (weight changes) in this run
+    elapsed: float  # seconds of training, pauses excluded
+    epochs: np.ndarray  # epoch numbers (1-based, within the run) of the new points
+    train_loss: np.ndarray
+    val_loss: np.ndarray | None  # when rows are held out
+    update_loss: np.ndarray | None  # online mode: the loss of every update, in order
+    network: Network
+    evaluation: Evaluation | None  # class targets only (on the validation rows if held out)
+
+
+@dataclass
+class RunResult:
+    run: int
+    network: Network  # the trained copy (last finite weights after a divergence)
+    stop: StopReason
+    epochs: int
+    elapsed: float
+
+
+@dataclass
+class RunSpec:
+    """Everything a worker needs, prepared in the GUI thread (copies)."""
+
+    network: Network
+    data: Dataset
+    loss: str
+    config: TrainingConfig
+    epochs: int | None = None  # None: the config's
+    holdout: float = 0.0
+    delay: float = 0.0  # seconds to wait after each epoch (demonstrations)
+
+    @classmethod
+    def from_project(cls, project, epochs: int | None = None, holdout: float = 0.0,
+                     delay: float = 0.0) -> "RunSpec":
+        if project.data is None:
+            raise MLPError("load a dataset before training")
+        project.validate()
+        return cls(project.network.copy(), project.data, project.loss, replace(project.training),
+                   epochs, holdout, delay)
+
+
+class TrainingWorker(QObject):
+    """Runs one training run in its thread; see the module docstring."""
+
+    snapshot = Signal(object)  # Snapshot
+    finished = Signal(object)  # RunResult
+    failed = Signal(str)
+
+    def __init__(self, run: int, spec: RunSpec) -> None:
+        super().__init__()
+        self.run_id = run
+        self.spec = spec
+        self.result: RunResult | None = None
+        self._cond = threading.Condition()
+        self._stop = False
+        self._paused = False
+        self._delay = spec.delay
+
+    # Called from the GUI thread.
+    def request_stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+
+    def set_paused(self, paused: bool) -> None:
+        with self._cond:
+            self._paused = paused
+            self._cond.notify_all()
+
+    def set_delay(self, seconds: float) -> None:
+        with self._cond:
+            self._delay = max(0.0, seconds)
+            self._cond.notify_all()
+
+    # Runs in the worker thread.
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._train()
+        except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost in a thread
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            self.result = None
+            self.finished.emit(None)
+
+    def _train(self) -> None:
+        spec = self.spec
+        data = spec.data
+        train_rows, val_rows = holdout_split(data.n_rows, spec.holdout, spec.config.seed)
+        X, Z = data.X[train_rows], data.Z[train_rows]
+        Xv, Zv = data.X[val_rows], data.Z[val_rows]
+        trainer = Trainer(spec.network, X, Z, spec.loss, spec.config)
+        online = trainer.batch == 1
+        eval_rows = val_rows if val_rows.size else train_rows
+        classify = class_kind(data.raw_targets) is not None
+        reduction = spec.config.batch_reduction
+
+        epochs: list[int] = []
+        train_loss: list[float] = []
+        val_loss: list[float] = []
+        update_loss: list[np.ndarray] = []
+        clock = {"start": time.perf_counter(), "paused": 0.0, "emit": 0.0, "eval": -1.0}
+
+        def elapsed() -> float:
+            return time.perf_counter() - clock["start"] - clock["paused"]
+
+        def flush(final: bool = False) -> None:
+            now = time.perf_counter()
+            evaluation = None
+            if classify and (final or now - clock["eval"] >= 1.0 / EVALUATION_HZ):
+                evaluation = evaluate(trainer.net, data, spec.loss, eval_rows, reduction)
+                clock["eval"] = now
+            self.snapshot.emit(Snapshot(
+                self.run_id, trainer.epoch, trainer.updates, elapsed(),
+                np.array(epochs, dtype=np.int64), np.array(train_loss),
+                np.array(val_loss) if val_rows.size else None,
+                np.concatenate(update_loss) if update_loss else None,
+                trainer.net.copy(), evaluation))
+            epochs.clear(), train_loss.clear(), val_loss.clear(), update_loss.clear()
+            clock["emit"] = now
+
+        def on_epoch(epoch: int, loss: float) -> None:
+            epochs.append(epoch)
+            train_loss.append(loss)
+            if val_rows.size:
+                val_loss.append(dataset_loss(trainer.net, Xv, Zv, spec.loss, reduction))
+            if online:
+                update_loss.append(trainer.update_losses.copy())
+            if time.perf_counter() - clock["emit"] >= 1.0 / SNAPSHOT_HZ:
+                flush()
+            with self._cond:
+                if self._delay > 0:
+                    self._cond.wait_for(lambda: self._stop, timeout=self._delay)
+
+        def should_stop() -> bool:
+            with self._cond:
+                if not self._paused or self._stop:
+                    return self._stop
+            flush()  # show exactly where it paused
+            t0 = time.perf_counter()
+            with self._cond:
+                self._cond.wait_for(lambda: self._stop or not self._paused)
+                clock["paused"] += time.perf_counter() - t0
+                return self._stop
+
+        result = trainer.train(spec.epochs, on_epoch, should_stop)
+        flush(final=True)
+        self.result = RunResult(self.run_id, trainer.net.copy(), result.stop, len(result.losses),
+                                elapsed())
+        self.finished.emit(self.result)
+
+
+class TrainingSession(QObject):
+    """Owns the worker thread of a document's training runs (GUI thread).
+
+    ``start`` begins a run; ``pause``/``resume``/``stop`` steer it; when it ends
+    the trained network enters the document as one undoable step and
+    ``finished`` carries the ``RunResult`` (its ``stop.message`` says why).
+    ``shutdown`` stops and joins the thread (window closing, another file opened).
+    """
+
+    snapshot = Signal(object)  # Snapshot
+    finished = Signal(object)  # RunResult
+    failed = Signal(str)
+    state_changed = Signal(str)  # IDLE, RUNNING, PAUSED
+
+    def __init__(self, document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.state = IDLE
+        self.thread: QThread | None = None
+        self.worker: TrainingWorker | None = None
+        self.last_result: RunResult | None = None
+        self._run = 0
+        self._delay = 0.0
+        if hasattr(document, "project_replaced"):
+            document.project_replaced.connect(self._discard)
+
+    @property
+    def is_active(self) -> bool:
+        return self.worker is not None
+
+    def start(self, epochs: int | None = None, holdout: float = 0.0) -> None:
+        """Train a copy of the document's network; ``epochs`` None: the settings' count."""
+        if self.worker is not None:
+            raise MLPError("a training run is already going; stop it first")
+        spec = RunSpec.from_project(self.document.project, epochs, holdout, self._delay)
+        self._run += 1
+        self.worker = TrainingWorker(self._run, spec)
+        self.thread = QThread()
+        self.thread.setObjectName(f"training-{self._run}")
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.snapshot.connect(self._on_snapshot)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self.failed)
+        self.thread.start()
+        self._set_state(RUNNING)
+
+    def pause(self) -> None:
+        if self.worker is not None and self.state == RUNNING:
+            self.worker.set_paused(True)
+            self._set_state(PAUSED)
+
+    def resume(self) -> None:
+        if self.worker is not None and self.state == PAUSED:
+            self.worker.set_paused(False)
+            self._set_state(RUNNING)
+
+    def stop(self) -> None:
+        """Ask the run to stop after the current epoch; ``finished`` follows."""
+        if self.worker is not None:
+            self.worker.request_stop()
+
+    def set_delay(self, seconds: float) -> None:
+        """Wait this long after each epoch (0: full speed); applies to the running run too."""
+        self._delay = max(0.0, seconds)
+        if self.worker is not None:
+            self.worker.set_delay(self._delay)
+
+    def shutdown(self, apply: bool = True) -> None:
+        """Stop and join the thread now; with ``apply`` the result enters the document."""
+        if self.worker is None:
+            return
+        self.worker.request_stop()
+        result = self._join()
+        if apply and result is not None:
+            self._apply(result)
+        else:
+            self._show_snapshot(None)
+            self._set_state(IDLE)
+
+    # ------------------------------------------------------------ internals
+    @Slot(object)
+    def _on_snapshot(self, snap: Snapshot) -> None:
+        if snap.run != self._run or self.worker is None:
+            return
+        self._show_snapshot(snap.network)
+        self.snapshot.emit(snap)
+
+    @Slot(object)
+    def _on_finished(self, result: RunResult | None) -> None:
+        if self.worker is None or (result is not None and result.run != self._run):
+            return  # already handled by shutdown()
+        result = self._join()
+        if result is None:
+            self._show_snapshot(None)
+            self._set_state(IDLE)
+            return
+        self._apply(result)
+
+    def _join(self) -> RunResult | None:
+        worker, thread = self.worker, self.thread
+        thread.quit()
+        thread.wait()
+        self.worker = self.thread = None
+        return worker.result
+
+    def _apply(self, result: RunResult) -> None:
+        self._show_snapshot(None)
+        self.last_result = result
+        try:
+            if result.epochs and not result.network.equals(self.document.project.network):
+                self.document.set_network(result.network, f"Train {result.epochs} epochs")
+        except MLPError as exc:
+            self.failed.emit(f"the trained network could not be kept: {exc}")
+        self._set_state(IDLE)
+        self.finished.emit(result)
+
+    def _discard(self) -> None:
+        self.shutdown(apply=False)
+
+    def _show_snapshot(self, net: Network | None) -> None:
+        show = getattr(self.document, "show_snapshot", None)
+        if show is not None:
+            show(net)
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
