@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -204,6 +205,7 @@ class Preset:
     config: MinimizeConfig = field(default_factory=MinimizeConfig)
     steps: int = 10  # a good "run N" for the lesson
     note: str = ""
+    view: tuple[float, ...] = ()  # plot bounds: (xmin, xmax) or (xmin, xmax, ymin, ymax)
 
 
 PRESETS: tuple[Preset, ...] = (
@@ -214,6 +216,7 @@ PRESETS: tuple[Preset, ...] = (
         MinimizeConfig(eta=0.1, tol=1e-8, max_iterations=1000),
         10,
         "The reference document's example: from (3, 4) with eta 0.1 each step multiplies x and y by 0.8.",
+        (-5.0, 5.0, -5.0, 5.0),
     ),
     Preset(
         "Quartic with two minima",
@@ -223,6 +226,7 @@ PRESETS: tuple[Preset, ...] = (
         50,
         "Start right of the hump (x > 0.22) to reach the local minimum near 1.15, left of it for the "
         "global one near -2.62. With eta 0.02 the steps overshoot and oscillate; with 0.05 they diverge.",
+        (-3.5, 2.5),
     ),
     Preset(
         "Rosenbrock valley",
@@ -232,5 +236,130 @@ PRESETS: tuple[Preset, ...] = (
         1000,
         "A curved valley: steepest descent zig-zags and crawls towards the minimum at (1, 1); "
         "Newton's method gets there in a few steps.",
+        (-2.0, 2.0, -1.0, 3.0),
     ),
 )
+
+
+# ------------------------------------------------------------ plot support
+
+
+def default_view(x0: Sequence[float]) -> tuple[float, ...]:
+    """Bounds around the start point and the origin, at least 2 wide per variable."""
+    bounds: list[float] = []
+    for v in x0:
+        lo, hi = min(v, 0.0), max(v, 0.0)
+        pad = max(1.0, 0.25 * (hi - lo))
+        bounds += [lo - pad, hi + pad]
+    return tuple(bounds)
+
+
+def view_with_points(view: Sequence[float], points: np.ndarray, max_growth: float = 4.0) -> tuple[float, ...]:
+    """``view`` grown to hold ``points`` (rows), ignoring points that are not
+    finite or lie more than ``max_growth`` view-widths away (a divergent run)."""
+    bounds = list(view)
+    pts = np.atleast_2d(np.asarray(points, dtype=float))
+    for i in range(len(bounds) // 2):
+        lo, hi = bounds[2 * i], bounds[2 * i + 1]
+        width = hi - lo
+        col = pts[:, i]
+        col = col[np.isfinite(col) & (col > lo - max_growth * width) & (col < hi + max_growth * width)]
+        if col.size:
+            margin = 0.05 * width
+            bounds[2 * i] = min(lo, float(col.min()) - margin)
+            bounds[2 * i + 1] = max(hi, float(col.max()) + margin)
+    return tuple(bounds)
+
+
+def curve(objective: Objective, xmin: float, xmax: float, n: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """f sampled on [xmin, xmax] (one variable)."""
+    xs = np.linspace(xmin, xmax, n)
+    return xs, objective.evaluate(xs)
+
+
+def grid(objective: Objective, view: Sequence[float], n: int = 150) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """f on an n x n grid over (xmin, xmax, ymin, ymax); ``z[i, j] = f(xs[i], ys[j])``."""
+    xs = np.linspace(view[0], view[1], n)
+    ys = np.linspace(view[2], view[3], n)
+    xx, yy = np.meshgrid(xs, ys, indexing="ij")
+    return xs, ys, objective.evaluate(xx, yy)
+
+
+def contour_levels(z: np.ndarray, n: int = 14) -> np.ndarray:
+    """``n`` contour levels evenly spaced in log(1 + f - min f), up to the 95th
+    percentile, so functions with a huge range (Rosenbrock) still show their valley."""
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return np.array([])
+    low = float(finite.min())
+    top = float(np.quantile(finite, 0.95)) - low
+    if not top > 0:
+        return np.array([])
+    return low + np.expm1(np.linspace(0.0, np.log1p(top), n + 1)[1:])
+
+
+def contour_bands(z: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """The band index of each value between ``levels`` (0..len(levels)); -1 where not finite."""
+    bands = np.digitize(z, levels).astype(float)
+    bands[~np.isfinite(z)] = np.nan
+    return bands
+
+
+def contour_segments(
+    xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Contour lines by marching squares on ``z[i, j] = f(xs[i], ys[j])``:
+    segment end points as (x, y) arrays where entries 2k and 2k+1 are one
+    segment. Cells with a non-finite corner are skipped; a saddle cell is
+    resolved by the value at its centre."""
+    corners = [z[:-1, :-1], z[1:, :-1], z[1:, 1:], z[:-1, 1:]]  # (x_i,y_j) (x_i+1,y_j) (x_i+1,y_j+1) (x_i,y_j+1)
+    cx = [xs[:-1, None], xs[1:, None], xs[1:, None], xs[:-1, None]]
+    cy = [ys[None, :-1], ys[None, :-1], ys[None, 1:], ys[None, 1:]]
+    valid = np.all([np.isfinite(c) for c in corners], axis=0)
+    out_x, out_y = [], []
+    with np.errstate(all="ignore"):
+        for level in levels:
+            above = [c > level for c in corners]
+            px, py, crossed = [], [], []
+            for e in range(4):  # edge e joins corner e and corner e+1
+                a, b = e, (e + 1) % 4
+                t = (level - corners[a]) / (corners[b] - corners[a])
+                px.append(cx[a] + t * (cx[b] - cx[a]))
+                py.append(cy[a] + t * (cy[b] - cy[a]))
+                crossed.append(valid & (above[a] != above[b]))
+            px, py = np.broadcast_arrays(*px), np.broadcast_arrays(*py)
+            px, py, crossed = np.stack(px), np.stack(py), np.stack(crossed)
+            count = crossed.sum(axis=0)
+            two = count == 2
+            order = np.argsort(~crossed[:, two], axis=0, kind="stable")[:2]
+            pairs = [(order[0], order[1], two)]
+            four = count == 4
+            if four.any():
+                centre_above = (sum(corners)[four] / 4) > level
+                cut_c1 = centre_above == above[0][four]  # corner 0 joins the centre: cut off corners 1 and 3
+                e = np.array([[0, 2], [1, 3], [0, 1], [3, 2]])  # (first, second) edges per segment and case
+                first = np.where(cut_c1, e[0][:, None], e[2][:, None])
+                second = np.where(cut_c1, e[1][:, None], e[3][:, None])
+                pairs.append((first[0], second[0], four))
+                pairs.append((first[1], second[1], four))
+            for first, second, mask in pairs:
+                cols = np.nonzero(mask)
+                seg = np.stack([first, second])
+                sx = np.take_along_axis(px[:, cols[0], cols[1]], seg, axis=0)
+                sy = np.take_along_axis(py[:, cols[0], cols[1]], seg, axis=0)
+                out_x.append(sx.T.reshape(-1))
+                out_y.append(sy.T.reshape(-1))
+    if not out_x:
+        return np.array([]), np.array([])
+    return np.concatenate(out_x), np.concatenate(out_y)
+
+
+def tangent_lines(iterations: Sequence[Iteration], half_width: float) -> tuple[np.ndarray, np.ndarray]:
+    """Tangent segments y = f + f'(x) (t - x) for t in [x - w, x + w] at each
+    one-variable iterate, joined into one array with NaN gaps."""
+    xs, ys = [], []
+    for it in iterations:
+        x, f, g = float(it.x[0]), it.f, float(it.grad[0])
+        xs += [x - half_width, x + half_width, np.nan]
+        ys += [f - g * half_width, f + g * half_width, np.nan]
+    return np.array(xs), np.array(ys)

@@ -40,13 +40,16 @@ def table_rows(iterations: Sequence[Iteration]) -> list[list[Cell]]:
 
 
 def format_cell(value: Cell, decimals: int | None = 4) -> str:
-    """Blank for None; ``decimals`` places (or shortest round-trip text for None)."""
+    """Blank for None; ``decimals`` places (exponent form from 1e9 on), or with
+    ``decimals=None`` the shortest text that reads back as the same float."""
     if value is None:
         return ""
     if not math.isfinite(value):
         return str(value)
     if decimals is None:
         return repr(value)
+    if abs(value) >= 1e9:
+        return f"{value:.{decimals}e}"
     text = f"{value:.{decimals}f}"
     return "0." + "0" * decimals if text == "-0." + "0" * decimals else text
 

@@ -1,0 +1,651 @@
+"""The gradient-descent lab: a self-contained tab that minimises a typed
+function step by step and plots the path. All maths is in
+``mlp_studio.core.expression`` and ``mlp_studio.core.minimize``."""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlp_studio.core import minimize as mz
+from mlp_studio.core.expression import ExpressionError, Objective, to_latex, to_text
+from mlp_studio.errors import MLPError
+from mlp_studio.io.iteration_table import (
+    format_cell,
+    iterations_csv,
+    iterations_markdown,
+    table_columns,
+    table_row,
+)
+
+METHOD_LABELS = {"gd": "Gradient descent", "newton": "Newton-Raphson"}
+RUN_CHUNK_SECONDS = 0.03
+TANGENTS_SHOWN = 20
+PATH_SYMBOLS_UP_TO = 200
+PATH_COLOR = (214, 39, 40)
+BAND_COLORS = pg.ColorMap([0.0, 0.5, 1.0], [(58, 96, 156), (150, 196, 214), (246, 240, 222)])
+
+
+class IterationTableModel(QAbstractTableModel):
+    """The iteration table of a run (rows appended as the run grows)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._columns: list[str] = []
+        self._iterations: Sequence[mz.Iteration] = []
+        self._rows = 0
+
+    def set_run(self, variables: Sequence[str], iterations: Sequence[mz.Iteration]) -> None:
+        self.beginResetModel()
+        self._columns = table_columns(variables)
+        self._iterations = iterations  # the run's own list; records are immutable
+        self._rows = len(iterations)
+        self.endResetModel()
+
+    def sync(self) -> None:
+        """Show the rows appended to the run's list since the last call."""
+        n = len(self._iterations)
+        if n > self._rows:
+            self.beginInsertRows(QModelIndex(), self._rows, n - 1)
+            self._rows = n
+            self.endInsertRows()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self._columns[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
+            return None
+        value = table_row(self._iterations, index.row())[index.column()]
+        if index.column() == 0:
+            return str(index.row())
+        return format_cell(value, 4 if role == Qt.DisplayRole else None)
+
+
+def _mono() -> QFont:
+    return QFontDatabase.systemFont(QFontDatabase.FixedFont)
+
+
+def _plot_widget(left: str, bottom: str) -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w")
+    plot.setLabel("left", left)
+    plot.setLabel("bottom", bottom)
+    plot.showGrid(x=True, y=True, alpha=0.15)
+    plot.setMenuEnabled(False)
+    return plot
+
+
+class MinimizeLab(QWidget):
+    """Type f, choose a start point and a method, then Step / Run N and watch."""
+
+    run_changed = Signal()  # emitted after every change of the run (tests, other views)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.objective: Objective | None = None
+        self.minimizer: mz.Minimizer | None = None
+        self._base_view: tuple[float, ...] = ()
+        self._fitted_view: tuple[float, ...] = ()
+        self._remaining = 0
+        self._has_error = False
+        self._run_timer = QTimer(self)
+        self._run_timer.setInterval(0)
+        self._run_timer.timeout.connect(self._run_chunk)
+        self._parse_timer = QTimer(self)
+        self._parse_timer.setSingleShot(True)
+        self._parse_timer.setInterval(300)
+        self._parse_timer.timeout.connect(self.apply_function)
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(50)
+        self._redraw_timer.timeout.connect(self.draw_function)
+        self._build()
+        self.load_preset(0)
+
+    # ------------------------------------------------------------------ UI
+
+    def _build(self) -> None:
+        controls = QWidget()
+        col = QVBoxLayout(controls)
+        col.setContentsMargins(6, 6, 6, 6)
+
+        box = QGroupBox("Function")
+        form = QFormLayout(box)
+        self.preset_combo = QComboBox()
+        for preset in mz.PRESETS:
+            self.preset_combo.addItem(preset.name)
+        self.preset_combo.activated.connect(self.load_preset)
+        form.addRow("Preset", self.preset_combo)
+        self.function_edit = QLineEdit()
+        self.function_edit.setFont(_mono())
+        self.function_edit.setPlaceholderText("e.g. x**2 + y**2")
+        self.function_edit.textEdited.connect(lambda _: self._parse_timer.start())
+        self.function_edit.returnPressed.connect(self.apply_function)
+        form.addRow("f =", self.function_edit)
+        self.error_label = QLabel()
+        self.error_label.setFont(_mono())
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.error_label.hide()
+        form.addRow(self.error_label)
+        self.vars_edit = QLineEdit()
+        self.vars_edit.setPlaceholderText("automatic: alphabetical")
+        self.vars_edit.editingFinished.connect(self.apply_function)
+        form.addRow("Variables", self.vars_edit)
+        self.note_label = QLabel()
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet("color: #555;")
+        form.addRow(self.note_label)
+        col.addWidget(box)
+
+        box = QGroupBox("Start point (or click on the plot)")
+        self.start_form = QFormLayout(box)
+        self.start_spins: list[QDoubleSpinBox] = []
+        col.addWidget(box)
+
+        box = QGroupBox("Method")
+        form = QFormLayout(box)
+        self.method_combo = QComboBox()
+        for key, label in METHOD_LABELS.items():
+            self.method_combo.addItem(label, key)
+        self.method_combo.currentIndexChanged.connect(self._settings_changed)
+        form.addRow("Method", self.method_combo)
+        self.eta_edit = self._number_edit("0.1")
+        form.addRow("Learning rate η", self.eta_edit)
+        self.momentum_spin = QDoubleSpinBox()
+        self.momentum_spin.setRange(0.0, 0.99)
+        self.momentum_spin.setSingleStep(0.1)
+        self.momentum_spin.setKeyboardTracking(False)
+        self.momentum_spin.valueChanged.connect(self._settings_changed)
+        form.addRow("Momentum μ", self.momentum_spin)
+        self.tol_edit = self._number_edit("1e-8", "off")
+        form.addRow("Stop at |∇f| ≤", self.tol_edit)
+        self.step_tol_edit = self._number_edit("", "off")
+        form.addRow("Stop at step ≤", self.step_tol_edit)
+        self.max_iter_spin = QSpinBox()
+        self.max_iter_spin.setRange(1, 1_000_000)
+        self.max_iter_spin.setValue(1000)
+        self.max_iter_spin.setKeyboardTracking(False)
+        self.max_iter_spin.valueChanged.connect(self._settings_changed)
+        form.addRow("Max iterations", self.max_iter_spin)
+        col.addWidget(box)
+
+        row = QHBoxLayout()
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("Take one iteration")
+        self.step_button.clicked.connect(self.step)
+        row.addWidget(self.step_button)
+        self.run_button = QPushButton("Run")
+        self.run_button.setToolTip("Take N iterations (click again to stop)")
+        self.run_button.clicked.connect(self._toggle_run)
+        row.addWidget(self.run_button)
+        self.run_steps = QSpinBox()
+        self.run_steps.setRange(1, 1_000_000)
+        self.run_steps.setValue(10)
+        self.run_steps.setPrefix("N = ")
+        row.addWidget(self.run_steps)
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Back to the start point")
+        self.reset_button.clicked.connect(self.reset)
+        row.addWidget(self.reset_button)
+        col.addLayout(row)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        col.addWidget(self.status_label)
+
+        box = QGroupBox("Derivatives")
+        box_col = QVBoxLayout(box)
+        self.formula_label = QLabel()
+        self.formula_label.setWordWrap(True)
+        self.formula_label.setTextFormat(Qt.RichText)
+        self.formula_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        box_col.addWidget(self.formula_label)
+        copy_latex = QPushButton("Copy as LaTeX")
+        copy_latex.clicked.connect(self.copy_latex)
+        box_col.addWidget(copy_latex, 0, Qt.AlignRight)
+        col.addWidget(box)
+        col.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(330)
+        scroll.setMaximumWidth(400)
+
+        self.main_plot = _plot_widget("f", "x")
+        self.main_plot.scene().sigMouseClicked.connect(self._plot_clicked)
+        self.main_plot.getPlotItem().getViewBox().sigRangeChanged.connect(lambda *_: self._redraw_timer.start())
+        self.f_plot = _plot_widget("f", "iteration")
+        self.f_plot.setTitle("f per iteration", color="#333", size="10pt")
+        self.f_curve = self.f_plot.plot(pen=pg.mkPen(PATH_COLOR, width=2), symbol="o", symbolSize=5,
+                                        symbolBrush=PATH_COLOR, symbolPen=None)
+
+        self.model = IterationTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Stretch)
+        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("00000") + 10)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        copy_csv = QPushButton("Copy as CSV")
+        copy_csv.clicked.connect(self.copy_csv)
+        copy_md = QPushButton("Copy as Markdown")
+        copy_md.clicked.connect(self.copy_markdown)
+        table_box = QWidget()
+        table_col = QVBoxLayout(table_box)
+        table_col.setContentsMargins(0, 0, 0, 0)
+        table_col.addWidget(self.table)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(copy_csv)
+        buttons.addWidget(copy_md)
+        table_col.addLayout(buttons)
+
+        bottom = QSplitter(Qt.Horizontal)
+        bottom.addWidget(table_box)
+        bottom.addWidget(self.f_plot)
+        bottom.setSizes([620, 380])
+        right = QSplitter(Qt.Vertical)
+        right.addWidget(self.main_plot)
+        right.addWidget(bottom)
+        right.setSizes([600, 400])
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        layout.addWidget(right, 1)
+
+    def _number_edit(self, text: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit(text)
+        edit.setPlaceholderText(placeholder)
+        edit.editingFinished.connect(self._settings_changed)
+        return edit
+
+    # --------------------------------------------------------------- state
+
+    @property
+    def running(self) -> bool:
+        return self._run_timer.isActive()
+
+    def load_preset(self, index: int) -> None:
+        preset = mz.PRESETS[index]
+        self.preset_combo.setCurrentIndex(index)
+        self._set_silently(self.function_edit, preset.text)
+        self._set_silently(self.vars_edit, "")
+        self._set_silently(self.eta_edit, f"{preset.config.eta:g}")
+        self._set_silently(self.tol_edit, "" if preset.config.tol is None else f"{preset.config.tol:g}")
+        self._set_silently(self.step_tol_edit, "")
+        for widget, value in ((self.momentum_spin, preset.config.momentum),
+                              (self.max_iter_spin, preset.config.max_iterations or 1000),
+                              (self.method_combo, self.method_combo.findData(preset.config.method))):
+            widget.blockSignals(True)
+            widget.setCurrentIndex(value) if widget is self.method_combo else widget.setValue(value)
+            widget.blockSignals(False)
+        self.run_steps.setValue(preset.steps)
+        self.note_label.setText(preset.note)
+        self.apply_function(start=preset.x0, view=preset.view)
+
+    @staticmethod
+    def _set_silently(edit: QLineEdit, text: str) -> None:
+        edit.blockSignals(True)
+        edit.setText(text)
+        edit.blockSignals(False)
+
+    def apply_function(self, start: Sequence[float] | None = None, view: Sequence[float] = ()) -> None:
+        """Parse f (and the variable list); on success set up a fresh run."""
+        self._parse_timer.stop()
+        self._stop_running()
+        text = self.function_edit.text()
+        names = [v for v in self.vars_edit.text().replace(",", " ").split() if v]
+        try:
+            objective = Objective(text, names or None)
+            if objective.n > 2:
+                raise MLPError(f"the lab plots functions of one or two variables; f has {objective.n} "
+                               f"({', '.join(objective.variables)}). Use `mlp-studio minimize` for more.")
+        except MLPError as exc:
+            self._show_error(exc)
+            return
+        self._show_error(None)
+        old = self.objective
+        self.objective = objective
+        if start is None:
+            same = old is not None and old.variables == objective.variables
+            start = [s.value() for s in self.start_spins] if same else [1.0] * objective.n
+        self._build_start_fields(objective.variables, start)
+        self._base_view = tuple(view) or mz.default_view(start)
+        self._update_formulas()
+        self._new_plot()
+        self.reset()
+
+    def _show_error(self, exc: MLPError | None) -> None:
+        self._has_error = exc is not None
+        if exc is None:
+            self.error_label.hide()
+            self.function_edit.setStyleSheet("")
+            return
+        self.error_label.setText(exc.message if isinstance(exc, ExpressionError) else str(exc))
+        self.error_label.setWordWrap(not isinstance(exc, ExpressionError))
+        self.error_label.show()
+        self.function_edit.setStyleSheet("border: 1px solid #b00020;")
+        if isinstance(exc, ExpressionError):
+            self.function_edit.setCursorPosition(exc.column - 1)
+        self._set_buttons(enabled=False)
+
+    def _build_start_fields(self, variables: Sequence[str], values: Sequence[float]) -> None:
+        while self.start_form.rowCount():
+            self.start_form.removeRow(0)
+        self.start_spins = []
+        for name, value in zip(variables, values):
+            spin = QDoubleSpinBox()
+            spin.setRange(-1e6, 1e6)
+            spin.setDecimals(4)
+            spin.setSingleStep(0.1)
+            spin.setKeyboardTracking(False)
+            spin.setValue(float(value))
+            spin.valueChanged.connect(self._start_changed)
+            self.start_form.addRow(f"{name}₀", spin)
+            self.start_spins.append(spin)
+
+    def start_point(self) -> list[float]:
+        return [s.value() for s in self.start_spins]
+
+    def set_start_point(self, point: Sequence[float]) -> None:
+        for spin, value in zip(self.start_spins, point):
+            spin.blockSignals(True)
+            spin.setValue(float(value))
+            spin.blockSignals(False)
+        self._start_changed()
+
+    def _start_changed(self) -> None:
+        self._base_view = mz.view_with_points(self._base_view, np.array([self.start_point()]), np.inf)
+        self.reset()
+
+    def _config(self) -> mz.MinimizeConfig:
+        def number(edit: QLineEdit, what: str) -> float | None:
+            text = edit.text().strip()
+            if not text:
+                return None
+            try:
+                return float(text)
+            except ValueError:
+                raise MLPError(f"{what} must be a number, got {text!r}") from None
+
+        method = self.method_combo.currentData()
+        eta = number(self.eta_edit, "the learning rate")
+        if eta is None and method == "gd":
+            raise MLPError("set a learning rate")
+        return mz.MinimizeConfig(
+            method=method,
+            eta=0.1 if eta is None else eta,
+            momentum=self.momentum_spin.value() if method == "gd" else 0.0,
+            tol=number(self.tol_edit, "the gradient tolerance"),
+            step_tol=number(self.step_tol_edit, "the step tolerance"),
+            max_iterations=self.max_iter_spin.value(),
+        )
+
+    def _settings_changed(self) -> None:
+        gd = self.method_combo.currentData() == "gd"
+        self.eta_edit.setEnabled(gd)
+        self.momentum_spin.setEnabled(gd)
+        self._update_formulas()
+        self.reset()
+
+    def reset(self) -> None:
+        """A fresh run from the start point with the current settings."""
+        self._stop_running()
+        self.minimizer = None
+        if self.objective is None or self._has_error:
+            return
+        try:
+            self.minimizer = mz.Minimizer(self.objective, self.start_point(), self._config())
+        except MLPError as exc:
+            self.model.set_run([], [])
+            self.status_label.setText(f"<span style='color:#b00020'>{html.escape(str(exc))}</span>")
+            self._set_buttons(enabled=False)
+            self._refresh_plots()
+            return
+        self.model.set_run(self.objective.variables, self.minimizer.iterations)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Fixed)
+        self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance("00000") + 10)
+        self._refresh()
+
+    # ------------------------------------------------------------- running
+
+    def step(self) -> None:
+        if self.minimizer is not None and not self.running:
+            self.minimizer.step()
+            self._refresh()
+
+    def run(self, n: int | None = None) -> None:
+        """Take ``n`` (default: the N field) iterations in timer-driven chunks."""
+        if self.minimizer is None or self.minimizer.done:
+            return
+        self._remaining = self.run_steps.value() if n is None else n
+        self.run_button.setText("Stop")
+        self.step_button.setEnabled(False)
+        self._run_timer.start()
+
+    def _toggle_run(self) -> None:
+        if self.running:
+            self._stop_running()
+            self._refresh()
+        else:
+            self.run()
+
+    def _run_chunk(self) -> None:
+        deadline = time.perf_counter() + RUN_CHUNK_SECONDS
+        m = self.minimizer
+        while self._remaining > 0 and not m.done and time.perf_counter() < deadline:
+            if m.step() is None:
+                break
+            self._remaining -= 1
+        if self._remaining <= 0 or m.done:
+            self._stop_running()
+        self._refresh()
+
+    def _stop_running(self) -> None:
+        self._run_timer.stop()
+        self._remaining = 0
+        self.run_button.setText("Run")
+
+    def _set_buttons(self, enabled: bool) -> None:
+        self.step_button.setEnabled(enabled and not self.running)
+        self.run_button.setEnabled(enabled or self.running)
+
+    def _refresh(self) -> None:
+        m = self.minimizer
+        self.model.sync()
+        self.table.scrollToBottom()
+        last = m.last
+        point = ", ".join(f"{v:.6g}" for v in last.x)
+        text = (f"Iteration {last.index}: ({point}), f = {last.f:.6g}, "
+                f"|∇f| = {float(np.linalg.norm(last.grad)):.3g}")
+        if m.stop is not None:
+            color = "#b00020" if m.stop.code in (mz.STOP_DIVERGED, mz.STOP_SINGULAR) else "#1b5e20"
+            text = f"{html.escape(text)}<br><span style='color:{color}'>{html.escape(m.stop.message)}</span>"
+        else:
+            text = html.escape(text)
+        self.status_label.setText(text)
+        self._set_buttons(enabled=not m.done)
+        self._refresh_plots()
+        self.run_changed.emit()
+
+    # ---------------------------------------------------------- formulas
+
+    def _update_formulas(self) -> None:
+        obj = self.objective
+        if obj is None:
+            return
+        rows = [f"f({', '.join(obj.variables)}) = {to_text(obj.tree)}"]
+        rows += [f"∂f/∂{v} = {to_text(g)}" for v, g in zip(obj.variables, obj.gradient)]
+        if self.method_combo.currentData() == "newton":
+            rows += [f"∂²f/∂{a}∂{b} = {to_text(obj.hessian[i][j])}"
+                     for i, a in enumerate(obj.variables) for j, b in enumerate(obj.variables) if j >= i]
+        family = _mono().family()
+        self.formula_label.setText(
+            f"<div style='font-family:\"{family}\"'>" + "<br>".join(html.escape(r) for r in rows) + "</div>")
+
+    def formulas_latex(self) -> str:
+        obj = self.objective
+        lines = [f"f = {to_latex(obj.tree)}"]
+        lines += [rf"\frac{{\partial f}}{{\partial {v}}} = {to_latex(g)}" for v, g in zip(obj.variables, obj.gradient)]
+        return "\n".join(lines) + "\n"
+
+    def copy_latex(self) -> None:
+        if self.objective is not None:
+            QGuiApplication.clipboard().setText(self.formulas_latex())
+
+    def copy_csv(self) -> None:
+        if self.minimizer is not None:
+            QGuiApplication.clipboard().setText(iterations_csv(self.objective.variables, self.minimizer.iterations))
+
+    def copy_markdown(self) -> None:
+        if self.minimizer is not None:
+            QGuiApplication.clipboard().setText(
+                iterations_markdown(self.objective.variables, self.minimizer.iterations))
+
+    # --------------------------------------------------------------- plots
+
+    def _new_plot(self) -> None:
+        """Fresh plot items for the current function's dimension."""
+        plot = self.main_plot.getPlotItem()
+        plot.clear()
+        self._fitted_view = ()
+        one_d = self.objective.n == 1
+        x, y = self.objective.variables[0], (self.objective.variables + ("",))[1]
+        plot.setLabel("bottom", x)
+        plot.setLabel("left", "f" if one_d else y)
+        self.image = self.curve_item = self.contour_item = None
+        plot.setAspectLocked(not one_d)  # equal scales: the gradient is seen at right angles to contours
+        if one_d:
+            self.curve_item = plot.plot(pen=pg.mkPen((31, 80, 160), width=2))
+            self.tangent_item = plot.plot(pen=pg.mkPen((255, 140, 0), width=1.5), connect="finite")
+        else:
+            self.image = pg.ImageItem(axisOrder="col-major")
+            plot.addItem(self.image)
+            self.contour_item = plot.plot(pen=pg.mkPen((30, 30, 30, 120), width=1), connect="pairs")
+        self.path_item = plot.plot(pen=pg.mkPen(PATH_COLOR, width=2), symbol="o", symbolSize=7,
+                                   symbolBrush=PATH_COLOR, symbolPen=pg.mkPen("w", width=1))
+        self.start_item = plot.plot(pen=None, symbol="s", symbolSize=11, symbolBrush=(255, 255, 255),
+                                    symbolPen=pg.mkPen("k", width=1.5))
+        self.current_item = plot.plot(pen=None, symbol="o", symbolSize=13, symbolBrush=(255, 215, 0),
+                                      symbolPen=pg.mkPen("k", width=1.5))
+        plot.disableAutoRange()
+
+    def _points(self) -> np.ndarray:
+        its = self.minimizer.iterations if self.minimizer else []
+        return np.array([it.x for it in its]) if its else np.array(self.start_point(), ndmin=2)
+
+    def _refresh_plots(self) -> None:
+        if self.objective is None:
+            return
+        points = self._points()
+        view = mz.view_with_points(self._base_view, points)
+        if view != self._fitted_view:
+            self._fit_view(view)
+        its = self.minimizer.iterations if self.minimizer else []
+        fs = np.array([it.f for it in its])
+        if self.objective.n == 1:
+            ys = fs if its else np.array([])
+            xs = points[: len(ys), 0]
+            half = 0.06 * (view[1] - view[0])
+            self.tangent_item.setData(*mz.tangent_lines(its[-TANGENTS_SHOWN:], half))
+        else:
+            xs, ys = points[:, 0], points[:, 1]
+        self.path_item.setData(xs, ys, symbol="o" if len(xs) <= PATH_SYMBOLS_UP_TO else None)
+        self.start_item.setData(xs[:1], ys[:1])
+        self.current_item.setData(xs[-1:] if len(xs) > 1 else [], ys[-1:] if len(xs) > 1 else [])
+        finite = fs[np.isfinite(fs)]
+        log = finite.size > 1 and finite.min() > 0 and finite.max() > 100 * finite.min()
+        self.f_plot.setLogMode(y=bool(log))
+        self.f_curve.setData(np.arange(len(fs)), fs, symbol="o" if len(fs) <= PATH_SYMBOLS_UP_TO else None)
+        self.f_plot.enableAutoRange()
+
+    def _fit_view(self, view: tuple[float, ...]) -> None:
+        """Show ``view`` (for one variable: x bounds, with f's range there)."""
+        self._fitted_view = view
+        if self.objective.n == 1:
+            xs, fs = mz.curve(self.objective, view[0], view[1])
+            finite = fs[np.isfinite(fs)]
+            lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+            pad = 0.05 * (hi - lo or 1.0)
+            y_range = (lo - pad, hi + pad)
+        else:
+            y_range = view[2:]
+        self.main_plot.getPlotItem().setRange(xRange=view[:2], yRange=y_range, padding=0)
+        self.draw_function()
+
+    def draw_function(self) -> None:
+        """Draw f over the visible range (again after a zoom, pan or resize)."""
+        self._redraw_timer.stop()
+        if self.objective is None:
+            return
+        (x0, x1), (y0, y1) = self.main_plot.getPlotItem().getViewBox().viewRange()
+        if self.objective.n == 1:
+            xs, fs = mz.curve(self.objective, x0, x1)
+            self.curve_item.setData(xs, fs, connect="finite")
+            return
+        xs, ys, z = mz.grid(self.objective, (x0, x1, y0, y1))
+        levels = mz.contour_levels(z)
+        self.image.setImage(mz.contour_bands(z, levels), levels=(0, max(len(levels), 1)))
+        self.image.setLookupTable(BAND_COLORS.getLookupTable(nPts=len(levels) + 1))
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.contour_item.setData(*mz.contour_segments(xs, ys, z, levels), connect="pairs")
+
+    def _plot_clicked(self, event) -> None:
+        """A left click inside the plot area chooses the start point."""
+        if event.button() != Qt.LeftButton or self.objective is None or event.double():
+            return
+        vb = self.main_plot.getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p: QPointF = vb.mapSceneToView(event.scenePos())
+        self.set_start_point([p.x()] if self.objective.n == 1 else [p.x(), p.y()])
+        event.accept()
+
+    def closeEvent(self, event) -> None:
+        self._stop_running()
+        self._parse_timer.stop()
+        super().closeEvent(event)
