@@ -336,12 +336,13 @@ def _gradient_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | No
     shown, omitted = w.terms(n)
     d_r = _name(w, trace, "delta", layer, j, sup="(r)")
     if i is None:
-        each_sym, each = d_r, [w.num(deltas[r]) for r in shown]
+        each_sym, each = d_r, w.signed_sum([deltas[r] for r in shown], omitted)
     else:
         each_sym = f"{d_r} {_input_name(w, trace, layer, i, sup='(r)')}"
-        each = [w.paren(f"{w.num(deltas[r])}{w.dot}{w.num(inputs[r])}") for r in shown]
+        each = w.join_sum([w.paren(f"{w.num(deltas[r])}{w.dot}{w.num(inputs[r])}") for r in shown],
+                          omitted)
     total = (r"\sum_{r} " if w.latex else "Σ<sub>r</sub> ") + each_sym
-    numbers = w.paren(w.join_sum(each, omitted), big=True)
+    numbers = w.paren(each, big=True)
     if trace.reduction == "mean":
         scale = w.frac("1", str(n)) if w.latex else f"(1/{n})"
         total, numbers = f"{scale} {total}", f"{scale}{numbers}"

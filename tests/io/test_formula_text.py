@@ -337,3 +337,12 @@ def test_number_formatting():
     assert format_number(float("nan"), "html") == "NaN"
     assert format_number(float("-inf")) == r"-\infty"
     assert format_number(12345678.0) == r"1.2346 \times 10^{7}"
+
+
+def test_batch_bias_gradient_folds_signs():
+    trace, _, _ = _batch_trace("mean", 4)
+    bias = phase_formulas(trace, Phase(PHASE_UPDATE, 1), "latex")[2]  # b_{h[0][0]}
+    d = trace.layers[0].delta[:, 0]
+    terms = f"{d[0]:.4f}" + "".join(f" {'-' if v < 0 else '+'} {abs(v):.4f}" for v in d[1:])
+    assert rf"\frac{{1}}{{4}}\left({terms}\right)" in bias and "+ -" not in bias
+    assert numbers(bias)[-5] == round(d.mean(), 4)
