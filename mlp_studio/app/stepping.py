@@ -296,8 +296,8 @@ class StepController(QObject):
             self._refresh()
 
     def _on_network_changed(self) -> None:
-        if self._busy:
-            return
+        if self._busy or getattr(self.doc, "snapshot", None) is not None:
+            return  # our own change, or a training run's display-only weights
         net = self.doc.project.network
         if not any(known.equals(net) for known, _ in self._history):
             self._initial = net.copy()  # set by the user (edit, open, training run, undo of those)

@@ -1,0 +1,121 @@
+"""For a network with 2 inputs: its output over the input plane as an image, the
+decision boundary as a contour, and the data points coloured by their target.
+
+The grid is evaluated by core ``output_grid`` in the scaled input space (a
+margin around the data); axes and colours are in the data's own units (the
+scalers' inverses). Redrawn after every network change (each step).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+
+from mlp_studio.core.activations import get_activation
+from mlp_studio.core.surface import grid_axes, output_grid
+
+GRID = 101
+MARGIN = 0.1  # of the data's scaled span, on each side
+COLORMAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[(59, 76, 192), (242, 242, 242), (180, 4, 38)])
+
+
+class DecisionSurface(QStackedWidget):
+    """Page 0: a message; page 1: the plot. ``values`` is the image shown
+    (data units, ``[iy, ix]``), on the scaled grid ``xs``, ``ys``."""
+
+    def __init__(self, document, parent: QWidget | None = None, grid: int = GRID) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.grid = grid
+        self.setObjectName("decision_surface")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setMargin(12)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.boundary = pg.IsocurveItem(pen=pg.mkPen("k", width=2), axisOrder="row-major")
+        self.boundary.setParentItem(self.image)
+        self.points = pg.ScatterPlotItem(size=12, pen=pg.mkPen("k", width=1.5))
+        self.plot.addItem(self.points)
+        self.current = pg.ScatterPlotItem(size=22, pen=pg.mkPen("#222", width=2.5), brush=None)
+        self.plot.addItem(self.current)
+        self.colorbar = pg.ColorBarItem(colorMap=COLORMAP, interactive=False, width=14)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.addWidget(self.message)
+        self.addWidget(self.plot)
+        self.values: np.ndarray | None = None
+        self.xs: np.ndarray | None = None
+        self.ys: np.ndarray | None = None
+        for signal in (document.network_changed, document.data_changed, document.row_changed):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        net, data = self.doc.network, self.doc.project.data  # a training run's weights too
+        if net.n_inputs != 2:
+            self._say(f"The output surface is drawn for networks with 2 inputs; this one has {net.n_inputs}.")
+            return
+        if data is None:
+            self._say("Load data with 2 input columns to see the output surface behind the points.")
+            return
+        self.setCurrentIndex(1)
+        lo, hi = data.X.min(axis=0), data.X.max(axis=0)
+        pad = MARGIN * np.where(hi > lo, hi - lo, 1.0)
+        x_range, y_range = (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
+        self.xs, self.ys = grid_axes(x_range, y_range, self.grid)
+        with np.errstate(all="ignore"):
+            scaled = output_grid(net, x_range, y_range, self.grid, output=0)
+        values = data.target_scaler.inverse(scaled.reshape(-1, 1))[:, 0].reshape(scaled.shape)
+        self.values = values
+        # Pixel centres on the grid points, in the data's input units.
+        dx, dy = self.xs[1] - self.xs[0], self.ys[1] - self.ys[0]
+        corners = data.input_scaler.inverse(np.array([[self.xs[0] - dx / 2, self.ys[0] - dy / 2],
+                                                      [self.xs[-1] + dx / 2, self.ys[-1] + dy / 2]]))
+        levels = self._levels(values, data.raw_targets[:, 0])
+        self.image.setImage(np.nan_to_num(values), levels=levels)
+        self.image.setRect(QRectF(corners[0, 0], corners[0, 1], corners[1, 0] - corners[0, 0],
+                                  corners[1, 1] - corners[0, 1]))
+        self.colorbar.setLevels(levels)
+        self.colorbar.setLabel("right", f"output {data.targets[0]}")
+        self._boundary(data, net.layers[-1].activation)
+        raw = data.raw_inputs
+        self.points.setData(x=raw[:, 0], y=raw[:, 1], brush=[
+            pg.mkBrush(COLORMAP.map((t - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor"))
+            for t in data.raw_targets[:, 0]])
+        row = min(self.doc.selected_row, data.n_rows - 1)
+        self.current.setData(x=[raw[row, 0]], y=[raw[row, 1]])
+        self.plot.setLabel("bottom", data.inputs[0])
+        self.plot.setLabel("left", data.inputs[1])
+        self.plot.setTitle(f"output {data.targets[0]} over the inputs (ring: row {row})", size="10pt")
+
+    def _levels(self, values: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
+        """Colour range in data units: the output activation's range if bounded, else the values'."""
+        data = self.doc.project.data
+        lo, hi = get_activation(self.doc.network.layers[-1].activation).value_range
+        if np.isfinite(lo) and np.isfinite(hi):
+            ends = data.target_scaler.inverse(np.array([[lo], [hi]]))[:, 0]
+        else:
+            both = np.concatenate([values[np.isfinite(values)], targets])
+            ends = np.array([both.min(), both.max()])
+        low, high = float(ends.min()), float(ends.max())
+        return (low, high) if high > low else (low - 0.5, high + 0.5)
+
+    def _boundary(self, data, activation: str) -> None:
+        """The contour where the output is half-way through the activation's range."""
+        lo, hi = get_activation(activation).value_range
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            self.boundary.setData(None)
+            return
+        level = data.target_scaler.inverse(np.array([[(lo + hi) / 2]]))[0, 0]
+        # The isocurve is drawn in image pixels, mapped by the image's transform.
+        self.boundary.setData(np.nan_to_num(self.values), level=float(level))
+
+    def _say(self, text: str) -> None:
+        self.values = None
+        self.message.setText(text)
+        self.setCurrentIndex(0)

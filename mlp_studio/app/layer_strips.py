@@ -1,0 +1,159 @@
+"""Activations and deltas of every layer as small bar strips, and the output
+against the target in the data's own units, from the document's trace."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+#: layers up to this many nodes get their numbers written on the bars
+LABEL_LIMIT = 8
+_A_BRUSH = pg.mkBrush("#4a7fb5")
+_POS_BRUSH = pg.mkBrush("#c0504d")
+_NEG_BRUSH = pg.mkBrush("#4f81bd")
+_Y_BRUSH = pg.mkBrush("#4a7fb5")
+_Z_BRUSH = pg.mkBrush("#e69f00")
+
+
+def _first_row(values: np.ndarray | None) -> np.ndarray | None:
+    """Per-sample values of the (first) row: the trace holds (n,) or (rows, n)."""
+    if values is None:
+        return None
+    values = np.asarray(values)
+    return values[0] if values.ndim == 2 else values
+
+
+def _fit_y(plot: pg.PlotItem, low: float, high: float, room: bool) -> None:
+    """Y range over [low, high] (which include 0), with room for labels above/below."""
+    span = (high - low) or 1.0
+    extra = 0.5 * span if room else 0.05 * span
+    plot.setYRange(low - (extra if low < 0 else 0.0), high + (extra if high > 0 or low == high else 0.0),
+                   padding=0.02)
+
+
+class _Strip:
+    """One small plot of bars, optionally with the numbers written on them."""
+
+    def __init__(self, plot: pg.PlotItem, n: int, title: str) -> None:
+        self.plot = plot
+        self.n = n
+        plot.setTitle(title, size="9pt")
+        plot.setMenuEnabled(False)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(n)]] if n <= 20 else None)
+        plot.getAxis("left").setWidth(36)
+        plot.addLine(y=0, pen=pg.mkPen("#999"))
+        self.bars = pg.BarGraphItem(x=np.arange(n), height=np.zeros(n), width=0.7, brush=_A_BRUSH)
+        plot.addItem(self.bars)
+        self.labels: list[pg.TextItem] = []
+        if n <= LABEL_LIMIT:
+            for i in range(n):
+                label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
+                label.setPos(i, 0)
+                plot.addItem(label)
+                self.labels.append(label)
+        plot.setXRange(-0.6, n - 0.4, padding=0)
+        self.values: np.ndarray | None = None
+
+    def show(self, values: np.ndarray | None, signed_colours: bool = False) -> None:
+        self.values = None if values is None else np.asarray(values, dtype=float).copy()
+        heights = np.zeros(self.n) if values is None else np.nan_to_num(self.values)
+        brushes = ([_POS_BRUSH if v >= 0 else _NEG_BRUSH for v in heights] if signed_colours
+                   else [_A_BRUSH] * self.n)
+        self.bars.setOpts(height=heights, brushes=brushes)
+        for i, label in enumerate(self.labels):
+            if values is None:
+                label.setText("")
+                continue
+            label.setText(f"{self.values[i]:.4f}")
+            label.setAnchor((0.5, 1.0) if heights[i] >= 0 else (0.5, 0.0))
+            label.setPos(i, heights[i])
+        low, high = (float(min(heights.min(), 0.0)), float(max(heights.max(), 0.0))) if self.n else (0, 1)
+        _fit_y(self.plot, low, high, bool(self.labels))
+
+
+class LayerStrips(pg.GraphicsLayoutWidget):
+    """Per layer: activations a (blue) and deltas δ (red positive, blue negative)."""
+
+    def __init__(self, document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.setObjectName("layer_strips")
+        self.setBackground("w")
+        self._sizes: list[int] | None = None
+        self._targets: list[str] | None = None
+        self.activations: list[_Strip] = []  # inputs, then each layer
+        self.deltas: list[_Strip] = []  # each layer
+        self.output_plot: pg.PlotItem | None = None
+        self._output_items: list = []
+        #: (y, z) in the data's units last drawn, for tests and tooltips
+        self.output_units: tuple[np.ndarray, np.ndarray] | None = None
+        for signal in (document.trace_changed, document.network_changed, document.data_changed):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def _build(self) -> None:
+        self.clear()
+        net, data = self.doc.project.network, self.doc.project.data
+        self._sizes, self._targets = net.sizes, data.targets if data is not None else None
+        n_layers = len(net.layers)
+        self.activations = [_Strip(self.addPlot(row=0, col=0), net.n_inputs, "inputs x (scaled)")]
+        self.deltas = []
+        for i, layer in enumerate(net.layers):
+            name = "output" if i == n_layers - 1 else f"hidden {i}"
+            self.activations.append(_Strip(self.addPlot(row=i + 1, col=0), layer.n_out,
+                                           f"{name}: a ({layer.activation})"))
+            self.deltas.append(_Strip(self.addPlot(row=i + 1, col=1), layer.n_out, f"{name}: δ"))
+        self.output_plot = self.addPlot(row=n_layers + 1, col=0, colspan=2)
+        self.output_plot.setMenuEnabled(False)
+        self.output_plot.hideButtons()
+        self.output_plot.setMouseEnabled(x=False, y=False)
+
+    def refresh(self) -> None:
+        net, data, trace = self.doc.project.network, self.doc.project.data, self.doc.trace
+        if net.sizes != self._sizes or (data.targets if data is not None else None) != self._targets:
+            self._build()
+        usable = trace is not None and [np.shape(lt.biases_before)[0] for lt in trace.layers] == net.sizes[1:]
+        self.activations[0].show(_first_row(trace.input) if usable else None)
+        for i in range(len(net.layers)):
+            lt = trace.layers[i] if usable else None
+            self.activations[i + 1].show(_first_row(lt.a) if lt is not None else None)
+            self.deltas[i].show(_first_row(lt.delta) if lt is not None else None, signed_colours=True)
+        self._show_output(trace if usable else None)
+
+    def _show_output(self, trace) -> None:
+        plot, data = self.output_plot, self.doc.project.data
+        for item in self._output_items:
+            plot.removeItem(item)
+        self._output_items = []
+        self.output_units = None
+        if data is None or trace is None or trace.output is None:
+            plot.setTitle("output against target (after a forward pass)", size="9pt")
+            return
+        row = trace.rows[0]
+        y = data.target_scaler.inverse(np.atleast_2d(trace.output)[:1])[0]
+        z = data.target_scaler.inverse(np.atleast_2d(trace.target)[:1])[0]
+        self.output_units = (y, z)
+        n = len(y)
+        plot.setTitle(f"row {row}: output y (blue) and target z (orange), in the data's units",
+                      size="9pt")
+        y_bars = pg.BarGraphItem(x=np.arange(n) - 0.18, height=y, width=0.34, brush=_Y_BRUSH)
+        z_bars = pg.BarGraphItem(x=np.arange(n) + 0.18, height=z, width=0.34, brush=_Z_BRUSH)
+        self._output_items = [y_bars, z_bars]
+        for item in self._output_items:
+            plot.addItem(item)
+        if n <= LABEL_LIMIT:
+            for k in range(n):
+                for dx, name, v in ((-0.18, "y", y[k]), (0.18, "z", z[k])):
+                    label = pg.TextItem(f"{name} {v:.6g}", color="#222",
+                                        anchor=(0.5, 1.0 if v >= 0 else 0.0))
+                    label.setPos(k + dx, v)
+                    plot.addItem(label)
+                    self._output_items.append(label)
+        plot.getAxis("bottom").setTicks([[(k, name) for k, name in enumerate(data.targets)]]
+                                        if n <= 20 else None)
+        low, high = float(min(y.min(), z.min(), 0.0)), float(max(y.max(), z.max(), 0.0))
+        _fit_y(plot, low, high, n <= LABEL_LIMIT)
+        plot.setXRange(-0.6, n - 0.4, padding=0)

@@ -1,0 +1,189 @@
+"""The math panel: the shown sub-step's formulas with the trace's numbers filled in.
+
+The formulas come from ``mlp_studio.io.formula_text`` (HTML style); this panel
+only lays them out (equals signs aligned in a table), adds headings, the loss
+before and after, and the output against the target in the data's own units
+(``dataset.target_scaler.inverse``). It reads the document's one trace, so its
+numbers are the canvas's and the inspector's.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.trace import PHASE_UPDATE, StepTrace, phases_for
+from mlp_studio.io.formula_text import loss_formulas, phase_formulas
+
+#: longest list of entries per sub-step before "… (n more)"
+MAX_ENTRIES = 60
+_INDENT = "&nbsp;&nbsp;&nbsp;&nbsp;= "
+
+STYLE = """
+body { font-size: 11pt; }
+h2 { font-size: 13pt; margin: 6px 0 2px 0; }
+h3 { font-size: 12pt; margin: 12px 0 2px 0; color: #1f4e79; }
+h4 { font-size: 11pt; margin: 8px 0 0 0; color: #444; }
+table.eq { margin: 2px 0 8px 12px; }
+td.lhs { text-align: right; padding-right: 4px; white-space: nowrap; }
+td.rhs { white-space: nowrap; }
+table.num td, table.num th { padding: 2px 8px; white-space: nowrap; }
+table.num th { background: #e8eef5; }
+td.n { text-align: right; font-family: monospace; }
+.muted { color: #666; }
+.warn { color: #a33; }
+"""
+
+
+def aligned(block: str) -> str:
+    """One formula_text HTML block as a table whose equals signs line up."""
+    rows = []
+    for line in block.split("<br>"):
+        if line.startswith(_INDENT):
+            lhs, rhs = "", line[len(_INDENT):]
+        elif " = " in line:
+            lhs, rhs = line.split(" = ", 1)
+        else:
+            return f"<p>{block}</p>"
+        rows.append(f'<tr><td class="lhs">{lhs}</td><td>=</td><td class="rhs">{rhs}</td></tr>')
+    return '<table class="eq" cellspacing="0" cellpadding="1">' + "".join(rows) + "</table>"
+
+
+def _num(v: float) -> str:
+    return f"{v:.4f}".replace("-", "\u2212")
+
+
+def _units(v: float) -> str:
+    return f"{v:.6g}".replace("-", "\u2212")
+
+
+def _phase_html(trace: StepTrace, index: int) -> str:
+    phases = phases_for(len(trace.layers))
+    phase = phases[index]
+    entries = phase_formulas(trace, phase, style="html", max_entries=MAX_ENTRIES)
+    parts = [f"<h3>{index + 1}. {html.escape(phase.label)}</h3>"]
+    if phase.kind == PHASE_UPDATE and len(entries) == sum(
+            lt.weights_before.size + lt.biases_before.size for lt in trace.layers):
+        # One heading per layer: the entries come layer by layer.
+        start = 0
+        for i, lt in enumerate(trace.layers):
+            count = lt.weights_before.size + lt.biases_before.size
+            name = "Output layer" if i == len(trace.layers) - 1 else f"Hidden layer {i}"
+            parts.append(f"<h4>{name} (η = {_num(trace.learning_rate)}"
+                         + (f", momentum μ = {_num(trace.momentum)}" if trace.momentum else "") + ")</h4>")
+            parts += [aligned(e) for e in entries[start:start + count]]
+            start += count
+    else:
+        parts += [aligned(e) for e in entries]
+    return "".join(parts)
+
+
+def _header(trace: StepTrace, data: Dataset | None) -> str:
+    rows = trace.rows
+    if trace.is_batch:
+        how = "mean" if trace.reduction == "mean" else "sum"
+        title = f"Step on a batch of {len(rows)} rows ({how} of the gradients)"
+    else:
+        title = f"Step on data row {rows[0]}"
+    lines = [f"<h2>{title}</h2>"]
+    if not trace.is_batch:
+        x = np.atleast_1d(trace.input)
+        scaled = ", ".join(_num(v) for v in x)
+        text = f"input <i>x</i> = ({scaled})"
+        if data is not None:
+            raw = ", ".join(f"{html.escape(c)} {_units(v)}" for c, v in zip(
+                data.inputs, data.input_scaler.inverse(x[None, :])[0]))
+            text += f' <span class="muted">scaled from {raw}</span>'
+        lines.append(text + "<br>")
+    lines.append(f'<span class="muted">learning rate η = {_num(trace.learning_rate)}, '
+                 f"loss {html.escape(trace.loss_name.replace('_', ' '))}</span>")
+    return "".join(lines)
+
+
+def _loss_html(trace: StepTrace) -> str:
+    if trace.loss_before is None:
+        return ""
+    parts = ["<h3>Loss</h3>"]
+    parts += [aligned(e) for e in loss_formulas(trace, style="html")]
+    rows = [("before the update", trace.loss_before)]
+    if trace.loss_after is not None:
+        rows.append(("after the update", trace.loss_after))
+        rows.append(("change", trace.loss_after - trace.loss_before))
+    where = "the batch" if trace.is_batch else "this row"
+    parts.append(f'<table class="num" cellspacing="0"><tr><th>loss on {where}</th><th>value</th></tr>'
+                 + "".join(f'<tr><td>{k}</td><td class="n">{_units(v)}</td></tr>' for k, v in rows)
+                 + "</table>")
+    return "".join(parts)
+
+
+def output_table(trace: StepTrace, data: Dataset | None) -> str:
+    """Output against target, scaled and in the data's own units (one line per row and output)."""
+    if trace.output is None:
+        return ""
+    y = np.atleast_2d(trace.output)
+    z = np.atleast_2d(trace.target)
+    names = data.targets if data is not None else [f"z[{k}]" for k in range(y.shape[1])]
+    head = ("<h3>Output against target</h3>"
+            '<table class="num" cellspacing="0"><tr><th>row</th><th>column</th>'
+            "<th>y</th><th>z</th>")
+    if data is not None:
+        y_units, z_units = data.target_scaler.inverse(y), data.target_scaler.inverse(z)
+        head += "<th>y, data units</th><th>target</th><th>y − target</th>"
+    body = []
+    for r, row in enumerate(trace.rows[: len(y)]):
+        for k, name in enumerate(names):
+            cells = [str(row), html.escape(name), _num(y[r, k]), _num(z[r, k])]
+            if data is not None:
+                cells += [_units(y_units[r, k]), _units(z_units[r, k]),
+                          _units(y_units[r, k] - z_units[r, k])]
+            body.append("<tr>" + "".join(
+                f'<td class="n">{c}</td>' if i != 1 else f"<td>{c}</td>" for i, c in enumerate(cells))
+                + "</tr>")
+    note = ('<p class="muted">y and z are scaled; the last three columns are in the data\'s own units.</p>'
+            if data is not None else "")
+    return head + "".join(body) + "</table>" + note
+
+
+def math_html(trace: StepTrace | None, revealed: int, data: Dataset | None) -> str:
+    """The panel's whole HTML for ``trace`` with ``revealed`` sub-steps shown."""
+    if data is None:
+        return "<p>Load data (File ▸ Open CSV) to step through training.</p>"
+    if trace is None or revealed == 0:
+        return ("<h2>No step shown</h2><p>Press <b>F10</b> for a forward pass, <b>F8</b> for one "
+                "sub-step at a time, or <b>F11</b> for a whole backpropagation update.</p>")
+    n = len(phases_for(len(trace.layers)))
+    parts = [_header(trace, data)]
+    if revealed >= n:
+        parts += [_phase_html(trace, i) for i in range(n)]
+    else:
+        done = ", ".join(p.label for p in phases_for(len(trace.layers))[: revealed - 1])
+        if done:
+            parts.append(f'<p class="muted">Done: {html.escape(done)}</p>')
+        parts.append(_phase_html(trace, revealed - 1))
+    parts.append(_loss_html(trace))
+    parts.append(output_table(trace, data))
+    return "".join(parts)
+
+
+class MathPanel(QTextBrowser):
+    """Shows the document's trace as formulas with numbers; redraws from its signals."""
+
+    def __init__(self, document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.setObjectName("math_panel")
+        self.setOpenLinks(False)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.setFont(font)
+        self.document().setDefaultStyleSheet(STYLE)
+        for signal in (document.trace_changed, document.data_changed):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.setHtml(math_html(self.doc.trace, self.doc.revealed, self.doc.project.data))
