@@ -41,7 +41,8 @@ from mlp_studio.core.losses import LOSSES, check_pairing
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.project import Project
 from mlp_studio.core.scaling import SCALINGS, Scaler
-from mlp_studio.core.training import TrainingConfig
+from mlp_studio.core.training import MODES, TrainingConfig
+from mlp_studio.core.workspace import REDUCTIONS
 from mlp_studio.errors import MLPError
 from mlp_studio.io.atomic import write_text_atomic
 
@@ -263,7 +264,8 @@ class JsonChecker:
         if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+            got = value if isinstance(value, float) else _kind(value)
+            raise self.fail(path, f"expected a whole number, got {got}")
         if value < minimum:
             raise self.fail(path, f"expected a whole number of at least {minimum}, got {value}")
         return value
@@ -421,7 +423,7 @@ class JsonChecker:
         for key, item in value.items():
             p = f"{path}.{key}"
             if key in ("mode", "batch_reduction"):
-                kw[key] = self.string(item, p)
+                kw[key] = self.string(item, p, MODES if key == "mode" else REDUCTIONS)
             elif key == "shuffle":
                 kw[key] = self.boolean(item, p)
             elif key in ("learning_rate", "momentum"):
