@@ -42,21 +42,29 @@ class Workspace:
         self.activations = [get_activation(l.activation) for l in net.layers]
         self.velocity_w: list[np.ndarray] | None = None
         self.velocity_b: list[np.ndarray] | None = None
-        self.rows = 0
         self.x: np.ndarray = np.empty((0, net.n_inputs), dt)
+        self._views(0)
+
+    def _views(self, rows: int) -> None:
+        """Views of the first ``rows`` rows of every buffer, made once per batch size."""
+        self.rows = rows
+        self._sv = [b[:rows] for b in self._s]
+        self._av = [b[:rows] for b in self._a]
+        self._dv = [b[:rows] for b in self._delta]
+        self._bv = [b[:rows] for b in self._back]
 
     # Views of the current batch.
     def s(self, i: int) -> np.ndarray:
-        return self._s[i][: self.rows]
+        return self._sv[i]
 
     def a(self, i: int) -> np.ndarray:
-        return self._a[i][: self.rows]
+        return self._av[i]
 
     def delta(self, i: int) -> np.ndarray:
-        return self._delta[i][: self.rows]
+        return self._dv[i]
 
     def a_prev(self, i: int) -> np.ndarray:
-        return self.x if i == 0 else self.a(i - 1)
+        return self.x if i == 0 else self._av[i - 1]
 
     @property
     def output(self) -> np.ndarray:
@@ -68,14 +76,15 @@ class Workspace:
         if x.shape[0] > self.capacity:
             raise MLPError(f"batch of {x.shape[0]} rows exceeds the buffer of {self.capacity}")
         self.x = x
-        self.rows = x.shape[0]
+        if x.shape[0] != self.rows:
+            self._views(x.shape[0])
 
     def forward_layer(self, i: int) -> None:
         layer = self.net.layers[i]
-        s = self.s(i)
+        s = self._sv[i]
         np.matmul(self.a_prev(i), layer.weights.T, out=s)
         s += layer.biases
-        self.activations[i].forward(s, self.a(i))
+        self.activations[i].forward(s, self._av[i])
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.load(x)
@@ -94,10 +103,9 @@ class Workspace:
 
     def hidden_delta(self, i: int) -> None:
         """delta_i = f_i'(s_i) * (delta_{i+1} W_{i+1})."""
-        back = self._back[i][: self.rows]
-        np.matmul(self.delta(i + 1), self.net.layers[i + 1].weights, out=back)
-        d = self.delta(i)
-        self.activations[i].derivative(self.s(i), self.a(i), d)
+        back, d = self._bv[i], self._dv[i]
+        np.matmul(self._dv[i + 1], self.net.layers[i + 1].weights, out=back)
+        self.activations[i].derivative(self._sv[i], self._av[i], d)
         d *= back
 
     def backward(self, z: np.ndarray) -> None:
@@ -111,9 +119,9 @@ class Workspace:
             raise MLPError(f"unknown batch_reduction {reduction!r}; choose mean or sum")
         scale = 1.0 / self.rows if reduction == "mean" else 1.0
         for i in range(len(self.net.layers)):
-            d = self.delta(i)
+            d = self._dv[i]
             np.matmul(d.T, self.a_prev(i), out=self.grad_w[i])
-            np.sum(d, axis=0, out=self.grad_b[i])
+            np.add.reduce(d, axis=0, out=self.grad_b[i])
             if scale != 1.0:
                 self.grad_w[i] *= scale
                 self.grad_b[i] *= scale
@@ -121,20 +129,23 @@ class Workspace:
     def update(self, learning_rate: float, momentum: float = 0.0) -> None:
         """W -= eta grad (plain), or v = mu v - eta grad; W += v (momentum).
 
-        Overwrites the gradient buffers with the step taken.
+        Overwrites the gradient buffers with the step taken. The rates are used as
+        Python floats, so a float32 network is updated in float32.
         """
-        if momentum and self.velocity_w is None:
+        lr, mu = float(learning_rate), float(momentum)
+        if mu and self.velocity_w is None:
             self.velocity_w = [np.zeros_like(g) for g in self.grad_w]
             self.velocity_b = [np.zeros_like(g) for g in self.grad_b]
         for i, layer in enumerate(self.net.layers):
-            for param, grad, vel in (
-                (layer.weights, self.grad_w[i], self.velocity_w and self.velocity_w[i]),
-                (layer.biases, self.grad_b[i], self.velocity_b and self.velocity_b[i]),
-            ):
-                grad *= learning_rate
-                if momentum:
-                    vel *= momentum
+            gw, gb = self.grad_w[i], self.grad_b[i]
+            gw *= lr
+            gb *= lr
+            if mu:
+                for param, grad, vel in ((layer.weights, gw, self.velocity_w[i]),
+                                         (layer.biases, gb, self.velocity_b[i])):
+                    vel *= mu
                     vel -= grad
                     param += vel
-                else:
-                    param -= grad
+            else:
+                layer.weights -= gw
+                layer.biases -= gb
