@@ -1,0 +1,117 @@
+"""Loss plot: growing buffer, log scale with a zero loss, crosshair, exports, a million points."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from mlp_studio.app.loss_plot import LOG_FLOOR, GrowingBuffer, LossPlot, log_safe
+from mlp_studio.app.training_worker import Snapshot
+from mlp_studio.core.network import Network
+
+NET = Network.create([1, 1], "identity")
+
+
+def snap(run: int, epochs, losses, val=None, updates=None) -> Snapshot:
+    return Snapshot(run, int(epochs[-1]), 0, 0.0, np.array(epochs), np.array(losses, dtype=float),
+                    None if val is None else np.array(val, dtype=float),
+                    None if updates is None else np.array(updates, dtype=float), NET, None)
+
+
+def test_growing_buffer_doubles_and_keeps_values():
+    buf = GrowingBuffer(4)
+    buf.extend([1.0, 2.0, 3.0])
+    assert buf.capacity == 4 and buf.view.tolist() == [1.0, 2.0, 3.0]
+    buf.extend([4.0, 5.0])
+    assert buf.capacity == 8 and buf.view.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    buf.extend(np.arange(20.0))  # more than one doubling at once: 25 -> 32
+    assert buf.capacity == 32 and buf.n == 25 and buf.view[5:].tolist() == list(range(20))
+    buf.clear()
+    assert buf.n == 0 and buf.capacity == 32
+
+
+def test_log_safe_clips_zero_and_keeps_positive():
+    assert log_safe(np.array([0.0, 1e-20, 0.5])).tolist() == [LOG_FLOOR, LOG_FLOOR, 0.5]
+
+
+@pytest.fixture
+def plot(qtbot):
+    p = LossPlot()
+    qtbot.addWidget(p)
+    p.resize(600, 400)
+    return p
+
+
+def test_runs_continue_the_epoch_axis_and_updates_sit_inside_epochs(plot):
+    plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], val=[0.6, 0.3], updates=[0.7, 0.3, 0.4, 0.1]))
+    plot.add_snapshot(snap(2, [1], [0.125]))  # a second run starts after epoch 2
+    assert plot.train.x.view.tolist() == [1.0, 2.0, 3.0]
+    assert plot.train.y.view.tolist() == [0.5, 0.25, 0.125]
+    assert plot.val.x.view.tolist() == [1.0, 2.0]
+    assert plot.updates.x.view.tolist() == [0.5, 1.0, 1.5, 2.0]  # two updates per epoch
+    plot.redraw()
+    x, y = plot.train_curve.getData()
+    assert x.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_log_scale_with_a_zero_loss(plot):
+    plot.add_snapshot(snap(1, [1, 2, 3], [1.0, 0.01, 0.0]))
+    plot.set_log(True)
+    assert plot.log_box.isChecked()
+    x, y = plot.train_curve.getData()  # pyqtgraph's log10 of the clipped data
+    assert np.isfinite(y).all() and y.tolist() == pytest.approx([0.0, -2.0, np.log10(LOG_FLOOR)])
+    plot.set_log(False)
+    assert plot.train_curve.getData()[1].tolist() == [1.0, 0.01, 0.0]
+
+
+def test_crosshair_reads_the_nearest_epoch(plot, qtbot):
+    plot.show()
+    plot.add_snapshot(snap(1, [1, 2, 3, 4], [0.4, 0.3, 0.2, 0.1], val=[0.5, 0.4, 0.3, 0.2]))
+    plot.redraw()
+    item = plot.plot_widget.getPlotItem()
+    item.vb.setRange(xRange=(0, 5), yRange=(0, 1), padding=0)
+    qtbot.wait(20)
+    plot._on_mouse_moved(item.vb.mapViewToScene(pg_point(2.9, 0.5)))
+    assert plot.readout.text() == "epoch 3, loss 0.2, validation 0.3"
+
+
+def pg_point(x, y):
+    from PySide6.QtCore import QPointF
+    return QPointF(x, y)
+
+
+def test_csv_and_png_export(plot, tmp_path):
+    plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], val=[0.75, 0.5]))
+    plot.add_snapshot(snap(2, [1], [0.125], val=None))
+    csv = tmp_path / "loss.csv"
+    plot.export_csv(str(csv))
+    assert csv.read_text().splitlines() == [
+        "epoch,training_loss,validation_loss", "1,0.5,0.75", "2,0.25,0.5", "3,0.125,"]
+    png = tmp_path / "loss.png"
+    plot.export_png(str(png))
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loss.csv", "loss.png"]  # no temp files
+
+
+def test_a_million_points_redraw_fast(plot, qtbot):
+    plot.show()
+    n = 1_000_000
+    rng = np.random.default_rng(0)
+    losses = np.abs(rng.normal(size=n)) / np.arange(1, n + 1)
+    for chunk in range(0, n, 100_000):  # as snapshots would deliver them
+        epochs = np.arange(chunk + 1, chunk + 100_001)
+        plot.add_snapshot(snap(1, epochs, losses[chunk:chunk + 100_000]))
+    assert plot.train.x.n == n and plot.train.x.capacity >= n
+    t0 = time.perf_counter()
+    plot.redraw()
+    plot.plot_widget.grab()  # paint once, downsampled and clipped
+    first = time.perf_counter() - t0
+    plot.add_snapshot(snap(1, [n + 1], [0.0]))
+    t0 = time.perf_counter()
+    plot.redraw()
+    plot.plot_widget.grab()
+    again = time.perf_counter() - t0
+    assert first < 2.0 and again < 0.5, (first, again)

@@ -1,0 +1,249 @@
+"""Training on the worker thread, driven through the real training dock (offscreen)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QThread
+
+import mlp_studio.app.training_worker as training_worker
+from mlp_studio.app.document import Document
+from mlp_studio.app.training_panel import DELAYS, TrainingPanel
+from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.evaluation import holdout_split
+from mlp_studio.core.network import Network
+from mlp_studio.core.project import Project
+from mlp_studio.core.training import STOP_DIVERGED, STOP_EPOCHS, STOP_USER, Trainer, TrainingConfig
+
+LOSS = "half_squared_error"
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left(monkeypatch):
+    """Record every QThread a session starts; fail the test if one is still running."""
+    started: list[QThread] = []
+
+    class RecordingThread(QThread):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, **kw)
+            started.append(self)
+
+    monkeypatch.setattr(training_worker, "QThread", RecordingThread)
+    yield started
+    running = [t.objectName() for t in started if t.isRunning()]
+    assert not running, f"threads left running: {running}"
+
+
+def noisy_sine(n: int = 200) -> Dataset:
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-3, 3, n)
+    y = np.sin(x) + 0.1 * rng.normal(size=n)
+    return Dataset(["x", "y"], np.c_[x, y], ["x"], ["y"])
+
+
+def make_doc(config: TrainingConfig, data: Dataset | None = None, out: str = "identity") -> Document:
+    net = Network.create([1, 8, 1], ["tanh", out], "xavier", seed=1)
+    return Document(Project(net, data=data or noisy_sine(), training=config))
+
+
+@pytest.fixture
+def panel(qtbot):
+    def make(config: TrainingConfig, **kw) -> TrainingPanel:
+        p = TrainingPanel(make_doc(config, **kw))
+        qtbot.addWidget(p)
+        p.resize(700, 800)
+        return p
+    yield make
+
+
+def wait_idle(qtbot, p: TrainingPanel, timeout: int = 10_000) -> None:
+    qtbot.waitUntil(lambda: p.session.state == IDLE and not p.session.is_active, timeout=timeout)
+
+
+def test_run_grows_plot_pause_resume_stop_and_one_undo_step(qtbot, panel, no_thread_left):
+    p = panel(TrainingConfig(learning_rate=0.05, mode="minibatch", batch_size=16, epochs=None))
+    doc = p.document
+    before = doc.project.network.copy()
+    p.speed.setValue(DELAYS.index(0.005))  # slow enough to watch
+    qtbot.mouseClick(p.run_button, qtbot_left())
+    assert p.session.state == RUNNING and not p.run_button.isEnabled()
+    qtbot.waitUntil(lambda: p.plot.train.x.n >= 5, timeout=5000)
+    n1 = p.plot.train.x.n
+    qtbot.waitUntil(lambda: p.plot.train.x.n > n1 + 3, timeout=5000)  # it keeps growing
+    assert doc.snapshot is not None and doc.network is doc.snapshot  # the canvas sees snapshots
+    assert doc.project.network.equals(before)  # ...the project is untouched until the end
+
+    qtbot.mouseClick(p.pause_button, qtbot_left())
+    assert p.session.state == PAUSED and p.resume_button.isEnabled()
+    qtbot.wait(150)  # the pause takes effect between epochs and flushes a snapshot
+    paused_at = p.plot.train.x.n
+    qtbot.wait(300)
+    assert p.plot.train.x.n == paused_at  # epochs stop advancing
+    assert "Paused" in p.status.text()
+
+    qtbot.mouseClick(p.resume_button, qtbot_left())
+    qtbot.waitUntil(lambda: p.plot.train.x.n > paused_at + 3, timeout=5000)
+    qtbot.mouseClick(p.stop_button, qtbot_left())
+    wait_idle(qtbot, p)
+    result = p.session.last_result
+    assert result.stop.code == STOP_USER and "stopped by the user" in p.reason.text()
+    assert result.epochs == p.plot.train.x.n  # every epoch was plotted, none twice
+    assert np.array_equal(p.plot.train.x.view, np.arange(1, result.epochs + 1))
+    assert no_thread_left and not no_thread_left[-1].isRunning()  # joined
+
+    trained = doc.project.network
+    assert doc.snapshot is None and trained.equals(result.network) and not trained.equals(before)
+    assert doc.undo_stack.count() == 1
+    doc.undo_stack.undo()
+    assert doc.project.network.equals(before)  # exactly the old weights
+    doc.undo_stack.redo()
+    assert doc.project.network.equals(result.network)
+
+
+def qtbot_left():
+    from PySide6.QtCore import Qt
+    return Qt.LeftButton
+
+
+@pytest.mark.parametrize("config", [
+    TrainingConfig(learning_rate=0.05, mode="minibatch", batch_size=16, shuffle=True, seed=3, momentum=0.5),
+    TrainingConfig(learning_rate=0.05, mode="online"),
+])
+def test_worker_run_equals_headless_trainer_bit_for_bit(qtbot, panel, config):
+    p = panel(replace(config, epochs=40))
+    doc = p.document
+    start_net = doc.project.network.copy()
+    p.speed.setValue(DELAYS.index(0.001))
+    p.start(None)
+    qtbot.waitUntil(lambda: p.plot.train.x.n >= 3, timeout=5000)
+    p.session.pause()  # a pause in the middle must not change the numbers
+    qtbot.wait(50)
+    p.session.resume()
+    wait_idle(qtbot, p)
+    headless = Trainer(start_net.copy(), doc.project.data.X, doc.project.data.Z, LOSS,
+                       replace(config, epochs=40)).train()
+    assert p.session.last_result.stop.code == STOP_EPOCHS
+    assert doc.project.network.equals(headless.network)
+    assert np.array_equal(p.plot.train.y.view, np.array(headless.losses))
+    assert p.progress.value() == 40 and p.progress.maximum() == 40
+    if config.mode == "online":  # per-update losses: one point per row per epoch
+        assert p.plot.updates.x.n == 40 * doc.project.data.n_rows
+        assert p.plot.updates.x.view[-1] == pytest.approx(40.0)
+
+
+def test_run_n_epochs_and_validation_loss(qtbot, panel):
+    p = panel(TrainingConfig(learning_rate=0.1, mode="batch", epochs=None, seed=5))
+    doc = p.document
+    p.holdout.setValue(0.25)
+    p.run_n.setValue(30)
+    qtbot.mouseClick(p.run_n_button, qtbot_left())
+    wait_idle(qtbot, p)
+    assert p.session.last_result.epochs == 30 and p.plot.val.x.n == 30
+    # The last validation point, recomputed by hand on the held-out rows.
+    _, val = holdout_split(200, 0.25, seed=5)
+    assert len(val) == 50
+    net = doc.project.network
+    h = np.tanh(doc.project.data.X[val] @ net.layers[0].weights.T + net.layers[0].biases)
+    y = h @ net.layers[1].weights.T + net.layers[1].biases
+    expected = 0.5 * np.mean(np.sum((y - doc.project.data.Z[val]) ** 2, axis=1))
+    assert p.plot.val.y.view[-1] == pytest.approx(expected, rel=1e-12)
+    # ...and training used only the other 150 rows.
+    tr_rows = np.setdiff1d(np.arange(200), val)
+    headless = Trainer(make_doc(TrainingConfig()).project.network, doc.project.data.X[tr_rows],
+                       doc.project.data.Z[tr_rows], LOSS,
+                       TrainingConfig(learning_rate=0.1, mode="batch", seed=5)).train(30)
+    assert net.equals(headless.network)
+
+
+def test_divergence_shows_reason_and_keeps_finite_weights(qtbot, panel):
+    p = panel(TrainingConfig(learning_rate=1e6, mode="batch", epochs=200))
+    doc = p.document
+    start_net = doc.project.network.copy()
+    p.start(None)
+    wait_idle(qtbot, p)
+    result = p.session.last_result
+    assert result.stop.code == STOP_DIVERGED and result.epochs > 0
+    assert "diverged" in p.reason.text() and "last finite weights" in p.reason.text()
+    assert p.plot.train.x.n == result.epochs and np.isfinite(p.plot.train.y.view).all()
+    # The kept weights are those after the last finite epoch: the same run stopped there.
+    finite_run = Trainer(start_net.copy(), doc.project.data.X, doc.project.data.Z, LOSS,
+                         TrainingConfig(learning_rate=1e6, mode="batch")).train(result.epochs)
+    assert doc.project.network.is_finite() and doc.project.network.equals(finite_run.network)
+    assert doc.undo_stack.count() == 1
+
+
+def test_classification_shows_accuracy_and_confusion_matrix(qtbot, panel):
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, 120)
+    data = Dataset(["x", "c"], np.c_[x, (x > 0.2).astype(float)], ["x"], ["c"])
+    p = panel(TrainingConfig(learning_rate=0.5, mode="batch", epochs=300), data=data, out="sigmoid")
+    p.start(None)
+    wait_idle(qtbot, p)
+    assert not p.class_box.isHidden()
+    m = np.array([[int(p.confusion.item(i, j).text()) for j in range(2)] for i in range(2)])
+    # independent count from the trained network
+    net = p.document.project.network
+    pred = (net.forward(data.X)[:, 0] >= 0.5).astype(int)
+    true = (x > 0.2).astype(int)
+    assert m.tolist() == [[np.sum((true == a) & (pred == b)) for b in (0, 1)] for a in (0, 1)]
+    assert f"{np.mean(pred == true):.1%}" in p.accuracy.text()
+
+
+def test_opening_another_project_mid_run_stops_and_discards(qtbot, panel, no_thread_left):
+    p = panel(TrainingConfig(learning_rate=0.05, epochs=None))
+    doc = p.document
+    p.speed.setValue(DELAYS.index(0.005))
+    p.start(None)
+    qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=5000)
+    doc.new_project()
+    assert not p.session.is_active and not no_thread_left[-1].isRunning()
+    assert doc.undo_stack.count() == 0 and doc.snapshot is None
+    assert p.plot.n_points == 0
+    qtbot.wait(50)  # queued snapshots of the old run are ignored
+    assert p.plot.n_points == 0 and doc.undo_stack.count() == 0
+
+
+def test_closing_the_window_mid_run_joins_the_thread(qtbot, no_thread_left):
+    from PySide6.QtWidgets import QMainWindow
+
+    from mlp_studio.app.training_panel import install_training_views
+
+    class Window(QMainWindow):  # stand-in with MainWindow's add_dock signature
+        def add_dock(self, widget, title, area, object_name):
+            from PySide6.QtWidgets import QDockWidget
+            dock = QDockWidget(title, self)
+            dock.setObjectName(object_name)
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            return dock
+
+    doc = make_doc(TrainingConfig(learning_rate=0.05, epochs=None))
+    before = doc.project.network.copy()
+    window = Window()
+    qtbot.addWidget(window)
+    p = install_training_views(window, doc)
+    window.show()
+    p.start(None)
+    qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=5000)
+    thread = no_thread_left[-1]
+    assert thread.isRunning()
+    window.close()
+    assert not thread.isRunning() and not p.session.is_active
+    # the run so far is kept as one undo step, so an unsaved-changes prompt sees it
+    assert doc.undo_stack.count() == 1 and not doc.project.network.equals(before)
+    assert p.session.last_result.stop.code == STOP_USER
+
+
+def test_hundred_start_stop_cycles_leave_no_thread(qtbot, panel, no_thread_left):
+    p = panel(TrainingConfig(learning_rate=0.05, epochs=None))
+    t0 = time.perf_counter()
+    for _ in range(100):
+        p.start(None)
+        p.session.shutdown()
+    assert len(no_thread_left) == 100 and not any(t.isRunning() for t in no_thread_left)
+    assert p.document.undo_stack.count() <= 100
+    assert time.perf_counter() - t0 < 20
