@@ -35,7 +35,7 @@ _LOSS_NAMES = {"half_squared_error": "half squared error", "squared_error": "squ
                "cross_entropy": "cross-entropy"}
 _SCALING_NAMES = {"none": "no scaling", "minmax01": "min-max scaling to [0, 1]",
                   "minmax11": "min-max scaling to [-1, 1]", "zscore": "z-score scaling"}
-_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|"
+_MD_SPECIAL = "\\`*_[]<>|$"
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "%": r"\%",
                 "&": r"\&", "#": r"\#", "$": r"\$", "^": r"\^{}", "~": r"\~{}"}
 

@@ -346,3 +346,11 @@ def test_batch_bias_gradient_folds_signs():
     terms = f"{d[0]:.4f}" + "".join(f" {'-' if v < 0 else '+'} {abs(v):.4f}" for v in d[1:])
     assert rf"\frac{{1}}{{4}}\left({terms}\right)" in bias and "+ -" not in bias
     assert numbers(bias)[-5] == round(d.mean(), 4)
+
+
+def test_wide_update_is_capped_by_default():
+    net = Network.create([30, 20, 1], ["tanh", "sigmoid"], "xavier", seed=1)
+    trace = step_trace(net, np.full((1, 30), 0.5), np.ones((1, 1)), "half_squared_error", 0.1)
+    entries = phase_formulas(trace, Phase(PHASE_UPDATE, 1), "html")
+    assert len(entries) == 257 and entries[-1] == f"… ({20 * 31 + 21 - 256} more)"
+    assert len(phase_formulas(trace, Phase(PHASE_UPDATE, 1), "html", max_entries=None)) == 20 * 31 + 21

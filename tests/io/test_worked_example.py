@@ -194,7 +194,7 @@ def test_other_activations_momentum_and_awkward_column_names():
     text = worked_example_markdown(trace, Project(net, "cross_entropy", ds))
     check_latex(text)
     assert r"(\text{x\_1})" in text and r"(\text{50\%})" in text and r"(\text{\{a\}})" in text
-    assert r"| inputs | x\_1 | 50% | \{a\} |" in text and r"class\|B" in text
+    assert r"| inputs | x\_1 | 50% | {a} |" in text and r"class\|B" in text
     assert r"v = \mu v - \eta \nabla L" in text and r"\mu \cdot v_{" in text
     assert r"1 - a_{h[0][0]}^{2}" in section(text, "Hidden deltas")
     assert r"\text{ if }s_{h[1][0]} > 0" in section(text, "Hidden deltas")
