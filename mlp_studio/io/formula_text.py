@@ -177,7 +177,7 @@ def _input_name(w: _Writer, trace: StepTrace, layer: int, i: int, sup: str = "")
     return w.sym("x", f"[{i}]", sup) if layer == 0 else _name(w, trace, "a", layer - 1, i, sup=sup)
 
 
-def _rows(trace: StepTrace, arr: np.ndarray | None, what: str) -> np.ndarray:
+def _rows(arr: np.ndarray | None, what: str) -> np.ndarray:
     """Per-sample values as (rows, n), whether the trace is single or batch."""
     if arr is None:
         raise ValueError(f"the trace has no {what} yet: run that sub-step first")
@@ -186,8 +186,8 @@ def _rows(trace: StepTrace, arr: np.ndarray | None, what: str) -> np.ndarray:
 
 def _inputs(trace: StepTrace, layer: int) -> np.ndarray:
     if layer == 0:
-        return _rows(trace, trace.input, "input")
-    return _rows(trace, trace.layers[layer - 1].a, f"activations of layer {layer - 1}")
+        return _rows(trace.input, "input")
+    return _rows(trace.layers[layer - 1].a, f"activations of layer {layer - 1}")
 
 
 def _row_note(trace: StepTrace) -> str:
@@ -232,8 +232,8 @@ def _apply(w: _Writer, activation: str, arg: str) -> str:
 def _forward_entries(w: _Writer, trace: StepTrace, layer: int) -> Iterator[str]:
     lt = trace.layers[layer]
     x = _inputs(trace, layer)[0]
-    s = _rows(trace, lt.s, f"weighted sums of layer {layer}")[0]
-    a = _rows(trace, lt.a, f"activations of layer {layer}")[0]
+    s = _rows(lt.s, f"weighted sums of layer {layer}")[0]
+    a = _rows(lt.a, f"activations of layer {layer}")[0]
     W, b = lt.weights_before, lt.biases_before
     shown, omitted = w.terms(W.shape[1])
     for j in range(W.shape[0]):
@@ -263,10 +263,10 @@ def _forward_entries(w: _Writer, trace: StepTrace, layer: int) -> Iterator[str]:
 def _output_delta_entries(w: _Writer, trace: StepTrace) -> Iterator[str]:
     last = len(trace.layers) - 1
     lt = trace.layers[last]
-    s = _rows(trace, lt.s, "output sums")[0]
-    y = _rows(trace, lt.a, "outputs")[0]
-    d = _rows(trace, lt.delta, "output deltas")[0]
-    z = _rows(trace, trace.target, "target")[0]
+    s = _rows(lt.s, "output sums")[0]
+    y = _rows(lt.a, "outputs")[0]
+    d = _rows(lt.delta, "output deltas")[0]
+    z = _rows(trace.target, "target")[0]
     for j in range(len(y)):
         d_sym, y_sym = _name(w, trace, "delta", last, j), _name(w, trace, "a", last, j)
         s_sym, z_sym = _name(w, trace, "s", last, j), w.sym("z", f"[{j}]")
@@ -290,10 +290,10 @@ def _output_delta_entries(w: _Writer, trace: StepTrace) -> Iterator[str]:
 
 def _hidden_delta_entries(w: _Writer, trace: StepTrace, layer: int) -> Iterator[str]:
     lt, nxt = trace.layers[layer], trace.layers[layer + 1]
-    s = _rows(trace, lt.s, f"weighted sums of layer {layer}")[0]
-    a = _rows(trace, lt.a, f"activations of layer {layer}")[0]
-    d = _rows(trace, lt.delta, f"deltas of layer {layer}")[0]
-    d_next = _rows(trace, nxt.delta, f"deltas of layer {layer + 1}")[0]
+    s = _rows(lt.s, f"weighted sums of layer {layer}")[0]
+    a = _rows(lt.a, f"activations of layer {layer}")[0]
+    d = _rows(lt.delta, f"deltas of layer {layer}")[0]
+    d_next = _rows(nxt.delta, f"deltas of layer {layer + 1}")[0]
     W = nxt.weights_before
     shown, omitted = w.terms(W.shape[0])
     for j in range(W.shape[1]):
@@ -321,7 +321,7 @@ def _gradient_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | No
     lt = trace.layers[layer]
     if lt.grad_weights is None:
         raise ValueError("the trace has no gradients yet: run the update sub-step first")
-    deltas = _rows(trace, lt.delta, f"deltas of layer {layer}")[:, j]
+    deltas = _rows(lt.delta, f"deltas of layer {layer}")[:, j]
     param = _name(w, trace, "w", layer, j, i) if i is not None else _name(w, trace, "b", layer, j)
     grad_sym = f"{w.greek('nabla')}{' ' if w.latex else ''}{w.sym('L')}({param})"
     value = lt.grad_weights[j, i] if i is not None else lt.grad_biases[j]
@@ -472,8 +472,8 @@ def loss_formulas(trace: StepTrace, style: str = "latex", digits: int = 4, max_t
     """The loss of the (first) sample with its numbers, and for a batch its mean or sum."""
     w = _Writer(style, digits, max_terms)
     last = len(trace.layers) - 1
-    Y = _rows(trace, trace.layers[last].a, "outputs")
-    Z = _rows(trace, trace.target, "target")
+    Y = _rows(trace.layers[last].a, "outputs")
+    Z = _rows(trace.target, "target")
     y, z = Y[0], Z[0]
     loss = get_loss(trace.loss_name)
     value = float(loss.per_sample(Y[:1], Z[:1])[0])
