@@ -57,8 +57,7 @@ def _math(block: str) -> str:
 def _raw(v: float, digits: int) -> str:
     """A value of the data in its own units: whole numbers as they are, others rounded."""
     v = float(v)
-    text = str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.{digits}f}"
-    return text
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.{digits}f}"
 
 
 def _layer_title(trace: StepTrace, layer: int) -> str:
@@ -183,6 +182,7 @@ def worked_example_markdown(trace: StepTrace, project: Project | None = None, di
 
     def section(title: str) -> str:
         return f"## {next(number)} {title}"
+
     has_data = project is not None and project.data is not None
     if has_data:
         out += [section("Normalisation"), ""] + _normalisation(trace, project, digits)
