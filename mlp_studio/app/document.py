@@ -55,6 +55,7 @@ class Document(QObject):
         self.revealed: int = 0
         self.selected_row: int = 0
         self.selection: Selection | None = None
+        self.untitled_name = "Untitled"
         self.snapshot: Network | None = None  # weights of a training run in progress
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
@@ -80,7 +81,7 @@ class Document(QObject):
 
     @property
     def display_name(self) -> str:
-        return self.path.name if self.path is not None else "Untitled"
+        return self.path.name if self.path is not None else self.untitled_name
 
     # ------------------------------------------------------------- undoable
     def set_network(self, net: Network, text: str = "Change network") -> None:
@@ -183,9 +184,16 @@ class Document(QObject):
         self.undo_stack.setClean()
         self.file_changed.emit()
 
-    def new_project(self, project: Project | None = None) -> None:
-        """Start over with ``project`` (default: a fresh 2-3-1 network), no file name."""
+    def new_project(self, project: Project | None = None, name: str = "Untitled") -> None:
+        """Start over with ``project`` (default: a fresh 2-3-1 network) and no file name;
+        ``name`` is shown until it is saved (e.g. an example's name)."""
+        self.untitled_name = name
         self._replace(project if project is not None else default_project(), None)
+
+    def restore(self, project: Project, path: str | Path | None) -> None:
+        """Take a recovered project (after a crash): it belongs to ``path`` but is unsaved."""
+        self._replace(project, Path(path) if path is not None else None)
+        self.undo_stack.resetClean()
 
     # -------------------------------------------- used by the undo commands
     def _install_network(self, net: Network) -> None:

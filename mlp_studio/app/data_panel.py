@@ -1,0 +1,326 @@
+"""The data panel: open a CSV (on a thread, with progress), choose columns and
+scaling, and see raw and scaled values side by side.
+
+Reading happens on a ``QThread`` so a million rows do not freeze the window;
+the thread is always joined (when it ends, and on ``shutdown``). Loader errors
+are shown in a dialog and the document stays as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QThread, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
+                               QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+                               QMessageBox, QProgressBar, QPushButton, QTableView, QTableWidget,
+                               QVBoxLayout, QWidget)
+
+from mlp_studio.app import network_edit
+from mlp_studio.app.document import Document
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.scaling import SCALINGS
+from mlp_studio.errors import MLPError
+from mlp_studio.io.csv_table import Table, read_csv
+
+ROLES = ("input", "target", "ignore")
+SELECTED_ROW = QColor("#fff2cc")
+
+
+class _Cancelled(Exception):
+    """Raised from the progress callback to stop a read when the panel shuts down."""
+
+
+class CsvReader(QThread):
+    """Reads one CSV file off the GUI thread; emits ``loaded(Table)`` or ``failed(MLPError)``."""
+
+    progress = Signal(int, int)
+    loaded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, path: str, parent=None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.cancelled = False
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.cancelled:
+            raise _Cancelled
+        self.progress.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            table = read_csv(self.path, self._progress)
+        except _Cancelled:
+            return
+        except MLPError as exc:
+            self.failed.emit(exc)
+            return
+        except OSError as exc:
+            self.failed.emit(MLPError(exc.strerror or str(exc), where=self.path))
+            return
+        self.loaded.emit(table)
+
+
+class DataTableModel(QAbstractTableModel):
+    """Raw and scaled values of the chosen columns: ``name``, ``name (scaled)`` per column."""
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._columns: list[tuple[str, np.ndarray, bool]] = []  # title, column values, is target
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._columns = []
+        data = self.document.project.data
+        if data is not None:
+            for names, raw, scaled, target in ((data.inputs, data.raw_inputs, data.X, False),
+                                               (data.targets, data.raw_targets, data.Z, True)):
+                for k, name in enumerate(names):
+                    self._columns.append((name, raw[:, k], target))
+                    self._columns.append((f"{name} (scaled)", scaled[:, k], target))
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        data = self.document.project.data
+        return 0 if parent.isValid() or data is None or not self._columns else data.n_rows
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        title, values, target = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{values[index.row()]:.6g}" if title.endswith("(scaled)") else f"{values[index.row()]:g}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.document.selected_row:
+            return QBrush(SELECTED_ROW)
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            title, _, target = self._columns[section]
+            return f"{'→ ' if target else ''}{title}"
+        return str(section)
+
+
+class ColumnDialog(QDialog):
+    """Choose each column's role (input, target, ignore) and the scaling of each side."""
+
+    def __init__(self, table: Table, current: Dataset | None, parent=None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.setWindowTitle(f"Columns of {Path(table.path).name or 'the data'}")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{table.n_rows} rows, {len(table.columns)} columns. "
+                                "Choose what each column is:"))
+        same = current is not None and current.columns == table.columns
+        inputs = current.inputs if same else table.columns[:-1]
+        targets = current.targets if same else table.columns[-1:]
+        self.grid = QTableWidget(len(table.columns), 2)
+        self.grid.setHorizontalHeaderLabels(["Column", "Role"])
+        self.grid.verticalHeader().hide()
+        self.grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.roles: list[QComboBox] = []
+        for r, name in enumerate(table.columns):
+            self.grid.setCellWidget(r, 0, QLabel(f" {name}"))
+            combo = QComboBox()
+            combo.addItems(list(ROLES))
+            combo.setCurrentText("input" if name in inputs else "target" if name in targets else "ignore")
+            self.grid.setCellWidget(r, 1, combo)
+            self.roles.append(combo)
+        layout.addWidget(self.grid)
+        form = QFormLayout()
+        self.input_scaling = QComboBox()
+        self.target_scaling = QComboBox()
+        for combo, value in ((self.input_scaling, current.input_scaling if same else "minmax01"),
+                             (self.target_scaling, current.target_scaling if same else "minmax01")):
+            combo.addItems(list(SCALINGS))
+            combo.setCurrentText(value)
+        form.addRow("Input scaling", self.input_scaling)
+        form.addRow("Target scaling", self.target_scaling)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(420, min(640, 200 + 32 * len(table.columns)))
+
+    def set_roles(self, inputs: list[str], targets: list[str]) -> None:
+        for name, combo in zip(self.table.columns, self.roles):
+            combo.setCurrentText("input" if name in inputs else "target" if name in targets else "ignore")
+
+    def dataset(self) -> Dataset:
+        """The dataset for the chosen roles and scalings (MLPError if the choice is impossible)."""
+        roles = [c.currentText() for c in self.roles]
+        pick = lambda role: [n for n, r in zip(self.table.columns, roles) if r == role]  # noqa: E731
+        return Dataset(self.table.columns, self.table.values, pick("input"), pick("target"),
+                       self.input_scaling.currentText(), self.target_scaling.currentText(),
+                       source=self.table.path)
+
+
+class DataPanel(QWidget):
+    """Open CSV, choose columns, and the table of raw and scaled values."""
+
+    #: emitted with the path after a CSV was read (for the recent-files list, status bar)
+    csv_loaded = Signal(str)
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.reader: CsvReader | None = None
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.open_button = QPushButton("Open CSV…")
+        self.open_button.clicked.connect(self.choose_csv)
+        self.columns_button = QPushButton("Columns…")
+        self.columns_button.clicked.connect(self.edit_columns)
+        self.source = QLabel()
+        bar.addWidget(self.open_button)
+        bar.addWidget(self.columns_button)
+        bar.addWidget(self.source, 1)
+        layout.addLayout(bar)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #9a4b00;")
+        self.warnings.hide()
+        layout.addWidget(self.warnings)
+        self.model = DataTableModel(document, self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.clicked.connect(lambda index: self._choose_row(index.row()))
+        layout.addWidget(self.view, 1)
+        document.data_changed.connect(self._on_data_changed)
+        document.network_changed.connect(self._update_warnings)
+        document.row_changed.connect(self._on_row_changed)
+        self._on_data_changed()
+
+    # --------------------------------------------------------------- display
+    def _on_data_changed(self) -> None:
+        self.model.reload()
+        data = self.document.project.data
+        self.columns_button.setEnabled(data is not None)
+        if data is None:
+            self.source.setText("No data. Open a CSV file (or drop one on the window).")
+        else:
+            name = Path(data.source).name if data.source else "data"
+            self.source.setText(f"{name}: {data.n_rows} rows · inputs {', '.join(data.inputs)} "
+                                f"({data.input_scaling}) · targets {', '.join(data.targets)} "
+                                f"({data.target_scaling})")
+        self.view.resizeColumnsToContents()
+        self._update_warnings()
+
+    def _update_warnings(self) -> None:
+        data = self.document.project.data
+        warnings = data.target_range_warnings(self.document.network.layers[-1].activation) \
+            if data is not None else []
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.warnings.setVisible(bool(warnings))
+
+    def _on_row_changed(self) -> None:
+        row = self.document.selected_row
+        if self.model.rowCount():
+            self.view.selectRow(row)
+            self.view.viewport().update()
+
+    def _choose_row(self, row: int) -> None:
+        if row != self.document.selected_row:
+            self.document.set_row(row)
+
+    # --------------------------------------------------------------- loading
+    def choose_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open CSV", "", "CSV files (*.csv *.txt *.tsv);;All files (*)")
+        if path:
+            self.load_csv(path)
+
+    def load_csv(self, path: str | Path) -> None:
+        """Start reading ``path`` on a thread; the column dialog follows when it is read."""
+        if self.reader is not None:
+            QMessageBox.information(self, "MLP Studio", "A file is still being read; wait for it to finish.")
+            return
+        self.reader = CsvReader(str(path), self)
+        self.reader.progress.connect(self._on_progress)
+        self.reader.loaded.connect(self._on_loaded)
+        self.reader.failed.connect(self._on_failed)
+        self.reader.finished.connect(self._on_reader_finished)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.open_button.setEnabled(False)
+        self.reader.start()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"Reading: {done} of {total} rows")
+
+    def _on_reader_finished(self) -> None:
+        if self.reader is not None:
+            self.reader.wait()
+            self.reader.deleteLater()
+            self.reader = None
+        self.progress.hide()
+        self.open_button.setEnabled(True)
+
+    def _on_failed(self, exc: MLPError) -> None:
+        QMessageBox.warning(self, "Could not open the CSV file", str(exc))
+
+    def _on_loaded(self, table: Table) -> None:
+        self.csv_loaded.emit(table.path)
+        self.choose_columns(table)
+
+    def edit_columns(self) -> None:
+        data = self.document.project.data
+        if data is not None:
+            self.choose_columns(Table(list(data.columns), data.values, data.source))
+
+    def choose_columns(self, table: Table) -> None:
+        dialog = ColumnDialog(table, self.document.project.data, self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                self.apply_dataset(dialog.dataset())
+                return
+            except MLPError as exc:
+                QMessageBox.warning(self, "MLP Studio", str(exc))
+
+    def apply_dataset(self, dataset: Dataset) -> bool:
+        """Put ``dataset`` into the document, resizing the network (after asking) if needed."""
+        net = self.document.project.network
+        n_in, n_out = len(dataset.inputs), len(dataset.targets)
+        new_net = None
+        if (net.n_inputs, net.n_outputs) != (n_in, n_out):
+            new_net = network_edit.resize_io(net, n_in, n_out, seed=net.n_parameters)
+            sizes = lambda n: "-".join(map(str, n.sizes))  # noqa: E731
+            answer = QMessageBox.question(
+                self, "Change the network?",
+                f"The data has {n_in} input and {n_out} target columns, the network "
+                f"{net.n_inputs} inputs and {net.n_outputs} outputs. Change the network from "
+                f"{sizes(net)} to {sizes(new_net)}? Layers whose shape changes get new random weights.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        name = Path(dataset.source).name if dataset.source else "data"
+        self.document.set_dataset(dataset, new_net, f"Load data {name}")
+        return True
+
+    def shutdown(self) -> None:
+        """Stop and join a running read (window closing)."""
+        if self.reader is not None:
+            self.reader.cancelled = True
+            self.reader.wait()
+            self.reader.deleteLater()
+            self.reader = None

@@ -1,0 +1,77 @@
+"""``run_app(argv)``: the GUI entry point (``mlp-studio`` with no command or a project path)."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+
+def _initial_document(argv: list[str]):
+    """The document to open: the file given, else the bundled reference example."""
+    from mlp_studio.app.document import Document
+    from mlp_studio.io.project_file import load_project
+    from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path
+
+    document = Document()
+    if argv:
+        document.open(argv[0])  # an MLPError here is reported by the CLI, no window opens
+    else:
+        document.new_project(load_project(resource_path(EXAMPLE_PROJECT)),
+                             name=f"{EXAMPLE_PROJECT} (example)")
+    return document
+
+
+def _offer_recovery(window, document) -> None:
+    """After a crash, offer the autosaved copy of the last session's work."""
+    from mlp_studio.app.autosave import discard_recovery, load_recovery, pending_recovery
+    from mlp_studio.app.crash_guard import show_error
+    from mlp_studio.errors import MLPError
+
+    found = pending_recovery()
+    if found is None:
+        return
+    _, original = found
+    answer = QMessageBox.question(
+        window, "Restore unsaved work?",
+        "MLP Studio did not close cleanly last time. Restore the unsaved work"
+        + (f" on {original}?" if original else "?"))
+    if answer == QMessageBox.StandardButton.Yes:
+        try:
+            document.restore(load_recovery(), original)
+        except MLPError as exc:
+            show_error(window, exc)
+    discard_recovery()
+
+
+def install_panels(window, document) -> None:
+    """Add the other panels (step-through, training) to the window."""
+    from mlp_studio.app.step_views import install_step_views
+    from mlp_studio.app.training_panel import install_training_views
+
+    install_step_views(window, document)
+    install_training_views(window, document)
+
+
+def run_app(argv: list[str]) -> int:
+    """Open the main window on ``argv[0]`` (a project file) or the example; run the event loop."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("MLP Studio")
+    app.setApplicationName("MLP Studio")
+    from mlp_studio.app.autosave import Autosaver
+    from mlp_studio.app.crash_guard import install_excepthook
+    from mlp_studio.app.main_window import MainWindow
+    from mlp_studio.io.resources import resource_path
+
+    install_excepthook()
+    document = _initial_document(list(argv))
+    window = MainWindow(document)
+    install_panels(window, document)
+    app.setWindowIcon(QIcon(str(resource_path("mlp-studio.png"))))
+    autosaver = Autosaver(document)
+    window.show()
+    _offer_recovery(window, document)
+    code = app.exec()
+    autosaver.close_cleanly()
+    return code

@@ -1,0 +1,320 @@
+"""The main window: canvas in the middle, docks around it, File/Edit/View menus.
+
+Other engineers' panels are added with ``add_dock``. Window geometry and the
+dock layout are saved in QSettings on close and restored when the window is
+first shown (after every dock has been added).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+
+from mlp_studio.app.data_panel import DataPanel
+from mlp_studio.app.document import Document
+from mlp_studio.app.edit_actions import EditActions
+from mlp_studio.app.inspector import Inspector
+from mlp_studio.app.network_canvas import NetworkCanvas
+from mlp_studio.errors import MLPError
+
+ORGANIZATION = "MLP Studio"
+APPLICATION = "MLP Studio"
+MAX_RECENT = 8
+DEFAULT_SIZE = (1280, 800)
+PROJECT_FILTER = "MLP Studio project (*.mlp.json);;JSON (*.json);;All files (*)"
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+#: docks shown as tabs of one another until the user arranges them (first one in front)
+DEFAULT_TABS = (("inspector_dock", "training_dock"),
+                ("data_dock", "dock_layer_strips", "dock_output_surface", "dock_sensitivity"))
+
+
+def settings() -> QSettings:
+    """The app's settings (in the default format, so tests can redirect them)."""
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+class MainWindow(QMainWindow):
+    """The window of one document."""
+
+    #: emitted before the document is replaced (New/Open) and when the window closes:
+    #: panels that run work (training) stop and join it here
+    stopping_work = Signal()
+
+    def __init__(self, document: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.setObjectName("main_window")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.canvas = NetworkCanvas(document, self)
+        self.setCentralWidget(self.canvas)
+        self.edit_actions = EditActions(document, self)
+        self.inspector = Inspector(document, self.edit_actions)
+        self.data_panel = DataPanel(document)
+        self._make_menus()
+        self.inspector_dock = self.add_dock(self.inspector, "Inspector",
+                                            Qt.DockWidgetArea.RightDockWidgetArea, "inspector_dock")
+        self.data_dock = self.add_dock(self.data_panel, "Data",
+                                       Qt.DockWidgetArea.BottomDockWidgetArea, "data_dock")
+        self.data_panel.csv_loaded.connect(
+            lambda path: self.statusBar().showMessage(f"Read {path}", 5000))
+        document.file_changed.connect(self._update_title)
+        self._layout_restored = False
+        self._update_title()
+        self._update_recent_menu()
+        self.resize(*DEFAULT_SIZE)
+
+    # ------------------------------------------------------------------ docks
+    def add_dock(self, widget: QWidget, title: str, area: Qt.DockWidgetArea,
+                 object_name: str) -> QDockWidget:
+        """Put ``widget`` in a dock (``object_name`` keys the saved layout); View menu lists it."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(object_name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    # ------------------------------------------------------------------ menus
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        if tip:
+            act.setStatusTip(tip)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        return act
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New", self.new_file, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&Open…", self.open_file, QKeySequence.StandardKey.Open)
+        examples = file_menu.addMenu("Open &Example")
+        from mlp_studio.io.resources import EXAMPLE_PROJECTS
+
+        for name in EXAMPLE_PROJECTS:
+            self._action(examples, name.removesuffix(".mlp.json"),
+                         lambda _=False, n=name: self.open_example(n))
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addSeparator()
+        self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
+        self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        self._action(file_menu, "Export Canvas as &PNG…", self.export_canvas_png)
+        self.file_menu = file_menu
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        stack = self.document.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        for act in self.edit_actions.actions:
+            edit.addAction(act)
+        self.edit_menu = edit
+
+        view = bar.addMenu("&View")
+        self._action(view, "Zoom &In", self.canvas.zoom_in, [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self._action(view, "Zoom &Out", self.canvas.zoom_out, "Ctrl+-")
+        self._action(view, "&Fit to Window", self.canvas.fit_to_window, "Ctrl+0")
+        view.addSeparator()
+        self.view_menu = view
+
+    # ------------------------------------------------------------------ title
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.display_name}[*] — MLP Studio")
+        self.setWindowModified(self.document.is_modified)
+
+    # ------------------------------------------------------------------ files
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False when the user cancels (or saving failed)."""
+        if not self.document.is_modified:
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes",
+            f"Save the changes to {self.document.display_name}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_file(self) -> None:
+        if self.maybe_save():
+            self.stopping_work.emit()
+            self.document.new_project()
+
+    def open_file(self) -> None:
+        start = str(self.document.path.parent) if self.document.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", start, PROJECT_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a project file (after the unsaved-changes prompt); errors in a dialog."""
+        if not self.maybe_save():
+            return False
+        self.stopping_work.emit()
+        try:
+            self.document.open(path)
+        except MLPError as exc:
+            QMessageBox.warning(self, "Could not open the project", str(exc))
+            return False
+        self._add_recent(Path(path))
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def open_example(self, name: str) -> bool:
+        """Open a bundled example as an untitled copy (Save asks where to put it)."""
+        from mlp_studio.io.project_file import load_project
+        from mlp_studio.io.resources import resource_path
+
+        if not self.maybe_save():
+            return False
+        try:
+            project = load_project(resource_path(name))
+        except MLPError as exc:
+            QMessageBox.warning(self, "Could not open the example", str(exc))
+            return False
+        self.stopping_work.emit()
+        self.document.new_project(project, name=f"{name} (example)")
+        return True
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        start = str(self.document.path) if self.document.path else self.document.display_name.split(" ")[0]
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as", start, PROJECT_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".mlp.json"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except (MLPError, OSError) as exc:
+            QMessageBox.warning(self, "Could not save", str(exc))
+            return False
+        self._add_recent(path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def export_canvas_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export canvas", "network.png", "PNG image (*.png)")
+        if path:
+            self.write_canvas_png(path if path.lower().endswith(".png") else path + ".png")
+
+    def write_canvas_png(self, path: str | Path) -> None:
+        """Write the canvas as a PNG file (atomically)."""
+        from mlp_studio.io.atomic import write_bytes_atomic
+
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.canvas.render_image().save(buffer, "PNG")
+        buffer.close()
+        try:
+            write_bytes_atomic(path, bytes(data.data()))
+        except OSError as exc:
+            QMessageBox.warning(self, "Could not export", f"{path}: {exc.strerror or exc}")
+
+    # ------------------------------------------------------------ recent files
+    def recent_files(self) -> list[str]:
+        value = settings().value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _add_recent(self, path: Path) -> None:
+        path_text = str(Path(path).resolve())
+        files = [path_text] + [f for f in self.recent_files() if f != path_text]
+        settings().setValue("recent_files", files[:MAX_RECENT])
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for f in files:
+            self._action(self.recent_menu, f, lambda _=False, p=f: self.open_path(p))
+        self.recent_menu.setEnabled(bool(files))
+
+    # ------------------------------------------------------------- drag & drop
+    @staticmethod
+    def _dropped_path(event) -> Path | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile():
+            return None
+        path = Path(urls[0].toLocalFile())
+        return path if path.suffix.lower() in CSV_SUFFIXES + (".json",) else None
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        path = self._dropped_path(event)
+        if path is None:
+            return
+        event.acceptProposedAction()
+        if path.suffix.lower() in CSV_SUFFIXES:
+            self.data_panel.load_csv(path)
+        else:
+            self.open_path(path)
+
+    # ------------------------------------------------------------ window state
+    def showEvent(self, event) -> None:  # noqa: N802
+        self.restore_layout()
+        super().showEvent(event)
+
+    def restore_layout(self) -> None:
+        """Restore the saved geometry and dock layout (once; after all docks are added),
+        or lay the docks out by default."""
+        if not self._layout_restored:
+            self._layout_restored = True
+            store = settings()
+            geometry, state = store.value("geometry"), store.value("window_state")
+            if not (isinstance(state, QByteArray) and self.restoreState(state)):
+                self._default_layout()
+            if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+                self.resize(*DEFAULT_SIZE)
+
+    def _default_layout(self) -> None:
+        """Tab the docks of each DEFAULT_TABS group together, the first one in front."""
+        for group in DEFAULT_TABS:
+            docks = [d for d in (self.findChild(QDockWidget, name) for name in group) if d is not None]
+            for dock in docks[1:]:
+                self.tabifyDockWidget(docks[0], dock)
+            if docks:
+                docks[0].raise_()
+        self.resizeDocks([self.inspector_dock], [560], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.data_dock], [250], Qt.Orientation.Vertical)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.stopping_work.emit()
+        self.data_panel.shutdown()
+        store = settings()
+        store.setValue("geometry", self.saveGeometry())
+        store.setValue("window_state", self.saveState())
+        event.accept()
