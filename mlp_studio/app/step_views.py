@@ -53,9 +53,6 @@ class StepViews:
             "surface": window.add_dock(self.surface, "Output surface", bottom, "dock_output_surface"),
             "sensitivity": window.add_dock(self.sensitivity, "Sensitivity", bottom, "dock_sensitivity"),
         }
-        window.splitDockWidget(self.docks["strips"], self.docks["surface"], Qt.Orientation.Horizontal)
-        window.tabifyDockWidget(self.docks["surface"], self.docks["sensitivity"])
-        self.docks["surface"].raise_()
         self.act_export_md = QAction("Export step as worked example (Markdown)…", window)
         self.act_export_md.triggered.connect(self.export_worked_example)
         self.act_export_png = QAction("Export step plots as PNG…", window)
@@ -69,8 +66,6 @@ class StepViews:
             menu.addActions(list(group))
             menu.addSeparator()
         self.menu = menu
-        for dock in self.docks.values():
-            menu.addAction(dock.toggleViewAction())
         c.message.connect(self._status)
         document.trace_changed.connect(self._enable_exports)
         self._enable_exports()

@@ -1,0 +1,227 @@
+"""Step-through controller on the reference example: forward, sub-steps, update,
+undo as step back, epoch, momentum, rows, reset. Expected numbers are the
+reference document's, or computed by hand here from them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMainWindow
+
+from mlp_studio.app.document import Document
+from mlp_studio.app.step_toolbar import StepToolBar
+from mlp_studio.app.stepping import StepController
+from mlp_studio.core.project import Project
+from mlp_studio.core.training import Trainer, TrainingConfig
+from tests.core.reference_net import reference_dataset, reference_network
+
+ETA = 0.1
+# The reference document's forward pass for row 0 = scaled input (1, 1).
+A_HIDDEN = [0.2689, 0.6225, 0.8176]
+Y = 0.5030
+Z = 1.0  # target 91 is the maximum of 68..91, so min-max [0, 1] scales it to 1
+
+
+@pytest.fixture
+def doc(qapp):
+    return Document(Project(reference_network(), data=reference_dataset(),
+                            training=TrainingConfig(learning_rate=ETA)))
+
+
+@pytest.fixture
+def stepper(doc):
+    return StepController(doc)
+
+
+def weights(doc):
+    return [(l.weights.copy(), l.biases.copy()) for l in doc.project.network.layers]
+
+
+def test_forward_reveals_every_forward_phase_with_reference_numbers(doc, stepper):
+    stepper.step_forward()
+    assert doc.revealed == 2 and doc.undo_stack.count() == 0
+    np.testing.assert_allclose(doc.trace.layers[0].a, A_HIDDEN, atol=5e-5)
+    np.testing.assert_allclose(doc.trace.layers[1].a, [Y], atol=5e-5)
+    assert doc.trace.layers[1].delta is None  # the backward pass is not shown yet
+    assert doc.network.equals(reference_network())  # nothing applied by a forward pass
+
+
+def test_update_changes_weights_by_minus_eta_delta_a_and_undo_restores_exactly(doc, stepper):
+    before = weights(doc)
+    stepper.step_update()
+    assert doc.undo_stack.count() == 1
+    # By hand from the reference numbers: delta_o = y(1-y)(y-z), delta_h = a(1-a) w_o delta_o.
+    d_out = Y * (1 - Y) * (Y - Z)
+    w_out = np.array([0.5, -1.0, 0.0])
+    d_hid = np.array([a * (1 - a) for a in A_HIDDEN]) * w_out * d_out
+    after = weights(doc)
+    np.testing.assert_allclose(after[1][0][0] - before[1][0][0], -ETA * d_out * np.array(A_HIDDEN), atol=2e-5)
+    np.testing.assert_allclose(after[1][1] - before[1][1], [-ETA * d_out], atol=2e-5)
+    np.testing.assert_allclose(after[0][0] - before[0][0], -ETA * np.outer(d_hid, [1.0, 1.0]), atol=2e-5)
+    np.testing.assert_allclose(after[0][1] - before[0][1], -ETA * d_hid, atol=2e-5)
+    doc.undo_stack.undo()
+    for (w0, b0), (w1, b1) in zip(before, weights(doc)):
+        assert np.array_equal(w0, w1) and np.array_equal(b0, b1)
+    assert doc.trace is None
+    doc.undo_stack.redo()
+    for (w0, b0), (w1, b1) in zip(after, weights(doc)):
+        assert np.array_equal(w0, w1) and np.array_equal(b0, b1)
+
+
+def test_sub_steps_follow_the_phase_labels_and_the_last_applies(doc, stepper, qtbot):
+    bar = StepToolBar(stepper)
+    qtbot.addWidget(bar)
+    seen = []
+    for _ in range(4):
+        stepper.sub_step()
+        seen.append(bar.status.text())
+    assert doc.undo_stack.count() == 0
+    stepper.sub_step()
+    seen.append(bar.status.text())
+    assert doc.undo_stack.count() == 1 and doc.revealed == 5
+    expected = ["Forward through layer 0 (1/5) · next: Forward through layer 1",
+                "Forward through layer 1 (2/5) · next: Output delta",
+                "Output delta (3/5) · next: Hidden delta, layer 0",
+                "Hidden delta, layer 0 (4/5) · next: Update weights and biases",
+                "step complete (5/5)"]
+    assert [text.removeprefix("row 0 · ") for text in seen] == expected
+
+
+def test_undo_of_a_sub_stepped_update_resumes_before_the_update(doc, stepper):
+    for _ in range(4):
+        stepper.sub_step()
+    partial = doc.trace
+    stepper.sub_step()
+    stepped = weights(doc)
+    doc.undo_stack.undo()
+    assert doc.trace is partial and doc.revealed == 4
+    stepper.sub_step()  # continues with the update, not a new forward pass
+    assert doc.revealed == 5
+    for (w0, b0), (w1, b1) in zip(stepped, weights(doc)):
+        assert np.array_equal(w0, w1) and np.array_equal(b0, b1)
+
+
+def test_one_epoch_equals_four_online_steps(doc, stepper):
+    start = doc.project.network.copy()
+    for row in range(4):
+        stepper.set_row(row)
+        stepper.step_update()
+    stepped = doc.project.network.copy()
+    for _ in range(4):
+        doc.undo_stack.undo()
+    assert doc.project.network.equals(start)
+    stepper.run_epoch()
+    assert doc.undo_stack.count() == 1  # one undoable command
+    for a, b in zip(doc.project.network.layers, stepped.layers):
+        np.testing.assert_allclose(a.weights, b.weights, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(a.biases, b.biases, rtol=1e-12, atol=1e-15)
+    doc.undo_stack.undo()
+    assert doc.project.network.equals(start)
+
+
+def test_momentum_velocity_is_carried_between_steps_and_after_undo(doc, stepper):
+    mu = 0.9
+    doc.set_training(replace(doc.project.training, momentum=mu))
+    w0 = doc.project.network.layers[1].weights.copy()
+    stepper.step_update()
+    w1 = doc.project.network.layers[1].weights.copy()
+    stepper.step_update()
+    w2 = doc.project.network.layers[1].weights.copy()
+    g2 = doc.trace.layers[1].grad_weights
+    # v1 = w1 - w0; v2 = mu v1 - eta g2; w2 = w1 + v2
+    np.testing.assert_allclose(w2 - w1, mu * (w1 - w0) - ETA * g2, rtol=1e-12, atol=1e-15)
+    doc.undo_stack.undo()
+    stepper.step_update()  # from w1 again: the same velocity, the same w2
+    assert np.array_equal(doc.project.network.layers[1].weights, w2)
+
+
+def test_epoch_carries_the_velocity_of_the_step_before(doc, stepper):
+    mu = 0.5
+    doc.set_training(replace(doc.project.training, momentum=mu))
+    stepper.step_update()
+    after_step = doc.project.network.copy()
+    stepper.run_epoch()
+    # The same: a trainer whose velocity is the first step's (w1 - w0).
+    net = after_step.copy()
+    trainer = Trainer(net, doc.project.data.X, doc.project.data.Z, "half_squared_error",
+                      replace(doc.project.training))
+    w0 = reference_network()
+    trainer.ws.velocity_w = [a.weights - b.weights for a, b in zip(after_step.layers, w0.layers)]
+    trainer.ws.velocity_b = [a.biases - b.biases for a, b in zip(after_step.layers, w0.layers)]
+    trainer.run_epoch()
+    for a, b in zip(doc.project.network.layers, net.layers):
+        np.testing.assert_allclose(a.weights, b.weights, rtol=1e-12, atol=1e-15)
+
+
+def test_batch_step_uses_the_modes_batch(doc, stepper):
+    doc.set_training(replace(doc.project.training, mode="batch"))
+    stepper.set_batch(True)
+    stepper.step_update()
+    assert doc.trace.rows == [0, 1, 2, 3] and doc.trace.is_batch
+    # Full-batch gradient descent: the same as one batch-mode epoch.
+    net = reference_network()
+    Trainer(net, doc.project.data.X, doc.project.data.Z, "half_squared_error",
+            replace(doc.project.training)).run_epoch()
+    for a, b in zip(doc.project.network.layers, net.layers):
+        np.testing.assert_allclose(a.weights, b.weights, rtol=1e-12, atol=1e-15)
+
+
+def test_rows_and_reset_to_the_initial_weights(doc, stepper):
+    stepper.next_row()
+    assert doc.selected_row == 1
+    stepper.previous_row()
+    stepper.previous_row()  # stays at the first row
+    assert doc.selected_row == 0
+    assert not stepper.act_reset.isEnabled()
+    stepper.step_update()
+    stepper.step_update()
+    stepped = doc.project.network.copy()
+    assert stepper.act_reset.isEnabled()
+    stepper.reset()
+    assert doc.project.network.equals(reference_network())
+    doc.undo_stack.undo()  # reset is undoable
+    assert doc.project.network.equals(stepped)
+
+
+def test_initial_weights_follow_a_user_edit(doc, stepper):
+    doc.set_weight(1, 0, 2, 0.25)
+    edited = doc.project.network.copy()
+    stepper.step_update()
+    stepper.reset()
+    assert doc.project.network.equals(edited)
+
+
+def test_auto_advance_moves_to_the_next_row_after_an_update(doc, stepper):
+    stepper.set_advance_row(True)
+    stepper.step_update()
+    assert doc.trace.rows == [0] and doc.selected_row == 1
+
+
+def test_shortcuts_trigger_the_steps(doc, stepper, qtbot):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.addToolBar(StepToolBar(stepper))
+    window.addActions(stepper.actions)
+    window.show()
+    window.activateWindow()
+    assert QTest.qWaitForWindowActive(window)
+    shortcuts = {a.shortcut().toString() for a in stepper.actions}
+    assert {"F10", "F8", "F11", "Ctrl+E", "Alt+Up", "Alt+Down"} <= shortcuts
+    qtbot.keyClick(window, Qt.Key.Key_F10)
+    assert doc.revealed == 2
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    assert doc.undo_stack.count() == 1
+    qtbot.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert doc.selected_row == 1
+
+
+def test_no_data_disables_stepping(qapp):
+    doc = Document(Project(reference_network()))
+    stepper = StepController(doc)
+    assert not stepper.act_forward.isEnabled()
+    stepper.step_update()
+    assert doc.undo_stack.count() == 0 and doc.trace is None
