@@ -31,7 +31,8 @@ class Loss:
             return 0.5 * np.square(y - z).sum(axis=-1)
         if self.name == "squared_error":
             return np.square(y - z).sum(axis=-1)
-        yc = np.clip(y, _EPS, 1.0 - _EPS)
+        eps = max(_EPS, float(np.finfo(y.dtype).eps))  # float32 cannot hold 1 - 1e-12
+        yc = np.clip(y, eps, 1.0 - eps)
         if y.shape[-1] == 1:
             return -(z * np.log(yc) + (1.0 - z) * np.log(1.0 - yc)).sum(axis=-1)
         return -(z * np.log(yc)).sum(axis=-1)
