@@ -18,6 +18,7 @@ from mlp_studio.app.document import Document
 from mlp_studio.app.edit_actions import EditActions
 from mlp_studio.app.inspector import Inspector
 from mlp_studio.app.network_canvas import NetworkCanvas
+from mlp_studio.app.step_views import install_step_views
 from mlp_studio.errors import MLPError
 
 ORGANIZATION = "MLP Studio"
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea, "data_dock")
         self.data_panel.csv_loaded.connect(
             lambda path: self.statusBar().showMessage(f"Read {path}", 5000))
+        self.step_controller = install_step_views(self, document)
         document.file_changed.connect(self._update_title)
         self._layout_restored = False
         self._update_title()
