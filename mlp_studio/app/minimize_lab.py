@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -114,8 +113,6 @@ def _plot_widget(left: str, bottom: str) -> pg.PlotWidget:
 
 class MinimizeLab(QWidget):
     """Type f, choose a start point and a method, then Step / Run N and watch."""
-
-    run_changed = Signal()  # emitted after every change of the run (tests, other views)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -510,7 +507,6 @@ class MinimizeLab(QWidget):
         self.status_label.setText(text)
         self._set_buttons(enabled=not m.done)
         self._refresh_plots()
-        self.run_changed.emit()
 
     # ---------------------------------------------------------- formulas
 

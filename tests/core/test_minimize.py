@@ -15,7 +15,13 @@ from mlp_studio.core.minimize import (
     STOP_STEP,
     MinimizeConfig,
     Minimizer,
+    contour_levels,
+    contour_segments,
+    default_view,
+    grid,
     minimize,
+    tangent_lines,
+    view_with_points,
 )
 from mlp_studio.errors import MLPError
 
@@ -162,3 +168,55 @@ def test_presets_run() -> None:
 def test_bad_settings_are_user_errors(config: MinimizeConfig, x0, words: str) -> None:
     with pytest.raises(MLPError, match=words):
         Minimizer(Objective("x**2"), x0, config)
+
+
+# ------------------------------------------------------------ plot support
+
+
+def test_contour_segments_lie_on_the_level_set() -> None:
+    obj = Objective("x**2 + y**2")
+    xs, ys, z = grid(obj, (-5.0, 5.0, -4.0, 4.0), n=101)
+    assert z[0, 0] == pytest.approx(25.0 + 16.0)  # z[i, j] = f(xs[i], ys[j])
+    assert z[100, 50] == pytest.approx(25.0)
+    X, Y = contour_segments(xs, ys, z, [4.0])
+    assert X.size % 2 == 0 and X.size > 40
+    # every end point lies (up to linear interpolation on a 0.1 grid) on the circle r = 2
+    np.testing.assert_allclose(np.hypot(X, Y), 2.0, atol=5e-3)
+    # segments are short chords of the circle: it is closed, each end point shared by two segments
+    assert np.max(np.hypot(X[1::2] - X[::2], Y[1::2] - Y[::2])) < 0.15
+
+
+def test_contour_segments_saddle_and_missing_values() -> None:
+    xs = ys = np.array([0.0, 1.0])
+    z = np.array([[1.0, -1.0], [-1.0, 1.0]])  # a saddle cell, centre value 0 <= level 0.5 is below
+    X, Y = contour_segments(xs, ys, z, [0.5])
+    # corners (0,0) and (1,1) are above 0.5, cut off separately: 2 segments
+    assert X.size == 4
+    ends = sorted(zip(np.round(X, 6), np.round(Y, 6)))
+    assert ends == [(0.0, 0.25), (0.25, 0.0), (0.75, 1.0), (1.0, 0.75)]
+    z = np.array([[1.0, np.nan], [-1.0, 1.0]])
+    assert contour_segments(xs, ys, z, [0.5])[0].size == 0
+
+
+def test_contour_levels_spread_over_a_huge_range() -> None:
+    obj = Objective(PRESETS[2].text)
+    _, _, z = grid(obj, PRESETS[2].view)
+    levels = contour_levels(z, 14)
+    assert len(levels) == 14 and np.all(np.diff(levels) > 0)
+    assert levels[0] < 1.0 < levels[-1]  # the valley floor gets its own contour
+    assert levels[-1] == pytest.approx(np.quantile(z, 0.95))
+
+
+def test_tangent_lines_touch_the_curve_with_slope_f_prime() -> None:
+    m = Minimizer(Objective("x**2"), (1.0,), MinimizeConfig(eta=0.25))
+    m.run(1)  # x: 1 -> 0.5
+    X, Y = tangent_lines(m.iterations, 0.5)
+    # at x=1: f=1, f'=2 -> from (0.5, 0) to (1.5, 2); at x=0.5: f=0.25, f'=1 -> (0, -0.25) to (1, 0.75)
+    np.testing.assert_allclose(X, [0.5, 1.5, np.nan, 0.0, 1.0, np.nan])
+    np.testing.assert_allclose(Y, [0.0, 2.0, np.nan, -0.25, 0.75, np.nan])
+
+
+def test_views() -> None:
+    assert default_view((3.0, 4.0)) == (-1.0, 4.0, -1.0, 5.0)
+    grown = view_with_points((-1.0, 1.0), np.array([[2.0], [np.inf], [1e9]]))
+    assert grown == pytest.approx((-1.0, 2.1))  # the divergent points are left out

@@ -1,0 +1,228 @@
+"""The gradient-descent lab driven through its real widgets (offscreen)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QPushButton
+
+from mlp_studio.app.minimize_lab import MinimizeLab
+from mlp_studio.core.minimize import PRESETS
+
+BOWL, QUARTIC, ROSENBROCK = range(3)
+
+
+@pytest.fixture
+def lab(qtbot):
+    widget = MinimizeLab()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.close()
+    assert not widget.running
+
+
+def choose_preset(lab: MinimizeLab, index: int) -> None:
+    lab.preset_combo.setCurrentIndex(index)
+    lab.preset_combo.activated.emit(index)
+
+
+def cell(lab: MinimizeLab, row: int, col: int) -> str:
+    return lab.model.data(lab.model.index(row, col))
+
+
+def row_cells(lab: MinimizeLab, row: int) -> list[str]:
+    return [cell(lab, row, c) for c in range(lab.model.columnCount())]
+
+
+def click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.LeftButton)
+
+
+def button(lab: MinimizeLab, text: str) -> QPushButton:
+    return next(b for b in lab.findChildren(QPushButton) if b.text() == text)
+
+
+def test_reference_table_by_stepping(lab, qtbot) -> None:
+    choose_preset(lab, QUARTIC)
+    choose_preset(lab, BOWL)
+    for _ in range(3):
+        click(qtbot, lab.step_button)
+    assert lab.model.rowCount() == 4
+    header = [lab.model.headerData(c, Qt.Horizontal) for c in range(lab.model.columnCount())]
+    assert header == ["k", "x_old", "df/dx", "x_new", "y_old", "df/dy", "y_new", "f"]
+    # the reference document's table, f of the new point in the last column
+    assert row_cells(lab, 0) == ["0", "", "", "3.0000", "", "", "4.0000", "25.0000"]
+    assert row_cells(lab, 1) == ["1", "3.0000", "6.0000", "2.4000", "4.0000", "8.0000", "3.2000", "16.0000"]
+    assert row_cells(lab, 2) == ["2", "2.4000", "4.8000", "1.9200", "3.2000", "6.4000", "2.5600", "10.2400"]
+    assert row_cells(lab, 3) == ["3", "1.9200", "3.8400", "1.5360", "2.5600", "5.1200", "2.0480", "6.5536"]
+    assert "Iteration 3" in lab.status_label.text()
+    # the derivative formulas are shown
+    assert "∂f/∂x = 2*x" in lab.formula_label.text() and "∂f/∂y = 2*y" in lab.formula_label.text()
+    # the path on the contour plot goes through the iterates
+    xs, ys = lab.path_item.getData()
+    np.testing.assert_allclose(np.c_[xs, ys], [[3, 4], [2.4, 3.2], [1.92, 2.56], [1.536, 2.048]])
+    click(qtbot, lab.reset_button)
+    assert lab.model.rowCount() == 1
+
+
+def test_run_n_is_timer_driven_and_copies(lab, qtbot) -> None:
+    choose_preset(lab, BOWL)
+    assert lab.run_steps.value() == PRESETS[BOWL].steps == 10
+    click(qtbot, lab.run_button)
+    qtbot.waitUntil(lambda: not lab.running, timeout=5000)
+    assert lab.model.rowCount() == 11
+    # 3 * 0.8**10 = 0.3221, 4 * 0.8**10 = 0.4295, f = 25 * 0.64**10 = 0.2882
+    assert row_cells(lab, 10)[-2:] == ["0.4295", "0.2882"] and cell(lab, 10, 3) == "0.3221"
+    fx, fy = lab.f_curve.getData()
+    np.testing.assert_allclose(fy, 25 * 0.64 ** np.arange(11))
+    click(qtbot, button(lab, "Copy as CSV"))
+    text = QGuiApplication.clipboard().text()
+    assert text.splitlines()[0] == "k,x_old,df/dx,x_new,y_old,df/dy,y_new,f"
+    assert text.splitlines()[2] == "1,3.0,6.0,2.4,4.0,8.0,3.2,16.0"
+    click(qtbot, button(lab, "Copy as Markdown"))
+    md = QGuiApplication.clipboard().text().splitlines()
+    assert [c.strip() for c in md[3].split("|")[1:-1]] == [
+        "1", "3.0000", "6.0000", "2.4000", "4.0000", "8.0000", "3.2000", "16.0000"]
+
+
+def test_stop_button_interrupts_a_long_run(lab, qtbot) -> None:
+    choose_preset(lab, ROSENBROCK)
+    lab.run_steps.setValue(100000)
+    lab.tol_edit.setText("")
+    lab.tol_edit.editingFinished.emit()
+    click(qtbot, lab.run_button)
+    assert lab.running and lab.run_button.text() == "Stop" and not lab.step_button.isEnabled()
+    qtbot.waitUntil(lambda: lab.model.rowCount() > 50, timeout=5000)
+    click(qtbot, lab.run_button)
+    assert not lab.running and lab.run_button.text() == "Run"
+    n = lab.model.rowCount()
+    assert n < 100001 and n == len(lab.minimizer.iterations)
+
+
+def quartic_minima() -> tuple[float, float]:
+    roots = np.sort(np.roots([12.0, 15.0, -40.0, 8.0]).real)  # f' = 12x^3 + 15x^2 - 40x + 8
+    return roots[0], roots[2]
+
+
+def click_plot(qtbot, lab: MinimizeLab, x: float, y: float) -> None:
+    vb = lab.main_plot.getPlotItem().getViewBox()
+    scene_pos = vb.mapViewToScene(QPointF(x, y))
+    pos = lab.main_plot.mapFromScene(scene_pos)
+    qtbot.mouseClick(lab.main_plot.viewport(), Qt.LeftButton, pos=QPoint(pos.x(), pos.y()))
+
+
+def test_quartic_click_to_start_on_either_side(lab, qtbot) -> None:
+    left_min, right_min = quartic_minima()
+    choose_preset(lab, QUARTIC)
+    assert lab.curve_item is not None and lab.image is None
+    cx, cy = lab.curve_item.getData()
+    np.testing.assert_allclose(cy, 3 * cx**4 + 5 * cx**3 - 20 * cx**2 + 8 * cx + 10)
+    lab.run_steps.setValue(500)
+    click(qtbot, lab.run_button)
+    qtbot.waitUntil(lambda: not lab.running, timeout=5000)
+    assert lab.minimizer.last.x[0] == pytest.approx(right_min, abs=1e-6)
+    assert "converged" in lab.status_label.text()
+    # tangent lines at the iterates: slope f'(x) through (x, f(x))
+    tx, ty = lab.tangent_item.getData()
+    x, f, g = tx[0] / 2 + tx[1] / 2, ty[0] / 2 + ty[1] / 2, (ty[1] - ty[0]) / (tx[1] - tx[0])
+    assert f == pytest.approx(3 * x**4 + 5 * x**3 - 20 * x**2 + 8 * x + 10)
+    assert g == pytest.approx(12 * x**3 + 15 * x**2 - 40 * x + 8)
+
+    click_plot(qtbot, lab, -1.0, 0.0)  # left of the hump at x = 0.22
+    assert lab.start_point()[0] == pytest.approx(-1.0, abs=0.05)
+    assert lab.model.rowCount() == 1
+    click(qtbot, lab.run_button)
+    qtbot.waitUntil(lambda: not lab.running, timeout=5000)
+    assert lab.minimizer.last.x[0] == pytest.approx(left_min, abs=1e-6)
+
+
+def test_divergence_is_shown_not_raised(lab, qtbot) -> None:
+    choose_preset(lab, QUARTIC)
+    lab.eta_edit.setText("0.05")
+    lab.eta_edit.editingFinished.emit()
+    lab.run_steps.setValue(100)
+    click(qtbot, lab.run_button)
+    qtbot.waitUntil(lambda: not lab.running, timeout=5000)
+    assert "diverged" in lab.status_label.text()
+    assert not lab.step_button.isEnabled()
+    # the plot keeps showing the function, not the far-away iterates
+    (x0, x1), _ = lab.main_plot.getPlotItem().getViewBox().viewRange()
+    assert x1 - x0 < 100
+
+
+def test_newton_one_step_on_the_bowl(lab, qtbot) -> None:
+    choose_preset(lab, BOWL)
+    lab.method_combo.setCurrentIndex(lab.method_combo.findData("newton"))
+    assert not lab.eta_edit.isEnabled()
+    assert "∂²f/∂x∂y = 0" in lab.formula_label.text()
+    click(qtbot, lab.step_button)
+    assert row_cells(lab, 1) == ["1", "3.0000", "6.0000", "0.0000", "4.0000", "8.0000", "0.0000", "0.0000"]
+    assert "converged after 1 iteration" in lab.status_label.text()
+
+
+def test_expression_errors_point_at_the_column(lab, qtbot) -> None:
+    choose_preset(lab, BOWL)
+    lab.function_edit.clear()
+    qtbot.keyClicks(lab.function_edit, "x**2 + )")
+    qtbot.keyClick(lab.function_edit, Qt.Key_Return)
+    assert lab.error_label.isVisible()
+    assert "at column 8" in lab.error_label.text()
+    assert lab.error_label.text().splitlines()[-1] == "  " + " " * 7 + "^"
+    assert lab.function_edit.cursorPosition() == 7
+    assert not lab.step_button.isEnabled() and not lab.run_button.isEnabled()
+
+    lab.function_edit.setText("x.__class__")
+    lab.apply_function()
+    assert "attribute access" in lab.error_label.text()
+    lab.function_edit.setText("open(x)")
+    lab.apply_function()
+    assert "unknown function 'open'" in lab.error_label.text()
+    lab.function_edit.setText("a + b + c")
+    lab.apply_function()
+    assert "one or two variables" in lab.error_label.text()
+
+    lab.function_edit.clear()
+    qtbot.keyClicks(lab.function_edit, "(x - 2)**2")
+    qtbot.waitUntil(lambda: not lab.error_label.isVisible(), timeout=2000)  # parsed as you type
+    assert lab.step_button.isEnabled()
+    assert "∂f/∂x = 2*(x - 2)" in lab.formula_label.text()
+    assert len(lab.start_spins) == 1
+
+
+def test_bad_settings_show_a_message(lab, qtbot) -> None:
+    choose_preset(lab, BOWL)
+    lab.eta_edit.setText("fast")
+    lab.eta_edit.editingFinished.emit()
+    assert "must be a number" in lab.status_label.text()
+    assert not lab.step_button.isEnabled()
+    lab.eta_edit.setText("0.1")
+    lab.eta_edit.editingFinished.emit()
+    assert lab.step_button.isEnabled()
+
+
+def test_rosenbrock_contour_plot(lab, qtbot) -> None:
+    choose_preset(lab, ROSENBROCK)
+    assert lab.image is not None and lab.image.image is not None
+    X, Y = lab.contour_item.getData()
+    assert X is not None and len(X) > 100
+    click_plot(qtbot, lab, 0.5, 2.0)
+    assert lab.start_point() == pytest.approx([0.5, 2.0], abs=0.05)
+    click(qtbot, lab.step_button)
+    # one gradient step with eta 0.001 from the clicked point, by hand
+    x, y = lab.start_point()
+    gx, gy = -2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)
+    np.testing.assert_allclose(lab.minimizer.last.x, [x - 0.001 * gx, y - 0.001 * gy])
+
+
+def test_copy_latex(lab, qtbot) -> None:
+    choose_preset(lab, QUARTIC)
+    click(qtbot, button(lab, "Copy as LaTeX"))
+    assert QGuiApplication.clipboard().text().splitlines() == [
+        "f = 3 x^{4} + 5 x^{3} - 20 x^{2} + 8 x + 10",
+        r"\frac{\partial f}{\partial x} = 12 x^{3} + 15 x^{2} - 40 x + 8",
+    ]
