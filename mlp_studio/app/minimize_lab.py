@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -309,26 +309,20 @@ class MinimizeLab(QWidget):
     def load_preset(self, index: int) -> None:
         preset = mz.PRESETS[index]
         self.preset_combo.setCurrentIndex(index)
-        self._set_silently(self.function_edit, preset.text)
-        self._set_silently(self.vars_edit, "")
-        self._set_silently(self.eta_edit, f"{preset.config.eta:g}")
-        self._set_silently(self.tol_edit, "" if preset.config.tol is None else f"{preset.config.tol:g}")
-        self._set_silently(self.step_tol_edit, "")
-        for widget, value in ((self.momentum_spin, preset.config.momentum),
-                              (self.max_iter_spin, preset.config.max_iterations or 1000),
-                              (self.method_combo, self.method_combo.findData(preset.config.method))):
-            widget.blockSignals(True)
-            widget.setCurrentIndex(value) if widget is self.method_combo else widget.setValue(value)
-            widget.blockSignals(False)
+        cfg = preset.config
+        for edit, text in ((self.function_edit, preset.text), (self.vars_edit, ""),
+                           (self.eta_edit, f"{cfg.eta:g}"), (self.step_tol_edit, ""),
+                           (self.tol_edit, "" if cfg.tol is None else f"{cfg.tol:g}")):
+            with QSignalBlocker(edit):
+                edit.setText(text)
+        with QSignalBlocker(self.momentum_spin), QSignalBlocker(self.max_iter_spin), \
+                QSignalBlocker(self.method_combo):
+            self.momentum_spin.setValue(cfg.momentum)
+            self.max_iter_spin.setValue(cfg.max_iterations or 1000)
+            self.method_combo.setCurrentIndex(self.method_combo.findData(cfg.method))
+        self._enable_method_fields()
         self.run_steps.setValue(preset.steps)
-        self.note_label.setText(preset.note)
         self.apply_function(start=preset.x0, view=preset.view)
-
-    @staticmethod
-    def _set_silently(edit: QLineEdit, text: str) -> None:
-        edit.blockSignals(True)
-        edit.setText(text)
-        edit.blockSignals(False)
 
     def apply_function(self, start: Sequence[float] | None = None, view: Sequence[float] = ()) -> None:
         """Parse f (and the variable list); on success set up a fresh run."""
@@ -345,6 +339,8 @@ class MinimizeLab(QWidget):
             self._show_error(exc)
             return
         self._show_error(None)
+        preset = mz.PRESETS[self.preset_combo.currentIndex()]
+        self.note_label.setText(preset.note if text.strip() == preset.text else "")
         old = self.objective
         self.objective = objective
         if start is None:
@@ -390,9 +386,8 @@ class MinimizeLab(QWidget):
 
     def set_start_point(self, point: Sequence[float]) -> None:
         for spin, value in zip(self.start_spins, point):
-            spin.blockSignals(True)
-            spin.setValue(float(value))
-            spin.blockSignals(False)
+            with QSignalBlocker(spin):
+                spin.setValue(float(value))
         self._start_changed()
 
     def _start_changed(self) -> None:
@@ -422,10 +417,13 @@ class MinimizeLab(QWidget):
             max_iterations=self.max_iter_spin.value(),
         )
 
-    def _settings_changed(self) -> None:
+    def _enable_method_fields(self) -> None:
         gd = self.method_combo.currentData() == "gd"
         self.eta_edit.setEnabled(gd)
         self.momentum_spin.setEnabled(gd)
+
+    def _settings_changed(self) -> None:
+        self._enable_method_fields()
         self._update_formulas()
         self.reset()
 
@@ -557,12 +555,14 @@ class MinimizeLab(QWidget):
         plot.setAspectLocked(not one_d)  # equal scales: the gradient is seen at right angles to contours
         if one_d:
             self.curve_item = plot.plot(pen=pg.mkPen((31, 80, 160), width=2))
-            self.tangent_item = plot.plot(pen=pg.mkPen((255, 140, 0), width=1.5), connect="finite")
+            self.tangent_item = plot.plot(pen=pg.mkPen((230, 120, 0), width=2), connect="finite")
         else:
             self.image = pg.ImageItem(axisOrder="col-major")
             plot.addItem(self.image)
             self.contour_item = plot.plot(pen=pg.mkPen((30, 30, 30, 120), width=1), connect="pairs")
-        self.path_item = plot.plot(pen=pg.mkPen(PATH_COLOR, width=2), symbol="o", symbolSize=7,
+        # one variable: the iterates sit on the curve (a line between them would look like a secant)
+        path_pen = None if one_d else pg.mkPen(PATH_COLOR, width=2)
+        self.path_item = plot.plot(pen=path_pen, symbol="o", symbolSize=8,
                                    symbolBrush=PATH_COLOR, symbolPen=pg.mkPen("w", width=1))
         self.start_item = plot.plot(pen=None, symbol="s", symbolSize=11, symbolBrush=(255, 255, 255),
                                     symbolPen=pg.mkPen("k", width=1.5))
@@ -586,7 +586,7 @@ class MinimizeLab(QWidget):
         if self.objective.n == 1:
             ys = fs if its else np.array([])
             xs = points[: len(ys), 0]
-            half = 0.06 * (view[1] - view[0])
+            half = 0.08 * (view[1] - view[0])
             self.tangent_item.setData(*mz.tangent_lines(its[-TANGENTS_SHOWN:], half))
         else:
             xs, ys = points[:, 0], points[:, 1]

@@ -226,3 +226,14 @@ def test_copy_latex(lab, qtbot) -> None:
         "f = 3 x^{4} + 5 x^{3} - 20 x^{2} + 8 x + 10",
         r"\frac{\partial f}{\partial x} = 12 x^{3} + 15 x^{2} - 40 x + 8",
     ]
+
+
+def test_preset_after_newton_restores_gradient_descent(lab, qtbot) -> None:
+    choose_preset(lab, BOWL)
+    lab.method_combo.setCurrentIndex(lab.method_combo.findData("newton"))
+    choose_preset(lab, QUARTIC)
+    assert lab.method_combo.currentData() == "gd" and lab.eta_edit.isEnabled()
+    assert lab.eta_edit.text() == "0.01" and "hump" in lab.note_label.text()
+    lab.function_edit.setText("x**4")
+    lab.apply_function()
+    assert lab.note_label.text() == ""  # the preset's note no longer applies
