@@ -48,11 +48,9 @@ def _offer_recovery(window, document) -> None:
 
 
 def install_panels(window, document) -> None:
-    """Add the other panels (step-through, training) to the window."""
-    from mlp_studio.app.step_views import install_step_views
+    """Add the training panel to the window (the main window installs the step-through views)."""
     from mlp_studio.app.training_panel import install_training_views
 
-    install_step_views(window, document)
     install_training_views(window, document)
 
 

@@ -1,0 +1,143 @@
+"""The network canvas: layout, colours, values from a core trace, tooltips, clicks, zoom."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+from mlp_studio.app.document import Document
+from mlp_studio.app.network_canvas import NEGATIVE, POSITIVE, NetworkCanvas
+from mlp_studio.core.network import Network
+from mlp_studio.core.project import Project
+from mlp_studio.core.trace import step_trace
+from tests.core.reference_net import reference_dataset, reference_network
+
+
+def sigmoid(s):
+    return 1.0 / (1.0 + np.exp(-s))
+
+
+@pytest.fixture
+def doc(qapp):
+    return Document(Project(reference_network(), data=reference_dataset()))
+
+
+@pytest.fixture
+def canvas(doc, qtbot):
+    view = NetworkCanvas(doc)
+    qtbot.addWidget(view)
+    view.resize(900, 560)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def step_row0(doc):
+    net = doc.network.copy()
+    data = doc.project.data
+    trace = step_trace(net, data.X[0], data.Z[0], "half_squared_error", 0.1)
+    doc.apply_step(net, trace, "Step row 0")
+    return trace
+
+
+def test_reference_layout_and_edge_colours(canvas):
+    assert sorted(canvas.nodes) == [("input", 0), ("input", 1), ("node", 0, 0), ("node", 0, 1),
+                                    ("node", 0, 2), ("node", 1, 0)]
+    assert len(canvas.edges) == 2 * 3 + 3 * 1
+    xs = {key: item.pos().x() for key, item in canvas.nodes.items()}
+    assert xs[("input", 0)] < xs[("node", 0, 0)] < xs[("node", 1, 0)]
+    # reference weights: w[0][0][0] = -0.5 (negative), w[0][2][0] = 1.0 (positive, widest)
+    neg, pos = canvas.edges[("edge", 0, 0, 0)].pen(), canvas.edges[("edge", 0, 2, 0)].pen()
+    assert neg.color() == NEGATIVE and pos.color() == POSITIVE
+    assert pos.widthF() > neg.widthF() > canvas.edges[("edge", 0, 2, 1)].pen().widthF()  # |w| 1 > 0.5 > 0
+
+
+def test_values_and_tooltips_come_from_the_trace(doc, canvas):
+    step_row0(doc)
+    # hand calculation for row 0 (inputs 70, 98 -> 1, 1 after min-max scaling)
+    x = np.array([1.0, 1.0])
+    s_h = np.array([[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]]) @ x + 0.5
+    a_h = sigmoid(s_h)
+    y = sigmoid(np.array([0.5, -1.0, 0.0]) @ a_h + 0.5)
+    np.testing.assert_allclose(a_h, [0.2689, 0.6225, 0.8176], atol=5e-5)  # the reference's numbers
+    assert [canvas.nodes[("node", 0, j)].value_text.text() for j in range(3)] == \
+        ["0.2689", "0.6225", "0.8176"]
+    assert canvas.nodes[("node", 1, 0)].value_text.text() == "0.5030"
+    tip = canvas.tooltip_for(("node", 0, 0))
+    assert "s = -1.0000" in tip and "a = 0.2689" in tip and "delta = " in tip
+    delta_o = y * (1 - y) * (y - 1.0)  # target 91 scales to 1
+    grad = delta_o * a_h[1]
+    tip = canvas.tooltip_for(("edge", 1, 0, 1))
+    assert f"gradient = {grad:.4f}" in tip
+    assert f"last change = {-0.1 * grad:+.6f}" in tip
+    assert "weight [1][0][1] = " + f"{-1.0 - 0.1 * grad:.4f}" in tip
+
+
+def test_undo_of_the_step_clears_the_shown_values(doc, canvas):
+    step_row0(doc)
+    doc.undo_stack.undo()
+    assert canvas.nodes[("node", 0, 0)].value_text.text() == ""
+    assert "a = –" in canvas.tooltip_for(("node", 0, 0))
+
+
+def test_wide_layers_are_drawn_collapsed(qtbot):
+    doc = Document(Project(Network.create([784, 128, 64, 10], "sigmoid", "he", 0)))
+    view = NetworkCanvas(doc)
+    qtbot.addWidget(view)
+    inputs = [k for k in view.nodes if k[0] == "input"]
+    assert [k[1] for k in inputs] == [0, 1, 2, 3, 4, 781, 782, 783]
+    assert len([k for k in view.nodes if k[:2] == ("node", 2)]) == 10  # 10 outputs: all drawn
+    assert len(view.edges) == 8 * 8 + 8 * 8 + 10 * 8
+    texts = [item.text() for item in view.scene().items()
+             if isinstance(item, QGraphicsSimpleTextItem) and "more" in item.text()]
+    assert sorted(texts) == ["… 120 more", "… 56 more", "… 776 more"]
+
+
+def test_weight_edit_updates_in_place_and_shape_change_rebuilds(doc, canvas):
+    item = canvas.nodes[("node", 0, 0)]
+    doc.set_weight(0, 0, 0, 0.75)
+    assert canvas.nodes[("node", 0, 0)] is item
+    assert canvas.edges[("edge", 0, 0, 0)].pen().color() == POSITIVE
+    doc.set_network(Network.create([2, 4, 1], seed=3), "wider")
+    assert ("node", 0, 3) in canvas.nodes and canvas.nodes[("node", 0, 0)] is not item
+
+
+def test_click_selects_node_edge_and_nothing(doc, canvas, qtbot):
+    node = canvas.nodes[("node", 0, 1)]
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=canvas.mapFromScene(node.pos()))
+    assert doc.selection == ("node", 0, 1)
+    line = canvas.edges[("edge", 1, 0, 2)].line()
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=canvas.mapFromScene((line.p1() + line.p2()) / 2))
+    assert doc.selection == ("edge", 1, 0, 2)
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.viewport().rect().topLeft()
+                     + canvas.viewport().rect().center() * 0.05)
+    assert doc.selection is None
+
+
+def test_zoom_and_fit(canvas):
+    scale = canvas.transform().m11()
+    canvas.zoom_in()
+    assert canvas.transform().m11() == pytest.approx(scale * 1.25)
+    canvas.zoom_out()
+    canvas.zoom_out()
+    assert canvas.transform().m11() < scale
+    canvas.fit_to_window()
+    visible = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    assert visible.contains(canvas.scene().itemsBoundingRect())
+
+
+def test_step_redraw_is_fast(doc, canvas):
+    trace = step_row0(doc)
+    times = []
+    for _ in range(15):
+        start = time.perf_counter()
+        doc.set_trace(trace)
+        canvas.refresh()
+        times.append(time.perf_counter() - start)
+    assert np.median(times) < 0.016
