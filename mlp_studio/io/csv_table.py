@@ -23,7 +23,7 @@ import numpy as np
 
 from mlp_studio.errors import MLPError
 
-MAX_CSV_BYTES = 1 << 30
+MAX_CSV_BYTES = 256 * 2**20
 CHUNK_ROWS = 65536
 DELIMITERS = ("\t", ";", ",")
 _DELIMITER_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma"}
@@ -191,9 +191,11 @@ def _parse_slow(chunk: list[str], line_numbers: np.ndarray, delimiter: str,
         while len(cells) > n_cols and not cells[-1]:
             cells.pop()
         if len(cells) > n_cols:
+            hint = (" (numbers with decimal commas need ';' between the columns, or quotes)"
+                    if delimiter == "," else "")
             raise MLPError(
                 f"expected {n_cols} values ({', '.join(columns)}) but found {len(cells)}, "
-                f"separated by {_DELIMITER_NAMES[delimiter]}s", where=f"{name}, line {line_no}")
+                f"separated by {_DELIMITER_NAMES[delimiter]}s{hint}", where=f"{name}, line {line_no}")
         if len(cells) < n_cols:
             missing = columns[len(cells)]
             raise MLPError(f"missing value: the row has {len(cells)} of {n_cols} values",

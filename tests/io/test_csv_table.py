@@ -104,6 +104,11 @@ def test_long_row(tmp_path):
     assert "expected 2 values" in err.message and "found 3" in err.message
 
 
+def test_unquoted_decimal_commas_with_comma_delimiter_get_a_hint(tmp_path):
+    err = error_of(write(tmp_path, "a,b\n1,5,2\n"))
+    assert "decimal commas" in err.message
+
+
 def test_text_in_a_numeric_column(tmp_path):
     path = write(tmp_path, "I0,  I1,  Z0\n70,  98,  91\n50,  eighty,  82\n")
     err = error_of(path)
