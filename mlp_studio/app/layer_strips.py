@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 #: layers up to this many nodes get their numbers written on the bars
 LABEL_LIMIT = 8
+LABEL_FONT = QFont()
+LABEL_FONT.setPointSizeF(7.5)
 _A_BRUSH = pg.mkBrush("#4a7fb5")
 _POS_BRUSH = pg.mkBrush("#c0504d")
 _NEG_BRUSH = pg.mkBrush("#4f81bd")
@@ -27,7 +31,7 @@ def _first_row(values: np.ndarray | None) -> np.ndarray | None:
 def _fit_y(plot: pg.PlotItem, low: float, high: float, room: bool) -> None:
     """Y range over [low, high] (which include 0), with room for labels above/below."""
     span = (high - low) or 1.0
-    extra = 0.5 * span if room else 0.05 * span
+    extra = 0.8 * span if room else 0.05 * span
     plot.setYRange(low - (extra if low < 0 else 0.0), high + (extra if high > 0 or low == high else 0.0),
                    padding=0.02)
 
@@ -51,6 +55,7 @@ class _Strip:
         if n <= LABEL_LIMIT:
             for i in range(n):
                 label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
+                label.setFont(LABEL_FONT)
                 label.setPos(i, 0)
                 plot.addItem(label)
                 self.labels.append(label)
@@ -75,7 +80,8 @@ class _Strip:
 
 
 class LayerStrips(pg.GraphicsLayoutWidget):
-    """Per layer: activations a (blue) and deltas δ (red positive, blue negative)."""
+    """Per layer (a column): activations a (blue) above deltas δ (red positive,
+    blue negative); the last column is the output against the target."""
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,19 +100,23 @@ class LayerStrips(pg.GraphicsLayoutWidget):
             signal.connect(self.refresh)
         self.refresh()
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(640, 280)
+
     def _build(self) -> None:
         self.clear()
         net, data = self.doc.project.network, self.doc.project.data
         self._sizes, self._targets = net.sizes, data.targets if data is not None else None
         n_layers = len(net.layers)
+        # Columns follow the canvas: inputs, each layer, then the output against the target.
         self.activations = [_Strip(self.addPlot(row=0, col=0), net.n_inputs, "inputs x (scaled)")]
         self.deltas = []
         for i, layer in enumerate(net.layers):
             name = "output" if i == n_layers - 1 else f"hidden {i}"
-            self.activations.append(_Strip(self.addPlot(row=i + 1, col=0), layer.n_out,
+            self.activations.append(_Strip(self.addPlot(row=0, col=i + 1), layer.n_out,
                                            f"{name}: a ({layer.activation})"))
-            self.deltas.append(_Strip(self.addPlot(row=i + 1, col=1), layer.n_out, f"{name}: δ"))
-        self.output_plot = self.addPlot(row=n_layers + 1, col=0, colspan=2)
+            self.deltas.append(_Strip(self.addPlot(row=1, col=i + 1), layer.n_out, f"{name}: δ"))
+        self.output_plot = self.addPlot(row=0, col=n_layers + 1, rowspan=2)
         self.output_plot.setMenuEnabled(False)
         self.output_plot.hideButtons()
         self.output_plot.setMouseEnabled(x=False, y=False)
@@ -130,15 +140,14 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         self._output_items = []
         self.output_units = None
         if data is None or trace is None or trace.output is None:
-            plot.setTitle("output against target (after a forward pass)", size="9pt")
+            plot.setTitle("output against target<br>(after a forward pass)", size="9pt")
             return
         row = trace.rows[0]
         y = data.target_scaler.inverse(np.atleast_2d(trace.output)[:1])[0]
         z = data.target_scaler.inverse(np.atleast_2d(trace.target)[:1])[0]
         self.output_units = (y, z)
         n = len(y)
-        plot.setTitle(f"row {row}: output y (blue) and target z (orange), in the data's units",
-                      size="9pt")
+        plot.setTitle(f"row {row}, data units:<br>y (blue), target (orange)", size="9pt")
         y_bars = pg.BarGraphItem(x=np.arange(n) - 0.18, height=y, width=0.34, brush=_Y_BRUSH)
         z_bars = pg.BarGraphItem(x=np.arange(n) + 0.18, height=z, width=0.34, brush=_Z_BRUSH)
         self._output_items = [y_bars, z_bars]
@@ -149,6 +158,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
                 for dx, name, v in ((-0.18, "y", y[k]), (0.18, "z", z[k])):
                     label = pg.TextItem(f"{name} {v:.6g}", color="#222",
                                         anchor=(0.5, 1.0 if v >= 0 else 0.0))
+                    label.setFont(LABEL_FONT)
                     label.setPos(k + dx, v)
                     plot.addItem(label)
                     self._output_items.append(label)

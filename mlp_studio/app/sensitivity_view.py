@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from mlp_studio.core.trace import StepTrace
 
 #: bars drawn in the chart (the table lists every parameter)
-TOP_BARS = 12
+TOP_BARS = 8
 
 
 def parameter_name(n_layers: int, layer: int, node: int, input: int | None = None) -> str:  # noqa: A002
@@ -65,17 +65,20 @@ class SensitivityView(QWidget):
         self.chart.setMenuEnabled(False)
         self.chart.setMouseEnabled(x=False, y=False)
         self.chart.hideButtons()
-        self.chart.getAxis("left").setWidth(90)
+        self.chart.getAxis("left").setWidth(80)
         self.chart.setLabel("bottom", "d y / d parameter")
         self.chart.getAxis("bottom").enableAutoSIPrefix(False)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["parameter", "value", "d y / d param", "−∂L/∂param"])
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.chart)
         split.addWidget(self.table)
+        split.setSizes([500, 500])  # half each, whatever the dock's width
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
@@ -96,10 +99,9 @@ class SensitivityView(QWidget):
             grads = "" if self.rows[0][3] is not None else (
                 " The −∂L/∂param column fills in at the update sub-step.")
             self.caption.setText(
-                f"Row {trace.rows[0]}: how much output y<sub>o[0]</sub> changes per unit change "
-                f"of each parameter (at the weights before the step), largest first. "
-                f"−∂L/∂param is the parameter's part of the downhill direction; "
-                f"the update moves it by η times that.{grads}")
+                f"Row {trace.rows[0]}: change of the output y<sub>o[0]</sub> per unit change of each "
+                f"parameter (weights before the step), largest first. −∂L/∂param: the parameter's "
+                f"part of the downhill direction (the update moves it η times that).{grads}")
         self._fill_table()
         self._fill_chart()
 
