@@ -15,6 +15,9 @@ def test_writes_new_and_replaces_old(tmp_path):
     path = tmp_path / "a.txt"
     write_text_atomic(path, "first ünïcode\n")
     assert path.read_bytes() == "first ünïcode\n".encode()
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # as a plain open() would create it
     write_bytes_atomic(path, b"second")
     assert path.read_bytes() == b"second"
     assert os.listdir(tmp_path) == ["a.txt"]
@@ -26,6 +29,15 @@ def test_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
     os.chmod(path, 0o640)
     write_text_atomic(path, "new")
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_symlink_keeps_pointing_at_the_saved_file(tmp_path):
+    real = tmp_path / "real.mlp.json"
+    real.write_text("old")
+    link = tmp_path / "link.mlp.json"
+    link.symlink_to(real)
+    write_text_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
 
 
 class _FailingFile:
