@@ -84,7 +84,8 @@ def project_to_dict(project: Project) -> dict:
             "scaling": {"inputs": _scaler_to_dict(d.input_scaler),
                         "targets": _scaler_to_dict(d.target_scaler)},
         }
-    out["training"] = asdict(project.training)
+    out["training"] = {k: v.item() if isinstance(v, np.generic) else v
+                       for k, v in asdict(project.training).items()}
     return out
 
 
@@ -100,7 +101,7 @@ def save_project(project: Project, path: str | os.PathLike) -> None:
 
 def _compact(v: float) -> int | float:
     """Whole numbers as integers (``70`` rather than ``70.0``); exact either way."""
-    if v.is_integer() and abs(v) < 2**53 and math.copysign(1.0, v) > 0:
+    if v.is_integer() and abs(v) < 2**53 and not (v == 0 and math.copysign(1.0, v) < 0):
         return int(v)
     return v
 

@@ -77,6 +77,19 @@ def test_save_writes_the_fitted_scaling_and_reloads_exactly(tmp_path):
     assert project_to_dict(q) == saved
 
 
+def test_whole_numbers_are_saved_as_integers_but_negative_zero_keeps_its_sign():
+    d = example()
+    d["data"]["rows"][0] = [-5, -0.0, 2.5]
+    p = project_from_dict(d)
+    p.training.batch_size = np.int64(2)  # NumPy scalars, as a widget might hand them over
+    text = project_file.dumps_project(p)
+    saved = json.loads(text)
+    assert saved["data"]["rows"][0] == [-5, -0.0, 2.5]
+    assert [type(v) for v in saved["data"]["rows"][0]] == [int, float, float]
+    assert "[-5, -0.0, 2.5]" in text
+    assert saved["training"]["batch_size"] == 2
+
+
 def test_stored_scaler_is_used_instead_of_refitting():
     d = example()
     d["data"]["scaling"] = {"inputs": {"method": "minmax01", "min": [0, 50], "max": [100, 100]},
