@@ -34,9 +34,11 @@ import numpy as np
 
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.network import Layer, Network
+from mlp_studio.core.project import Project
 from mlp_studio.core.scaling import Scaler
 from mlp_studio.errors import MLPError
 from mlp_studio.io.atomic import write_text_atomic
+from mlp_studio.io.csv_table import read_csv
 from mlp_studio.io.project_file import JsonChecker, format_json, read_json
 
 ACTIVATIONS = ("sigmoid", "tanh")
@@ -151,3 +153,34 @@ def load_reference_weights(path: str | os.PathLike, activation: str = "sigmoid")
 def load_reference_scalers(path: str | os.PathLike, n_inputs: int, n_outputs: int,
                            method: str = "minmax01") -> tuple[Scaler, Scaler]:
     return scalers_from_reference(read_json(path), n_inputs, n_outputs, method, str(path))
+
+
+def project_from_reference(weights_path: str | os.PathLike,
+                           minmax_path: str | os.PathLike | None = None,
+                           csv_path: str | os.PathLike | None = None,
+                           activation: str = "sigmoid", method: str = "minmax01") -> Project:
+    """A project from the tool's files: its weights and, optionally, its min/max file and
+    its training CSV (input columns first, then the targets, as the tool reads them).
+
+    Without a min/max file the scaling is fitted on the CSV, as the tool's
+    ``calculate`` setting does. The loss is the tool's (``half_squared_error``).
+    """
+    net = load_reference_weights(weights_path, activation)
+    data = None
+    if csv_path is not None:
+        table = read_csv(csv_path)
+        n_in, n_out = net.n_inputs, net.n_outputs
+        if len(table.columns) < n_in + n_out:
+            raise MLPError(f"the network needs {n_in} input and {n_out} target columns, the file "
+                           f"has {len(table.columns)}", where=table.path)
+        scalers = (None, None)
+        if minmax_path is not None:
+            scalers = load_reference_scalers(minmax_path, n_in, n_out, method)
+        data = Dataset(table.columns, table.values, table.columns[:n_in],
+                       table.columns[n_in:n_in + n_out], method, method, *scalers,
+                       source=table.path)
+    elif minmax_path is not None:
+        raise MLPError("a min/max file needs the training CSV it describes")
+    project = Project(net, "half_squared_error", data)
+    project.validate()
+    return project

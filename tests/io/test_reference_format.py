@@ -17,7 +17,8 @@ from mlp_studio.core.network import Network
 from mlp_studio.errors import MLPError
 from mlp_studio.io.reference_format import (
     load_reference_scalers, load_reference_weights, minmax_to_reference, network_from_reference,
-    network_to_reference, save_reference_minmax, save_reference_weights, scalers_from_reference)
+    network_to_reference, project_from_reference, save_reference_minmax, save_reference_weights,
+    scalers_from_reference)
 
 REFERENCE_TOOL_WEIGHTS = """{
   "hiddenWeights": [
@@ -139,3 +140,24 @@ def test_bad_minmax_files():
         scalers_from_reference(dict(REFERENCE_MINMAX, minOutput=[100]), 2, 1)
     with pytest.raises(MLPError, match="missing key 'maxOutput'"):
         scalers_from_reference({k: v for k, v in REFERENCE_MINMAX.items() if k != "maxOutput"}, 2, 1)
+
+
+def test_project_from_the_tools_three_files(tmp_path):
+    (tmp_path / "w.json").write_text(REFERENCE_TOOL_WEIGHTS)
+    (tmp_path / "minmax.json").write_text(json.dumps(dict(REFERENCE_MINMAX, minInput=[0, 67])))
+    # The tool's CSV style: spaced, no newline at the end.
+    (tmp_path / "training-dataset.csv").write_text(
+        "i0,  i1,  z0\n70,  98,  91\n50,  85,  82\n65,  67,  80\n25,  95,  68")
+    fitted = project_from_reference(tmp_path / "w.json", csv_path=tmp_path / "training-dataset.csv")
+    # The reference document's [0, 1] table for I0: 1.0, 0.5555, 0.8888, 0.0
+    np.testing.assert_allclose(fitted.data.X[:, 0], [1.0, 0.5555, 0.8888, 0.0], atol=1e-4)
+    assert fitted.loss == "half_squared_error" and fitted.data.targets == ["z0"]
+    stored = project_from_reference(tmp_path / "w.json", tmp_path / "minmax.json",
+                                    tmp_path / "training-dataset.csv")
+    # The min/max file wins over the data: I0 in [0, 70], so 50 -> 50 / 70.
+    assert stored.data.X[1, 0] == pytest.approx(50 / 70, rel=1e-15)
+    with pytest.raises(MLPError, match="needs the training CSV"):
+        project_from_reference(tmp_path / "w.json", tmp_path / "minmax.json")
+    (tmp_path / "narrow.csv").write_text("i0,  i1\n1,  2\n")
+    with pytest.raises(MLPError, match="2 input and 1 target columns"):
+        project_from_reference(tmp_path / "w.json", csv_path=tmp_path / "narrow.csv")
