@@ -37,7 +37,7 @@ def iteration_to_dict(it: Iteration) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``minimize``; user errors raise MLPError (the CLI prints them)."""
-    variables = None if args.vars is None else [v for v in args.vars.split(",")]
+    variables = None if args.vars is None else args.vars.split(",")
     obj = Objective(args.f, variables)
     x0 = _floats(args.x0, "--x0")
     if len(x0) != obj.n:
@@ -50,18 +50,19 @@ def run(args: argparse.Namespace) -> int:
         method=args.method, eta=args.eta, momentum=args.momentum, tol=args.tol, max_iterations=args.steps
     )
     result = minimize(obj, x0, config)
+    text = obj.formulas()
     if args.json:
         print(json.dumps({
             "vars": list(obj.variables),
-            "f": str(obj.tree),
-            "gradient": [str(g) for g in obj.gradient],
+            "f": text["f"],
+            "gradient": text["gradient"],
             "iterations": [iteration_to_dict(it) for it in result.iterations],
             "stopped": result.stop.message,
             "stop_code": result.stop.code,
         }))
         return 0
-    print(f"f({', '.join(obj.variables)}) = {obj.tree}")
-    for v, g in zip(obj.variables, obj.gradient):
+    print(f"f({', '.join(obj.variables)}) = {text['f']}")
+    for v, g in zip(obj.variables, text["gradient"]):
         print(f"df/d{v} = {g}")
     if args.method == "gd":
         extra = f", momentum {args.momentum:g}" if args.momentum else ""

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlp_studio.core import minimize as mz
-from mlp_studio.core.expression import ExpressionError, Objective, to_latex, to_text
+from mlp_studio.core.expression import ExpressionError, Objective, latex_name
 from mlp_studio.errors import MLPError
 from mlp_studio.io.iteration_table import (
     format_cell,
@@ -512,19 +512,21 @@ class MinimizeLab(QWidget):
         obj = self.objective
         if obj is None:
             return
-        rows = [f"f({', '.join(obj.variables)}) = {to_text(obj.tree)}"]
-        rows += [f"∂f/∂{v} = {to_text(g)}" for v, g in zip(obj.variables, obj.gradient)]
+        text, names = obj.formulas(), obj.variables
+        rows = [f"f({', '.join(names)}) = {text['f']}"]
+        rows += [f"∂f/∂{v} = {g}" for v, g in zip(names, text["gradient"])]
         if self.method_combo.currentData() == "newton":
-            rows += [f"∂²f/∂{a}∂{b} = {to_text(obj.hessian[i][j])}"
-                     for i, a in enumerate(obj.variables) for j, b in enumerate(obj.variables) if j >= i]
+            rows += [f"∂²f/∂{a}∂{b} = {text['hessian'][i][j]}"
+                     for i, a in enumerate(names) for j, b in enumerate(names) if j >= i]
         family = _mono().family()
         self.formula_label.setText(
             f"<div style='font-family:\"{family}\"'>" + "<br>".join(html.escape(r) for r in rows) + "</div>")
 
     def formulas_latex(self) -> str:
-        obj = self.objective
-        lines = [f"f = {to_latex(obj.tree)}"]
-        lines += [rf"\frac{{\partial f}}{{\partial {v}}} = {to_latex(g)}" for v, g in zip(obj.variables, obj.gradient)]
+        text = self.objective.formulas(latex=True)
+        lines = [f"f = {text['f']}"]
+        lines += [rf"\frac{{\partial f}}{{\partial {latex_name(v)}}} = {g}"
+                  for v, g in zip(self.objective.variables, text["gradient"])]
         return "\n".join(lines) + "\n"
 
     def copy_latex(self) -> None:

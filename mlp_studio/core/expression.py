@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -42,6 +43,11 @@ FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 CONSTANTS = {"pi": math.pi}
 MAX_LENGTH = 2000
 MAX_DEPTH = 60
+MAX_TREE_SIZE = 20000
+
+
+def _too_complex() -> MLPError:
+    return MLPError("f is too complex: its derivatives would be too large to work with; simplify it")
 
 
 class ExpressionError(MLPError):
@@ -66,11 +72,23 @@ class Node:
     def diff(self, var: str) -> Node:
         raise NotImplementedError
 
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
     def names(self) -> set[str]:
-        return set()
+        return set().union(*(c.names() for c in self.children()))
+
+    @cached_property
+    def size(self) -> int:
+        """The number of nodes in the tree."""
+        return 1 + sum(c.size for c in self.children())
+
+    @cached_property
+    def text(self) -> str:
+        return to_text(self)
 
     def __str__(self) -> str:
-        return to_text(self)
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -109,10 +127,16 @@ class Sum(Node):
         return total
 
     def diff(self, var):
-        return add(*(t.diff(var) for t in self.terms))
+        terms, size = [], 0
+        for t in self.terms:
+            terms.append(t.diff(var))
+            size += terms[-1].size
+            if size > MAX_TREE_SIZE:
+                raise _too_complex()
+        return add(*terms)
 
-    def names(self):
-        return set().union(*(t.names() for t in self.terms))
+    def children(self):
+        return self.terms
 
 
 @dataclass(frozen=True)
@@ -126,15 +150,13 @@ class Prod(Node):
         return total
 
     def diff(self, var):
-        terms = []
-        for i, f in enumerate(self.factors):
-            d = f.diff(var)
-            if d != ZERO:
-                terms.append(mul(*self.factors[:i], d, *self.factors[i + 1 :]))
-        return add(*terms)
+        parts = [(i, d) for i, f in enumerate(self.factors) if (d := f.diff(var)) != ZERO]
+        if parts and len(parts) * (self.size + max(d.size for _, d in parts)) > MAX_TREE_SIZE:
+            raise _too_complex()
+        return add(*(mul(*self.factors[:i], d, *self.factors[i + 1 :]) for i, d in parts))
 
-    def names(self):
-        return set().union(*(f.names() for f in self.factors))
+    def children(self):
+        return self.factors
 
 
 @dataclass(frozen=True)
@@ -153,8 +175,8 @@ class Pow(Node):
         # d(u**v) = u**v (v' log u + v u'/u)
         return mul(self, add(mul(de, call("log", b)), mul(e, db, power(b, Const(-1.0)))))
 
-    def names(self):
-        return self.base.names() | self.exponent.names()
+    def children(self):
+        return (self.base, self.exponent)
 
 
 @dataclass(frozen=True)
@@ -182,8 +204,8 @@ class Call(Node):
         }[self.func]()
         return mul(outer, du)
 
-    def names(self):
-        return self.arg.names()
+    def children(self):
+        return (self.arg,)
 
 
 ZERO = Const(0.0)
@@ -238,8 +260,8 @@ def _factor_key(f: Node) -> tuple:
     other factors, then function calls (each by their text)."""
     base = f.base if isinstance(f, Pow) else f
     if isinstance(base, Var):
-        return (0, natural_key(base.name), to_text(f))
-    return (2 if isinstance(base, Call) else 1, (), to_text(f))
+        return (0, natural_key(base.name), f.text)
+    return (2 if isinstance(base, Call) else 1, (), f.text)
 
 
 def _int_power(f: Node) -> tuple[Node, float] | None:
