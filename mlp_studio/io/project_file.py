@@ -44,7 +44,7 @@ from mlp_studio.core.scaling import SCALINGS, Scaler
 from mlp_studio.core.training import MODES, TrainingConfig
 from mlp_studio.core.workspace import REDUCTIONS
 from mlp_studio.errors import MLPError
-from mlp_studio.io.atomic import write_text_atomic
+from mlp_studio.io.atomic import write_bytes_atomic
 
 FORMAT = "mlp-studio-project"
 VERSION = 1
@@ -95,8 +95,18 @@ def dumps_project(project: Project) -> str:
 
 
 def save_project(project: Project, path: str | os.PathLike) -> None:
-    """Write ``project`` to ``path`` atomically (the old file survives a failed save)."""
-    write_text_atomic(path, dumps_project(project))
+    """Write ``project`` to ``path`` atomically (the old file survives a failed save).
+
+    A project larger than a project file may be (:data:`MAX_PROJECT_BYTES`) is
+    refused rather than written as a file that could not be opened again.
+    """
+    data = dumps_project(project).encode("utf-8")
+    if len(data) > MAX_PROJECT_BYTES:
+        rows = project.data.n_rows if project.data is not None else 0
+        raise MLPError(f"the project would be {len(data) / 2**20:.0f} MB, over the "
+                       f"{MAX_PROJECT_BYTES // 2**20} MB a project file may have (its data has "
+                       f"{rows} rows); keep such data in a CSV file", where=str(path))
+    write_bytes_atomic(path, data)
 
 
 def _compact(v: float) -> int | float:

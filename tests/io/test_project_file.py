@@ -288,6 +288,15 @@ def test_too_large_is_refused_before_reading(tmp_path, monkeypatch):
         load_project(path)
 
 
+def test_a_project_too_large_to_open_again_is_not_saved(tmp_path, monkeypatch):
+    monkeypatch.setattr(project_file, "MAX_PROJECT_BYTES", 1000)
+    path = tmp_path / "p.mlp.json"
+    path.write_text("old")
+    with pytest.raises(MLPError, match="over the 0 MB a project file may have .its data has 4 rows"):
+        save_project(loads_project(ISSUE_3_EXAMPLE), path)
+    assert path.read_text() == "old"
+
+
 def test_json_bomb_of_deep_nesting(tmp_path):
     path = tmp_path / "deep.mlp.json"
     path.write_text("[" * 200_000 + "]" * 200_000)
