@@ -35,9 +35,10 @@ class NetworkCommand(QUndoCommand):
         self.after = after.copy()
         self.trace_before = (doc.trace, doc.revealed)
 
+    # the trace goes before and comes back after the network whose shape it matches
     def redo(self) -> None:
-        self.doc._install_network(self.after.copy())
         self.doc._install_trace(None, 0)
+        self.doc._install_network(self.after.copy())
 
     def undo(self) -> None:
         self.doc._install_network(self.before.copy())
@@ -134,15 +135,14 @@ class DatasetCommand(QUndoCommand):
         self.row_before = doc.selected_row
 
     def redo(self) -> None:
-        if self.net_after is not None:
-            self.doc._install_network(self.net_after.copy())
-        self.doc._install_data(self.data_after, 0)
         self.doc._install_trace(None, 0)
+        self.doc._install_data(self.data_after,
+                               self.net_after.copy() if self.net_after is not None else None, 0)
 
     def undo(self) -> None:
-        if self.net_before is not None:
-            self.doc._install_network(self.net_before.copy())
-        self.doc._install_data(self.data_before, self.row_before)
+        self.doc._install_data(self.data_before,
+                               self.net_before.copy() if self.net_before is not None else None,
+                               self.row_before)
         self.doc._install_trace(*self.trace_before)
 
 

@@ -204,6 +204,7 @@ class DataPanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setResizeContentsPrecision(50)  # fit columns on 50 rows, not 10^6
         self.view.clicked.connect(lambda index: self._choose_row(index.row()))
         layout.addWidget(self.view, 1)
         document.data_changed.connect(self._on_data_changed)

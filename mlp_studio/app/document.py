@@ -212,8 +212,15 @@ class Document(QObject):
         self.trace, self.revealed = trace, revealed
         self.trace_changed.emit()
 
-    def _install_data(self, data: Dataset | None, row: int) -> None:
+    def _install_data(self, data: Dataset | None, network: Network | None, row: int) -> None:
+        """Data (and a network that fits it) are both in place before any signal goes out."""
         self.project.data = data
+        if network is not None:
+            structure_changed = network.sizes != self.project.network.sizes
+            self.project.network = network
+            if structure_changed:
+                self._drop_stale_selection()
+            self.network_changed.emit()
         self.data_changed.emit()
         row = min(row, data.n_rows - 1) if data is not None else 0
         if row != self.selected_row:
