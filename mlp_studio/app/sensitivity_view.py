@@ -8,7 +8,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QSplitter,
     QTableWidget,
@@ -19,8 +18,10 @@ from PySide6.QtWidgets import (
 
 from mlp_studio.core.trace import StepTrace
 
-#: bars drawn in the chart (the table lists every parameter)
+#: bars drawn in the chart
 TOP_BARS = 8
+#: rows listed in the table (the largest; a wide network has far more parameters)
+TABLE_ROWS = 500
 
 
 def parameter_name(n_layers: int, layer: int, node: int, input: int | None = None) -> str:  # noqa: A002
@@ -31,24 +32,36 @@ def parameter_name(n_layers: int, layer: int, node: int, input: int | None = Non
     return f"w{head}[{node}][{input}]"
 
 
-def sensitivity_rows(trace: StepTrace) -> list[tuple[str, float, float, float | None]]:
-    """(name, value before the step, d y/d parameter, −∂L/∂parameter or None), sorted
-    by |d y/d parameter|, largest first. Empty when the trace has no sensitivities."""
-    rows = []
-    n = len(trace.layers)
+def sensitivity_rows(trace: StepTrace, limit: int | None = None
+                     ) -> tuple[list[tuple[str, float, float, float | None]], int]:
+    """(name, value before the step, d y/d parameter, −∂L/∂parameter or None) of the
+    ``limit`` parameters (None: all) with the largest |d y/d parameter|, largest first,
+    and how many parameters there are. Empty when the trace has no sensitivities."""
+    if any(lt.sensitivity_weights is None for lt in trace.layers):
+        return [], 0
+    keys, values, sens, neg = [], [], [], []
+    has_grad = all(lt.grad_weights is not None for lt in trace.layers)
     for i, lt in enumerate(trace.layers):
-        if lt.sensitivity_weights is None:
-            return []
-        for j in range(lt.weights_before.shape[0]):
-            for k in range(lt.weights_before.shape[1]):
-                neg = None if lt.grad_weights is None else -float(lt.grad_weights[j, k])
-                rows.append((parameter_name(n, i, j, k), float(lt.weights_before[j, k]),
-                             float(lt.sensitivity_weights[j, k]), neg))
-            neg = None if lt.grad_biases is None else -float(lt.grad_biases[j])
-            rows.append((parameter_name(n, i, j), float(lt.biases_before[j]),
-                         float(lt.sensitivity_biases[j]), neg))
-    order = np.argsort([-abs(r[2]) for r in rows], kind="stable")
-    return [rows[o] for o in order]
+        n_out, n_in = lt.weights_before.shape
+        # Per node: its weights, then its bias (the input index n_in stands for the bias).
+        keys.append(np.column_stack([np.full(n_out * (n_in + 1), i),
+                                     np.repeat(np.arange(n_out), n_in + 1),
+                                     np.tile(np.arange(n_in + 1), n_out)]))
+        values.append(np.column_stack([lt.weights_before, lt.biases_before]).ravel())
+        sens.append(np.column_stack([lt.sensitivity_weights, lt.sensitivity_biases]).ravel())
+        if has_grad:
+            neg.append(-np.column_stack([lt.grad_weights, lt.grad_biases]).ravel())
+    keys_all, values_all, sens_all = np.concatenate(keys), np.concatenate(values), np.concatenate(sens)
+    neg_all = np.concatenate(neg) if has_grad else None
+    order = np.argsort(-np.abs(sens_all), kind="stable")[:limit]
+    n = len(trace.layers)
+    rows = []
+    for o in order:
+        layer, node, inp = (int(v) for v in keys_all[o])
+        is_bias = inp == trace.layers[layer].weights_before.shape[1]
+        rows.append((parameter_name(n, layer, node, None if is_bias else inp), float(values_all[o]),
+                     float(sens_all[o]), None if neg_all is None else float(neg_all[o])))
+    return rows, len(sens_all)
 
 
 class SensitivityView(QWidget):
@@ -73,7 +86,6 @@ class SensitivityView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.chart)
@@ -84,13 +96,14 @@ class SensitivityView(QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(split, 1)
         self.rows: list[tuple[str, float, float, float | None]] = []
+        self.n_parameters = 0
         document.trace_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         trace = self.doc.trace
         self.chart.clear()
-        self.rows = sensitivity_rows(trace) if trace is not None else []
+        self.rows, self.n_parameters = sensitivity_rows(trace, TABLE_ROWS) if trace is not None else ([], 0)
         if trace is None:
             self.caption.setText("Step forward on one row (F10) to see which parameters move the output most.")
         elif not self.rows:
@@ -101,11 +114,14 @@ class SensitivityView(QWidget):
             self.caption.setText(
                 f"Row {trace.rows[0]}: change of the output y<sub>o[0]</sub> per unit change of each "
                 f"parameter (weights before the step), largest first. −∂L/∂param: the parameter's "
-                f"part of the downhill direction (the update moves it η times that).{grads}")
+                f"part of the downhill direction (the update moves it η times that).{grads}"
+                + (f" The table lists the {TABLE_ROWS} largest of {self.n_parameters}."
+                   if self.n_parameters > TABLE_ROWS else ""))
         self._fill_table()
         self._fill_chart()
 
     def _fill_table(self) -> None:
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(self.rows))
         for r, (name, value, sens, neg) in enumerate(self.rows):
             cells = [name, f"{value:.4f}", f"{sens:.6f}", "" if neg is None else f"{neg:.6f}"]
@@ -114,6 +130,8 @@ class SensitivityView(QWidget):
                 if c:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        self.table.setUpdatesEnabled(True)
 
     def _fill_chart(self) -> None:
         top = self.rows[:TOP_BARS]

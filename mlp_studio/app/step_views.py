@@ -67,8 +67,21 @@ class StepViews:
             menu.addSeparator()
         self.menu = menu
         c.message.connect(self._status)
+        c.background_epoch = self._background_epoch
         document.trace_changed.connect(self._enable_exports)
         self._enable_exports()
+
+    def _background_epoch(self) -> bool:
+        """One epoch on the training panel's worker thread; False if there is none or it is busy."""
+        panel = getattr(self.window, "training_panel", None)
+        if panel is None or panel.session.is_active:
+            return False
+        try:
+            panel.session.start(epochs=1)
+        except MLPError as exc:
+            self._status(str(exc))
+            return False
+        return True
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, STATUS_MS)

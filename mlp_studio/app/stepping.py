@@ -11,7 +11,7 @@ carries it, also after Undo/Redo.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -35,6 +35,8 @@ Velocity = tuple[list[np.ndarray], list[np.ndarray]] | None
 
 #: how many step results (network, velocity) are remembered for Undo/Redo
 HISTORY = 500
+#: an epoch of more (rows x parameters) than this runs on the training worker, if there is one
+BIG_EPOCH = 20_000_000
 
 
 def snapshot(trace: StepTrace) -> StepTrace:
@@ -69,6 +71,8 @@ class StepController(QObject):
         self._history: list[tuple[Network, Velocity]] = []
         self._initial = document.project.network.copy()
         self._epochs = 0
+        #: starts one epoch on a worker thread (the training panel's); False if it cannot
+        self.background_epoch: Callable[[], bool] | None = None
         self._make_actions()
         document.network_changed.connect(self._on_network_changed)
         document.trace_changed.connect(self._on_trace_changed)
@@ -170,9 +174,21 @@ class StepController(QObject):
         self._commit()
 
     def run_epoch(self) -> None:
-        """One epoch of the training settings (core ``Trainer.run_epoch``), one undo step."""
+        """One epoch of the training settings (core ``Trainer.run_epoch``), one undo step.
+
+        A big epoch goes to ``background_epoch`` (the training worker) so the
+        window never blocks; its result arrives as one undo step too.
+        """
         project = self.doc.project
         if project.data is None:
+            return
+        if (self.background_epoch is not None
+                and project.data.n_rows * project.network.n_parameters > BIG_EPOCH):
+            self._phased = None
+            if self.background_epoch():
+                self.message.emit("A big epoch: it runs on the training worker (see Training)")
+            else:
+                self.message.emit("A training run is going: stop it before taking an epoch")
             return
         before = project.network
         net = before.copy()

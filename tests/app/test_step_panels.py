@@ -148,3 +148,24 @@ def test_step_menu_holds_the_actions(window, views):
     for wanted in ("Forward", "Sub-step", "Update", "Epoch", "Reset weights",
                    "Export step as worked example (Markdown)…", "Export step plots as PNG…"):
         assert wanted in texts
+
+
+def test_a_big_epoch_runs_on_the_training_worker(window, views, qtbot, monkeypatch):
+    from mlp_studio.app import stepping
+    from mlp_studio.app.training_panel import install_training_views
+    from mlp_studio.core.training import Trainer
+
+    install_training_views(window, window.document)
+    monkeypatch.setattr(stepping, "BIG_EPOCH", 0)  # treat the reference data as big
+    doc = window.document
+    expected = doc.project.network.copy()
+    Trainer(expected, doc.project.data.X, doc.project.data.Z, doc.project.loss,
+            doc.project.training).run_epoch()
+    session = window.training_panel.session
+    with qtbot.waitSignal(session.finished, timeout=10000):
+        views.controller.run_epoch()
+        assert session.is_active  # the GUI thread did not train
+    assert not session.is_active
+    assert doc.undo_stack.count() == 1
+    for a, b in zip(doc.project.network.layers, expected.layers):
+        np.testing.assert_allclose(a.weights, b.weights, rtol=1e-6)
