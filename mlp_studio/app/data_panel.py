@@ -15,8 +15,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QProgressBar, QPushButton, QTableView, QTableWidget,
-                               QVBoxLayout, QWidget)
+                               QMessageBox, QProgressBar, QPushButton, QSizePolicy, QTableView,
+                               QTableWidget, QVBoxLayout, QWidget)
 
 from mlp_studio.app import network_edit
 from mlp_studio.app.document import Document
@@ -129,6 +129,7 @@ class ColumnDialog(QDialog):
         self.grid = QTableWidget(len(table.columns), 2)
         self.grid.setHorizontalHeaderLabels(["Column", "Role"])
         self.grid.verticalHeader().hide()
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.roles: list[QComboBox] = []
         for r, name in enumerate(table.columns):
@@ -186,6 +187,8 @@ class DataPanel(QWidget):
         self.columns_button = QPushButton("Columns…")
         self.columns_button.clicked.connect(self.edit_columns)
         self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.source.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.open_button)
         bar.addWidget(self.columns_button)
         bar.addWidget(self.source, 1)
@@ -220,7 +223,7 @@ class DataPanel(QWidget):
         if data is None:
             self.source.setText("No data. Open a CSV file (or drop one on the window).")
         else:
-            name = Path(data.source).name if data.source else "data"
+            name = Path(data.source).name if data.source else "Data saved in the project"
             self.source.setText(f"{name}: {data.n_rows} rows · inputs {', '.join(data.inputs)} "
                                 f"({data.input_scaling}) · targets {', '.join(data.targets)} "
                                 f"({data.target_scaling})")

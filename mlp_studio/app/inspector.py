@@ -180,7 +180,7 @@ class Inspector(QWidget):
         if lt is not None and lt.weights_after is not None:
             change = float(lt.weights_after[j, i] - lt.weights_before[j, i])
         self.values["gradient"].setText(_text(grad))
-        self.values["change"].setText(_text(change))
+        self.values["change"].setText("–" if change is None else f"{change:+.6f}")
         self._add_row("Gradient", self.values["gradient"])
         self._add_row("Last change", self.values["change"])
 

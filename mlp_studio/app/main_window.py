@@ -309,6 +309,11 @@ class MainWindow(QMainWindow):
                 docks[0].raise_()
         self.resizeDocks([self.inspector_dock], [560], Qt.Orientation.Horizontal)
         self.resizeDocks([self.data_dock], [250], Qt.Orientation.Vertical)
+        below = [d for d in self.findChildren(QDockWidget)
+                 if self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
+                 and d is not self.inspector_dock and not self.tabifiedDockWidgets(d)]
+        if below:  # e.g. the math panel: it needs the room more than the inspector
+            self.resizeDocks([self.inspector_dock, below[0]], [380, 420], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.maybe_save():

@@ -62,7 +62,7 @@ def test_node_values_from_a_core_trace(window):
     assert ins.values["a"].text() == f"{1 / (1 + np.exp(-s)):.6f}" == "0.268941"
     doc.select(("edge", 0, 0, 0))
     lt = doc.trace.layers[0]
-    assert ins.values["change"].text() == f"{lt.weights_after[0, 0] - lt.weights_before[0, 0]:.6f}"
+    assert ins.values["change"].text() == f"{lt.weights_after[0, 0] - lt.weights_before[0, 0]:+.6f}"
 
 
 def test_loss_combo_is_undoable(window):
