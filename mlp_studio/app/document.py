@@ -80,6 +80,17 @@ class Document(QObject):
         self.network_changed.emit()
 
     @property
+    def shown_trace(self) -> StepTrace | None:
+        """The trace, if its shapes fit the network drawn (views use this, never a stale shape)."""
+        trace, net = self.trace, self.network
+        if trace is None or len(trace.layers) != len(net.layers):
+            return None
+        if any(lt.weights_before.shape != layer.weights.shape
+               for lt, layer in zip(trace.layers, net.layers)):
+            return None
+        return trace
+
+    @property
     def display_name(self) -> str:
         return self.path.name if self.path is not None else self.untitled_name
 

@@ -110,7 +110,7 @@ class Inspector(QWidget):
         self.form.addRow(label, widget)
 
     def _trace_values(self, layer: int):
-        trace = self.document.trace
+        trace = self.document.shown_trace
         if trace is None or layer >= len(trace.layers):
             return None, 0
         row = 0
@@ -141,7 +141,7 @@ class Inspector(QWidget):
         if sel[0] == "input":
             name = data.inputs[sel[1]] if data is not None else f"x{sel[1]}"
             self.title.setText(f"Input {sel[1]} ({name})")
-            trace = doc.trace
+            trace = doc.shown_trace
             x = None
             if trace is not None:
                 _, row = self._trace_values(0)

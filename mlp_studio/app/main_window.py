@@ -19,6 +19,7 @@ from mlp_studio.app.edit_actions import EditActions
 from mlp_studio.app.inspector import Inspector
 from mlp_studio.app.network_canvas import NetworkCanvas
 from mlp_studio.app.step_views import install_step_views
+from mlp_studio.app.training_panel import install_training_views
 from mlp_studio.errors import MLPError
 
 ORGANIZATION = "MLP Studio"
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.data_panel.csv_loaded.connect(
             lambda path: self.statusBar().showMessage(f"Read {path}", 5000))
         self.step_controller = install_step_views(self, document)
+        self.training_panel = install_training_views(self, document)
         document.file_changed.connect(self._update_title)
         self._layout_restored = False
         self._update_title()
@@ -175,6 +177,8 @@ class MainWindow(QMainWindow):
             self.document.open(path)
         except MLPError as exc:
             QMessageBox.warning(self, "Could not open the project", str(exc))
+            if not Path(path).exists():
+                self._remove_recent(Path(path))
             return False
         self._add_recent(Path(path))
         self.statusBar().showMessage(f"Opened {path}", 5000)
@@ -250,6 +254,11 @@ class MainWindow(QMainWindow):
         path_text = str(Path(path).resolve())
         files = [path_text] + [f for f in self.recent_files() if f != path_text]
         settings().setValue("recent_files", files[:MAX_RECENT])
+        self._update_recent_menu()
+
+    def _remove_recent(self, path: Path) -> None:
+        path_text = str(Path(path).resolve())
+        settings().setValue("recent_files", [f for f in self.recent_files() if f != path_text])
         self._update_recent_menu()
 
     def _update_recent_menu(self) -> None:

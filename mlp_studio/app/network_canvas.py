@@ -245,7 +245,7 @@ class NetworkCanvas(QGraphicsView):
 
     # ---------------------------------------------------------------- values
     def _trace_row(self) -> int:
-        trace = self.document.trace
+        trace = self.document.shown_trace
         if trace is None or not trace.is_batch:
             return 0
         row = self.document.selected_row
@@ -255,7 +255,7 @@ class NetworkCanvas(QGraphicsView):
         """Update fills, pens and texts from the network and the trace (no new items)."""
         doc = self.document
         net = doc.network
-        trace = doc.trace
+        trace = doc.shown_trace
         r = self._trace_row()
         self._wmax = max(float(np.abs(l.weights).max()) for l in net.layers) or 1.0
         for key, edge in self.edges.items():
@@ -331,7 +331,7 @@ class NetworkCanvas(QGraphicsView):
     def tooltip_for(self, key: tuple) -> str:
         """The hover text of a node or edge: s, a, delta, or weight, gradient, last change."""
         doc = self.document
-        net, trace, r = doc.network, doc.trace, self._trace_row()
+        net, trace, r = doc.network, doc.shown_trace, self._trace_row()
         if key[0] == "input":
             name = doc.project.data.inputs[key[1]] if doc.project.data is not None else f"x{key[1]}"
             lines = [f"input {key[1]} ({name})"]

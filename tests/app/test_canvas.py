@@ -141,3 +141,28 @@ def test_step_redraw_is_fast(doc, canvas):
         canvas.refresh()
         times.append(time.perf_counter() - start)
     assert np.median(times) < 0.016
+
+
+def test_hover_shows_the_tooltip_text(doc, canvas, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    step_row0(doc)
+    pos = canvas.mapFromScene(canvas.nodes[("node", 0, 2)].pos())
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, canvas.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(canvas.viewport(), event)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    assert QToolTip.text() == canvas.tooltip_for(("node", 0, 2))
+    assert "a = 0.8176" in QToolTip.text()
+    QToolTip.hideText()
+
+
+def test_the_step_toolbar_forward_pass_shows_the_reference_activations(window):
+    """Integration with the step-through controller: F10 on row 0 of the example."""
+    window.step_controller.step_forward()
+    canvas = window.canvas
+    assert [canvas.nodes[("node", 0, j)].value_text.text() for j in range(3)] == \
+        ["0.2689", "0.6225", "0.8176"]
+    assert canvas.nodes[("node", 1, 0)].value_text.text() == "0.5030"  # reference y
+    assert "a = 0.5030" in canvas.tooltip_for(("node", 1, 0))

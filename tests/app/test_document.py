@@ -146,3 +146,15 @@ def test_row_and_new_project(doc):
     doc.new_project()
     assert doc.path is None and not doc.is_modified and doc.undo_stack.count() == 0
     assert doc.network.sizes == [2, 3, 1] and doc.project.data is None and doc.selected_row == 0
+
+
+def test_a_trace_of_another_shape_is_not_shown(doc):
+    from mlp_studio.core.network import Network
+
+    net = doc.network.copy()
+    trace = step_trace(net, doc.project.data.X[0], doc.project.data.Z[0], "half_squared_error", 0.1)
+    doc.set_trace(trace)
+    assert doc.shown_trace is trace
+    doc.set_network(Network.create([2, 4, 1]), "wider")
+    doc.set_trace(trace)  # e.g. a view that kept an old trace
+    assert doc.trace is trace and doc.shown_trace is None

@@ -169,3 +169,16 @@ def test_run_app_opens_the_example_and_returns(qapp, monkeypatch):
     assert main.run_app([]) == 0
     assert seen["title"].startswith("reference.mlp.json (example)")
     assert {"inspector_dock", "data_dock", "training_dock"} <= set(seen["docks"])
+
+
+def test_a_missing_recent_file_is_dropped_from_the_list(window, tmp_path, dialogs):
+    from mlp_studio.io.project_file import save_project
+
+    path = tmp_path / "gone.mlp.json"
+    save_project(window.document.project, path)
+    assert window.open_path(path)
+    assert window.recent_files() == [str(path.resolve())]
+    path.unlink()
+    window.recent_menu.actions()[0].trigger()
+    assert "gone.mlp.json" in dialogs.texts("warning")[-1]
+    assert window.recent_files() == [] and not window.recent_menu.isEnabled()
