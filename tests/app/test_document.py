@@ -158,3 +158,32 @@ def test_a_trace_of_another_shape_is_not_shown(doc):
     doc.set_network(Network.create([2, 4, 1]), "wider")
     doc.set_trace(trace)  # e.g. a view that kept an old trace
     assert doc.trace is trace and doc.shown_trace is None
+
+
+def test_structure_edits_keep_every_number_they_can():
+    from mlp_studio.app import network_edit as ed
+
+    net = reference_network()
+    wider = ed.add_node(net, 1, seed=5)  # a 4th hidden node: new row in layer 0, new column in layer 1
+    np.testing.assert_array_equal(wider.layers[0].weights[:3], net.layers[0].weights)
+    np.testing.assert_array_equal(wider.layers[1].weights[:, :3], net.layers[1].weights)
+    assert wider.sizes == [2, 4, 1]
+    back = ed.remove_node(wider, 1, 3)
+    assert back.equals(net)
+    fewer = ed.remove_node(net, 1, 0)  # drop hidden node 0 and its edges
+    np.testing.assert_array_equal(fewer.layers[0].weights, [[-0.5, 0.5], [1.0, 0.0]])
+    np.testing.assert_array_equal(fewer.layers[1].weights, [[-1.0, 0.0]])
+    more_inputs = ed.add_node(net, 0, seed=1)
+    assert more_inputs.sizes == [3, 3, 1]
+    np.testing.assert_array_equal(more_inputs.layers[0].weights[:, :2], net.layers[0].weights)
+    deeper = ed.add_layer(net, 2, 2, "tanh", seed=3)
+    assert deeper.sizes == [2, 3, 2, 1] and deeper.layers[1].activation == "tanh"
+    np.testing.assert_array_equal(deeper.layers[0].weights, net.layers[0].weights)
+    assert ed.remove_layer(deeper, 1).sizes == [2, 3, 1]
+    with pytest.raises(MLPError, match="hidden layer"):
+        ed.remove_layer(net, 1)
+    with pytest.raises(MLPError, match="last node"):
+        ed.remove_node(net, 2, 0)  # the only output
+    resized = ed.resize_io(net, 3, 1)
+    assert resized.sizes == [3, 3, 1]
+    np.testing.assert_array_equal(resized.layers[1].weights, net.layers[1].weights)
