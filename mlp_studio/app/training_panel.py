@@ -299,10 +299,13 @@ class _CloseGuard(QObject):
 
 
 def install_training_views(window, document) -> TrainingPanel:
-    """Add the training dock to ``window`` (``MainWindow.add_dock``) and stop the
-    training thread when the window closes."""
+    """Add the training dock to ``window`` (``MainWindow.add_dock``); stop and join the
+    training thread when the window gets a close event (the run's result is kept) and
+    on the window's ``stopping_work`` (New/Open: the result is dropped)."""
     panel = TrainingPanel(document, window.statusBar())
     window.add_dock(panel, "Training", Qt.RightDockWidgetArea, "training_dock")
     window.installEventFilter(_CloseGuard(panel.session, window))
+    if hasattr(window, "stopping_work"):
+        window.stopping_work.connect(panel.session.discard)
     window.training_panel = panel
     return panel

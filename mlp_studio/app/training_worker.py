@@ -213,7 +213,7 @@ class TrainingSession(QObject):
         self._run = 0
         self._delay = 0.0
         if hasattr(document, "project_replaced"):
-            document.project_replaced.connect(self._discard)
+            document.project_replaced.connect(self.discard)
 
     @property
     def is_active(self) -> bool:
@@ -306,7 +306,9 @@ class TrainingSession(QObject):
         self._set_state(IDLE)
         self.finished.emit(result)
 
-    def _discard(self) -> None:
+    @Slot()
+    def discard(self) -> None:
+        """Stop and join without keeping the result (the project is being replaced)."""
         self.shutdown(apply=False)
 
     def _show_snapshot(self, net: Network | None) -> None:

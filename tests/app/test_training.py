@@ -207,35 +207,36 @@ def test_opening_another_project_mid_run_stops_and_discards(qtbot, panel, no_thr
     assert p.plot.n_points == 0 and doc.undo_stack.count() == 0
 
 
-def test_closing_the_window_mid_run_joins_the_thread(qtbot, no_thread_left):
-    from PySide6.QtWidgets import QMainWindow
+def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch, no_thread_left):
+    from PySide6.QtWidgets import QMessageBox
 
-    from mlp_studio.app.training_panel import install_training_views
+    from mlp_studio.app import main_window
+    from mlp_studio.app.main_window import MainWindow
 
-    class Window(QMainWindow):  # stand-in with MainWindow's add_dock signature
-        def add_dock(self, widget, title, area, object_name):
-            from PySide6.QtWidgets import QDockWidget
-            dock = QDockWidget(title, self)
-            dock.setObjectName(object_name)
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            return dock
+    asked = []
 
+    def answer(*_args, **_kw):  # the unsaved-changes prompt: record what it saw, discard
+        asked.append((doc.is_modified, doc.project.network.copy(), p.session.is_active))
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(main_window.QMessageBox, "question", answer)
     doc = make_doc(TrainingConfig(learning_rate=0.05, epochs=None))
     before = doc.project.network.copy()
-    window = Window()
+    window = MainWindow(doc)
     qtbot.addWidget(window)
-    p = install_training_views(window, doc)
+    p = window.training_panel
     window.show()
     p.start(None)
     qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=5000)
     thread = no_thread_left[-1]
     assert thread.isRunning()
-    window.close()
+    assert window.close()
     assert not thread.isRunning() and not p.session.is_active
-    # the run so far is kept as one undo step, so an unsaved-changes prompt sees it
-    assert doc.undo_stack.count() == 1 and not doc.project.network.equals(before)
     assert p.session.last_result.stop.code == STOP_USER
+    # the run was kept as one undo step before the prompt, so the prompt offered to save it
+    (modified, net_at_prompt, active_at_prompt), = asked
+    assert modified and not active_at_prompt and not net_at_prompt.equals(before)
+    assert doc.undo_stack.count() == 1 and net_at_prompt.equals(p.session.last_result.network)
 
 
 def test_hundred_start_stop_cycles_leave_no_thread(qtbot, panel, no_thread_left):
