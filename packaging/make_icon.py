@@ -1,4 +1,8 @@
-"""Draw the MLP Studio icon (a small 2-3-1 network) as resources/mlp-studio.png and .svg.
+"""Draw the MLP Studio icon (a small 2-3-1 network).
+
+Writes resources/mlp-studio.png and .svg (bundled, used by the desktop entry and the
+window) and the installers' icons packaging/windows/mlp-studio.ico and
+packaging/macos/mlp-studio.icns.
 
 Run from the repository root: ``QT_QPA_PLATFORM=offscreen python packaging/make_icon.py``.
 The outputs are committed; rerun only when the drawing changes.
@@ -48,17 +52,21 @@ def draw(painter: QPainter) -> None:
             painter.drawEllipse(centre, RADIUS, RADIUS)
 
 
-def main(out_dir: Path) -> int:
+def main(root: Path) -> int:
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # fonts, paint engines
     image = QImage(SIZE, SIZE, QImage.Format.Format_ARGB32)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     draw(painter)
     painter.end()
-    png = out_dir / "mlp-studio.png"
-    if not image.save(str(png)):
-        print(f"could not write {png}", file=sys.stderr)
-        return 1
+    out_dir = root / "resources"
+    outputs = [out_dir / "mlp-studio.png", root / "packaging" / "windows" / "mlp-studio.ico",
+               root / "packaging" / "macos" / "mlp-studio.icns"]
+    for path in outputs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not image.save(str(path)):
+            print(f"could not write {path}", file=sys.stderr)
+            return 1
 
     svg = QSvgGenerator()
     svg.setFileName(str(out_dir / "mlp-studio.svg"))
@@ -68,9 +76,9 @@ def main(out_dir: Path) -> int:
     painter = QPainter(svg)
     draw(painter)
     painter.end()
-    print(f"wrote {png} and {out_dir / 'mlp-studio.svg'}")
+    print("wrote", ", ".join(str(p) for p in [*outputs, out_dir / "mlp-studio.svg"]))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(__file__).resolve().parent.parent / "resources"))
+    sys.exit(main(Path(__file__).resolve().parent.parent))

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Build MLP Studio for Linux and check the result.
+#
+#   packaging/build_linux.sh            build venv packaging/build/venv (created if missing)
+#   BUILD_VENV=/path packaging/build_linux.sh    use (or create) that venv instead
+#   SKIP_XVFB=1 ...                     skip the real-X-server self-test (it needs root for apt)
+#
+# Steps: install the project (non-editable) with its `package` extra into the build venv,
+# run PyInstaller on packaging/mlp_studio.spec -> packaging/dist/mlp-studio/, check the
+# bundle's contents, make packaging/dist/mlp-studio-VERSION-linux-x86_64.tar.gz and
+# packaging/dist/mlp-studio_VERSION_amd64.deb, print their sizes, then run the packaged
+# binary's --self-test offscreen and under Xvfb, and the .deb's launcher's --self-test.
+# Any failure (a missing Qt plugin, library or data file) stops the script non-zero.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PKG="$ROOT/packaging"
+DIST="$PKG/dist"
+WORK="$PKG/build"
+BUILD_VENV="${BUILD_VENV:-$WORK/venv}"
+# System libraries the bundled Qt needs and does not carry (Qt's xcb platform plugin,
+# fonts, OpenGL). Debian/Ubuntu package names; they are the .deb's dependencies.
+DEB_DEPENDS="libc6, libfontconfig1, libfreetype6, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-sync1, libxcb-xfixes0, libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0, libegl1, libgl1, libdbus-1-3, libglib2.0-0, libwayland-client0, libwayland-cursor0, libwayland-egl1"
+
+elapsed() { python3 -c 'import sys, time; print(f"{time.time() - float(sys.argv[1]):.2f}")' "$1"; }
+step() { printf '\n=== %s\n' "$*"; }
+fail() { printf 'build_linux.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+
+step "build venv: $BUILD_VENV"
+if [ ! -x "$BUILD_VENV/bin/python" ]; then
+    python3 -m venv "$BUILD_VENV"
+    "$BUILD_VENV/bin/python" -m pip install -q --upgrade pip
+fi
+# non-editable: PyInstaller then sees the package exactly as a wheel installs it
+pip_log="$WORK/pip.log"
+{ "$BUILD_VENV/bin/python" -m pip install -q --force-reinstall --no-deps . &&
+  "$BUILD_VENV/bin/python" -m pip install -q ".[package]"; } >"$pip_log" 2>&1 \
+    || { cat "$pip_log" >&2; fail "pip install .[package]"; }
+VERSION="$("$BUILD_VENV/bin/python" -c 'import mlp_studio; print(mlp_studio.__version__)')"
+echo "mlp-studio $VERSION"
+
+step "PyInstaller (a few minutes)"
+start=$(date +%s)
+rm -rf "$DIST/mlp-studio"
+"$BUILD_VENV/bin/pyinstaller" --noconfirm --log-level WARN \
+    --distpath "$DIST" --workpath "$WORK/pyinstaller" "$PKG/mlp_studio.spec"
+echo "PyInstaller took $(( $(date +%s) - start )) s"
+BUNDLE="$DIST/mlp-studio"
+[ -x "$BUNDLE/mlp-studio" ] || fail "no executable $BUNDLE/mlp-studio"
+
+INTERNAL="$BUNDLE/_internal"
+# This Python carries debug info (~20 MB in libpython). Strip only the interpreter's own
+# files: PyInstaller's strip=True also strips numpy's bundled OpenBLAS, which then fails
+# to load ("ELF load command address/offset not page-aligned").
+find "$INTERNAL" -maxdepth 3 \( -name 'libpython3*.so*' -o -path '*/lib-dynload/*.so' \) -type f \
+    -exec strip --strip-debug {} +
+
+step "bundle contents"
+"$BUILD_VENV/bin/python" - "$INTERNAL" <<'EOF'
+import sys
+from pathlib import Path
+sys.path.insert(0, "packaging")
+from bundle_config import resource_datas
+internal = Path(sys.argv[1])
+missing = [src for src, dest in resource_datas()
+           if not (internal / dest / Path(src).name).is_file()]
+if missing:
+    sys.exit(f"resources missing from the bundle: {missing}")
+print(f"{len(resource_datas())} resource files present")
+EOF
+for plugin in platforms/libqxcb.so platforms/libqoffscreen.so platforms/libqwayland.so \
+              imageformats/libqsvg.so iconengines/libqsvgicon.so; do
+    [ -f "$INTERNAL/PySide6/Qt/plugins/$plugin" ] || fail "Qt plugin $plugin missing"
+done
+unwanted="$(cd "$INTERNAL" && find . \( -iname '*torch*' -o -iname 'sklearn' -o -iname 'scipy' \
+    -o -iname 'matplotlib' -o -iname 'pytest*' -o -iname 'hypothesis' -o -name 'tests' \
+    -o -name 'libQt6Quick*' -o -name 'libQt6Qml*' -o -name 'libQt6WebEngine*' \
+    -o -name 'libQt6Pdf*' -o -name 'libQt63D*' -o -name 'libQt6Multimedia*' \) -print)"
+[ -z "$unwanted" ] || fail "unwanted files in the bundle: $unwanted"
+# Every shared library in the bundle must find its dependencies in the bundle or on this
+# system, except those the .deb depends on that this build machine may lack.
+SYSTEM_ONLY='libxcb-icccm.so.4|libxcb-keysyms.so.1|libwayland-cursor.so.0|libwayland-egl.so.1'
+ldd_out="$(find "$INTERNAL" -name '*.so*' -type f -print0 \
+    | xargs -0 env LD_LIBRARY_PATH="$INTERNAL:$INTERNAL/PySide6/Qt/lib" ldd 2>/dev/null || true)"
+notfound="$(awk '/not found/ {print $1}' <<<"$ldd_out" | sort -u)"
+unexpected="$(grep -Ev "^($SYSTEM_ONLY)\$" <<<"$notfound" || true)"
+[ -z "$unexpected" ] || fail "bundled libraries need libraries found nowhere: $unexpected"
+[ -z "$notfound" ] || echo "left to the system (.deb Depends): $(echo $notfound)"
+
+step "artefacts"
+TARBALL="$DIST/mlp-studio-$VERSION-linux-x86_64.tar.gz"
+tar -C "$DIST" -czf "$TARBALL" mlp-studio
+
+DEB_ROOT="$WORK/deb/mlp-studio_${VERSION}_amd64"
+rm -rf "$DEB_ROOT"
+mkdir -p "$DEB_ROOT/DEBIAN" "$DEB_ROOT/opt" "$DEB_ROOT/usr/bin" \
+    "$DEB_ROOT/usr/share/applications" "$DEB_ROOT/usr/share/icons/hicolor/256x256/apps" \
+    "$DEB_ROOT/usr/share/icons/hicolor/scalable/apps"
+cp -a "$BUNDLE" "$DEB_ROOT/opt/mlp-studio"
+# relative, so the launcher also works from a `dpkg-deb -x` into any folder
+ln -s ../../opt/mlp-studio/mlp-studio "$DEB_ROOT/usr/bin/mlp-studio"
+install -m 644 resources/mlp-studio.desktop "$DEB_ROOT/usr/share/applications/mlp-studio.desktop"
+install -m 644 resources/mlp-studio.png "$DEB_ROOT/usr/share/icons/hicolor/256x256/apps/mlp-studio.png"
+install -m 644 resources/mlp-studio.svg "$DEB_ROOT/usr/share/icons/hicolor/scalable/apps/mlp-studio.svg"
+cat > "$DEB_ROOT/DEBIAN/control" <<EOF
+Package: mlp-studio
+Version: $VERSION
+Section: education
+Priority: optional
+Architecture: amd64
+Maintainer: MLP Studio developers <mlp-studio@users.noreply.github.com>
+Installed-Size: $(du -sk "$DEB_ROOT" | cut -f1)
+Depends: $DEB_DEPENDS
+Description: see how a multi-layer perceptron learns
+ MLP Studio draws a small neural network, steps through forward passes and
+ backpropagation one update at a time, and trains it with a live loss plot.
+EOF
+DEB="$DIST/mlp-studio_${VERSION}_amd64.deb"
+# gzip: xz takes minutes on two cores for a few MB less
+dpkg-deb --root-owner-group -Zgzip --build "$DEB_ROOT" "$DEB" >/dev/null
+listing="$(dpkg-deb -c "$DEB")"
+for f in ./opt/mlp-studio/mlp-studio ./usr/bin/mlp-studio ./usr/share/applications/mlp-studio.desktop \
+         ./usr/share/icons/hicolor/256x256/apps/mlp-studio.png; do
+    grep -q " $f\( ->.*\)\?$" <<<"$listing" || fail "$f missing from $DEB"
+done
+
+step "sizes"
+du -sh "$BUNDLE"
+ls -l "$TARBALL" "$DEB" | awk '{printf "%6.1f MB  %s\n", $5 / 1048576, $9}'
+
+# Run a packaged program with a clean environment, from an empty folder, so nothing of the
+# build venv or the source tree is used by accident.
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+run_clean() {
+    (cd "$TMP" && env -i HOME="$TMP" PATH=/usr/bin:/bin LANG=C.UTF-8 "$@")
+}
+
+step "self-test: packaged binary, offscreen"
+start=$(date +%s.%N)
+run_clean QT_QPA_PLATFORM=offscreen "$BUNDLE/mlp-studio" --self-test \
+    || fail "packaged --self-test (offscreen)"
+echo "wall time $(elapsed "$start") s"
+
+step "self-test: packaged binary, real X server (Xvfb)"
+if [ "${SKIP_XVFB:-0}" = 1 ]; then
+    echo "skipped (SKIP_XVFB=1)"
+else
+    need=()
+    command -v xvfb-run >/dev/null || need+=(xvfb)
+    command -v xauth >/dev/null || need+=(xauth)
+    ldconfig -p | grep -q 'libxcb-icccm.so.4' || need+=(libxcb-icccm4)
+    ldconfig -p | grep -q 'libxcb-keysyms.so.1' || need+=(libxcb-keysyms1)
+    if [ ${#need[@]} -gt 0 ]; then
+        [ "$(id -u)" = 0 ] || fail "need ${need[*]} (apt-get install as root) or SKIP_XVFB=1"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    fi
+    start=$(date +%s.%N)
+    run_clean QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x1024x24" \
+        "$BUNDLE/mlp-studio" --self-test || fail "packaged --self-test under Xvfb"
+    echo "wall time $(elapsed "$start") s"
+fi
+
+step "self-test: the .deb's launcher (dpkg-deb -x)"
+dpkg-deb -x "$DEB" "$TMP/deb"
+run_clean QT_QPA_PLATFORM=offscreen "$TMP/deb/usr/bin/mlp-studio" --self-test \
+    || fail "the .deb's /usr/bin/mlp-studio --self-test"
+
+step "done"
+ls -l "$TARBALL" "$DEB"
