@@ -125,6 +125,11 @@ for f in ./opt/mlp-studio/mlp-studio ./usr/bin/mlp-studio ./usr/share/applicatio
     grep -q " $f\( ->.*\)\?$" <<<"$listing" || fail "$f missing from $DEB"
 done
 
+if command -v desktop-file-validate >/dev/null; then
+    desktop-file-validate "$DEB_ROOT/usr/share/applications/mlp-studio.desktop" \
+        || fail "the desktop entry is not valid"
+fi
+
 step "sizes"
 du -sh "$BUNDLE"
 ls -l "$TARBALL" "$DEB" | awk '{printf "%6.1f MB  %s\n", $5 / 1048576, $9}'

@@ -22,6 +22,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from mlp_studio.errors import MLPError
+
 TIMEOUT_S = 120.0
 TRAIN_EPOCHS = 5
 #: a folder to save the rendered images in (for a person, or CI artefacts); unset: none saved
@@ -251,7 +253,7 @@ def run_self_test(timeout_s: float = TIMEOUT_S) -> int:
         if errors:
             raise SelfTestError(f"{len(errors)} exception(s) in Qt slots:\n" + "\n".join(errors))
     except Exception as exc:  # every failure becomes a message and a non-zero code
-        if not isinstance(exc, SelfTestError):
+        if not isinstance(exc, (SelfTestError, MLPError)):
             traceback.print_exc(file=sys.stderr)
         print(f"mlp-studio self-test: FAILED: {exc}", file=sys.stderr, flush=True)
         return 1
