@@ -3,12 +3,12 @@
 #
 #   packaging/build_linux.sh            build venv packaging/build/venv (created if missing)
 #   BUILD_VENV=/path packaging/build_linux.sh    use (or create) that venv instead
-#   SKIP_XVFB=1 ...                     skip the real-X-server self-test (it needs root for apt)
 #
-# Steps: install the project (non-editable) with its `package` extra into the build venv,
-# run PyInstaller on packaging/mlp_studio.spec -> packaging/dist/mlp-studio/, check the
-# bundle's contents, make packaging/dist/mlp-studio-VERSION-linux-x86_64.tar.gz and
-# packaging/dist/mlp-studio_VERSION_amd64.deb, print their sizes, then run the packaged
+# Steps: make sure the system packages for the build and the checks are there (apt-get,
+# as root or with sudo), install the project (non-editable) with its `package` extra into
+# the build venv, run PyInstaller on packaging/mlp_studio.spec -> packaging/dist/mlp-studio/,
+# check the bundle's contents, make packaging/dist/mlp-studio-VERSION-linux-x86_64.tar.gz
+# and packaging/dist/mlp-studio_VERSION_amd64.deb, print their sizes, then run the packaged
 # binary's --self-test offscreen and under Xvfb, and the .deb's launcher's --self-test.
 # Any failure (a missing Qt plugin, library or data file) stops the script non-zero.
 set -euo pipefail
@@ -19,13 +19,34 @@ PKG="$ROOT/packaging"
 DIST="$PKG/dist"
 WORK="$PKG/build"
 BUILD_VENV="${BUILD_VENV:-$WORK/venv}"
-# System libraries the bundled Qt needs and does not carry (Qt's xcb platform plugin,
-# fonts, OpenGL). Debian/Ubuntu package names; they are the .deb's dependencies.
-DEB_DEPENDS="libc6, libfontconfig1, libfreetype6, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-shape0, libxcb-sync1, libxcb-xfixes0, libxcb-xkb1, libxkbcommon0, libxkbcommon-x11-0, libegl1, libgl1, libdbus-1-3, libglib2.0-0, libwayland-client0, libwayland-cursor0, libwayland-egl1"
+# Xvfb for the real-X self-test, and the xcb libraries Qt's xcb plugin needs that Debian's
+# base image lacks: installed before PyInstaller runs, so the bundle carries them.
+BUILD_PACKAGES=(xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0)
+# What the bundle leaves to the system: glibc (this build's libpython needs 2.36), the
+# OpenGL/EGL and Wayland client libraries PyInstaller never bundles (they must match the
+# system's drivers and compositor), and fontconfig's configuration and fonts.
+DEB_DEPENDS="libc6 (>= 2.36), libegl1, libgl1, libxcb1, libfontconfig1, libwayland-client0, libwayland-cursor0, libwayland-egl1"
+# Libraries that may be absent here (no Wayland on a build machine) but are .deb Depends.
+SYSTEM_ONLY='libwayland-cursor.so.0|libwayland-egl.so.1'
 
 elapsed() { python3 -c 'import sys, time; print(f"{time.time() - float(sys.argv[1]):.2f}")' "$1"; }
 step() { printf '\n=== %s\n' "$*"; }
 fail() { printf 'build_linux.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+
+step "system packages"
+missing=()
+for pkg in "${BUILD_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then sudo=(); elif sudo -n true 2>/dev/null; then sudo=(sudo -n);
+    else fail "install these packages first (as root): apt-get install ${missing[*]}"; fi
+    echo "apt-get install ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+    echo "all there: ${BUILD_PACKAGES[*]}"
+fi
 
 step "build venv: $BUILD_VENV"
 if [ ! -x "$BUILD_VENV/bin/python" ]; then
@@ -80,7 +101,6 @@ unwanted="$(cd "$INTERNAL" && find . \( -iname '*torch*' -o -iname 'sklearn' -o 
 [ -z "$unwanted" ] || fail "unwanted files in the bundle: $unwanted"
 # Every shared library in the bundle must find its dependencies in the bundle or on this
 # system, except those the .deb depends on that this build machine may lack.
-SYSTEM_ONLY='libxcb-icccm.so.4|libxcb-keysyms.so.1|libwayland-cursor.so.0|libwayland-egl.so.1'
 ldd_out="$(find "$INTERNAL" -name '*.so*' -type f -print0 \
     | xargs -0 env LD_LIBRARY_PATH="$INTERNAL:$INTERNAL/PySide6/Qt/lib" ldd 2>/dev/null || true)"
 notfound="$(awk '/not found/ {print $1}' <<<"$ldd_out" | sort -u)"
@@ -149,23 +169,10 @@ run_clean QT_QPA_PLATFORM=offscreen "$BUNDLE/mlp-studio" --self-test \
 echo "wall time $(elapsed "$start") s"
 
 step "self-test: packaged binary, real X server (Xvfb)"
-if [ "${SKIP_XVFB:-0}" = 1 ]; then
-    echo "skipped (SKIP_XVFB=1)"
-else
-    need=()
-    command -v xvfb-run >/dev/null || need+=(xvfb)
-    command -v xauth >/dev/null || need+=(xauth)
-    ldconfig -p | grep -q 'libxcb-icccm.so.4' || need+=(libxcb-icccm4)
-    ldconfig -p | grep -q 'libxcb-keysyms.so.1' || need+=(libxcb-keysyms1)
-    if [ ${#need[@]} -gt 0 ]; then
-        [ "$(id -u)" = 0 ] || fail "need ${need[*]} (apt-get install as root) or SKIP_XVFB=1"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-    fi
-    start=$(date +%s.%N)
-    run_clean QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x1024x24" \
-        "$BUNDLE/mlp-studio" --self-test || fail "packaged --self-test under Xvfb"
-    echo "wall time $(elapsed "$start") s"
-fi
+start=$(date +%s.%N)
+run_clean QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x1024x24" \
+    "$BUNDLE/mlp-studio" --self-test || fail "packaged --self-test under Xvfb"
+echo "wall time $(elapsed "$start") s"
 
 step "self-test: the .deb's launcher (dpkg-deb -x)"
 dpkg-deb -x "$DEB" "$TMP/deb"

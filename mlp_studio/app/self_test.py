@@ -130,9 +130,11 @@ def _run(settings_dir: str, timings: dict[str, float]) -> None:
 
     # Bundled files, found where they should be; the SVG also needs Qt's svg image plugin.
     path = resource_path(EXAMPLE_PROJECT)
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle and Path(bundle).resolve() not in path.resolve().parents:
-        raise SelfTestError(f"the example was found outside the bundle: {path}")
+    if getattr(sys, "frozen", False):  # a PyInstaller bundle: its own copy, not a stray file
+        folder = Path(sys.executable).resolve().parent
+        root = folder.parent if folder.name == "MacOS" else folder  # macOS: the .app's Contents
+        if root not in path.resolve().parents:
+            raise SelfTestError(f"the example was found outside the bundle {root}: {path}")
     for name in ("mlp-studio.png", "mlp-studio.svg"):
         if QImage(str(resource_path(name))).isNull():
             raise SelfTestError(f"could not read the bundled image {name} (Qt image plugins?)")
