@@ -75,6 +75,10 @@ class TrainingPanel(QWidget):
         self.speed.setValue(len(DELAYS) - 1)
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(90)
+        self.live = QCheckBox("Live network views")
+        self.live.setChecked(True)
+        self.live.setToolTip("Redraw the canvas and the other views from snapshots while training; "
+                             "turn off to keep a big network's training smooth")
 
         form_a, form_b = QFormLayout(), QFormLayout()
         form_a.addRow("Learning rate", self.lr)
@@ -91,6 +95,7 @@ class TrainingPanel(QWidget):
         speed_row.addWidget(QLabel("Speed"))
         speed_row.addWidget(self.speed, 1)
         speed_row.addWidget(self.speed_label)
+        speed_row.addWidget(self.live)
         settings = QGroupBox("Settings")
         grid = QGridLayout(settings)
         grid.addLayout(form_a, 0, 0)
@@ -154,6 +159,7 @@ class TrainingPanel(QWidget):
             lambda v: self._edit("patience", v or None, f"Set patience to {v or 'off'}"))
         self.shuffle.toggled.connect(lambda on: self._edit("shuffle", on, f"Shuffle rows {'on' if on else 'off'}"))
         self.speed.valueChanged.connect(self._on_speed)
+        self.live.toggled.connect(self._on_live)
         self.run_button.clicked.connect(lambda: self.start(None))
         self.run_n_button.clicked.connect(lambda: self.start(self.run_n.value()))
         self.pause_button.clicked.connect(self.session.pause)
@@ -219,6 +225,11 @@ class TrainingPanel(QWidget):
         self.session.set_delay(delay)
         self.speed_label.setText("full speed" if delay == 0 else f"{delay * 1000:g} ms/epoch")
 
+    def _on_live(self, on: bool) -> None:
+        self.session.live_views = on
+        if not on:
+            self.document.show_snapshot(None)
+
     # ------------------------------------------------------- session events
     def _on_state(self, state: str) -> None:
         idle = state == IDLE
@@ -272,16 +283,19 @@ class TrainingPanel(QWidget):
         self.accuracy.setText(f"Accuracy {ev.accuracy:.1%} on {ev.rows} rows"
                               f"{' (held out)' if self.holdout.value() > 0 else ''}")
         n = m.shape[0]
-        if self.confusion.rowCount() != n:
+        if self.confusion.rowCount() != n:  # new items only when the shape changes
             self.confusion.setRowCount(n)
             self.confusion.setColumnCount(n)
             self.confusion.setHorizontalHeaderLabels([f"pred. {k}" for k in range(n)])
             self.confusion.setVerticalHeaderLabels([f"true {k}" for k in range(n)])
+            for i in range(n):
+                for j in range(n):
+                    item = QTableWidgetItem()
+                    item.setTextAlignment(Qt.AlignCenter)
+                    self.confusion.setItem(i, j, item)
         for i in range(n):
             for j in range(n):
-                item = QTableWidgetItem(str(int(m[i, j])))
-                item.setTextAlignment(Qt.AlignCenter)
-                self.confusion.setItem(i, j, item)
+                self.confusion.item(i, j).setText(str(int(m[i, j])))
 
 
 class _CloseGuard(QObject):

@@ -21,13 +21,33 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from mlp_studio.core.dataset import Dataset
-from mlp_studio.core.evaluation import Evaluation, class_kind, dataset_loss, evaluate, holdout_split
+from mlp_studio.core.evaluation import Evaluation, Evaluator, dataset_loss, holdout_split
 from mlp_studio.core.network import Network
 from mlp_studio.core.training import StopReason, Trainer, TrainingConfig
 from mlp_studio.errors import MLPError
 
 SNAPSHOT_HZ = 30.0
 EVALUATION_HZ = 2.0  # accuracy / confusion matrix (a forward pass over the rows)
+EVALUATION_SHARE = 0.02  # ...and at most this share of the worker's time
+DISPLAY_SHARE = 0.05  # snapshots shown in the document take at most this share of the GUI's time
+
+
+class Throttle:
+    """Allows an action at most ``hz`` times a second, and only as often as keeps its
+    measured cost below ``share`` of the time (a costly action waits cost / share)."""
+
+    def __init__(self, hz: float, share: float) -> None:
+        self.min_interval = 1.0 / hz
+        self.share = share
+        self.interval = self.min_interval
+        self.last = -float("inf")
+
+    def due(self, now: float) -> bool:
+        return now - self.last >= self.interval
+
+    def done(self, started: float, finished: float) -> None:
+        self.last = started
+        self.interval = max(self.min_interval, (finished - started) / self.share)
 
 IDLE, RUNNING, PAUSED = "idle", "running", "paused"
 
@@ -130,15 +150,17 @@ class TrainingWorker(QObject):
         Xv, Zv = data.X[val_rows], data.Z[val_rows]
         trainer = Trainer(spec.network, X, Z, spec.loss, spec.config)
         online = trainer.batch == 1
-        eval_rows = val_rows if val_rows.size else train_rows
-        classify = class_kind(data.raw_targets) is not None
         reduction = spec.config.batch_reduction
+        evaluator = Evaluator(data, spec.loss, val_rows if val_rows.size else train_rows,
+                              reduction, trainer.net.dtype)
+        classify = evaluator.kind is not None
 
         epochs: list[int] = []
         train_loss: list[float] = []
         val_loss: list[float] = []
         update_loss: list[np.ndarray] = []
-        clock = {"start": time.perf_counter(), "paused": 0.0, "emit": 0.0, "eval": -1.0}
+        clock = {"start": time.perf_counter(), "paused": 0.0, "emit": 0.0}
+        eval_throttle = Throttle(EVALUATION_HZ, EVALUATION_SHARE)
 
         def elapsed() -> float:
             return time.perf_counter() - clock["start"] - clock["paused"]
@@ -146,9 +168,9 @@ class TrainingWorker(QObject):
         def flush(final: bool = False) -> None:
             now = time.perf_counter()
             evaluation = None
-            if classify and (final or now - clock["eval"] >= 1.0 / EVALUATION_HZ):
-                evaluation = evaluate(trainer.net, data, spec.loss, eval_rows, reduction)
-                clock["eval"] = now
+            if classify and (final or eval_throttle.due(now)):
+                evaluation = evaluator(trainer.net)
+                eval_throttle.done(now, time.perf_counter())
             self.snapshot.emit(Snapshot(
                 self.run_id, trainer.epoch, trainer.updates, elapsed(),
                 np.array(epochs, dtype=np.int64), np.array(train_loss),
@@ -212,6 +234,7 @@ class TrainingSession(QObject):
         self.last_result: RunResult | None = None
         self._run = 0
         self._delay = 0.0
+        self.live_views = True  # show snapshots in the document (canvas etc.) while training
         if hasattr(document, "project_replaced"):
             document.project_replaced.connect(self.discard)
 
@@ -226,6 +249,7 @@ class TrainingSession(QObject):
         spec = RunSpec.from_project(self.document.project, epochs, holdout, self._delay)
         self._run += 1
         self.worker = TrainingWorker(self._run, spec)
+        self._display = Throttle(SNAPSHOT_HZ, DISPLAY_SHARE)
         self.thread = QThread()
         self.thread.setObjectName(f"training-{self._run}")
         self.worker.moveToThread(self.thread)
@@ -274,7 +298,10 @@ class TrainingSession(QObject):
     def _on_snapshot(self, snap: Snapshot) -> None:
         if snap.run != self._run or self.worker is None:
             return
-        self._show_snapshot(snap.network)
+        now = time.perf_counter()
+        if self.live_views and self._display.due(now):  # a big network's canvas is slow
+            self._show_snapshot(snap.network)
+            self._display.done(now, time.perf_counter())
         self.snapshot.emit(snap)
 
     @Slot(object)

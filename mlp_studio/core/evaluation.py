@@ -83,21 +83,36 @@ class Evaluation:
     confusion: np.ndarray | None = None
 
 
+class Evaluator:
+    """Evaluates networks on fixed rows of a dataset; the rows, their class labels and
+    the inputs in the network's dtype are prepared once (a training run calls it often)."""
+
+    def __init__(self, data: Dataset, loss: str, rows: np.ndarray | None = None,
+                 reduction: str = "mean", dtype: type = np.float64) -> None:
+        idx = np.arange(data.n_rows) if rows is None else np.asarray(rows)
+        if idx.size == 0:
+            raise MLPError("no rows to evaluate")
+        self.loss, self.reduction = loss, reduction
+        self.X = np.ascontiguousarray(data.X[idx], dtype=dtype)
+        self.Z = np.ascontiguousarray(data.Z[idx], dtype=dtype)
+        self.kind = class_kind(data.raw_targets)
+        self.scaler = data.target_scaler
+        if self.kind is not None:
+            raw_z = data.raw_targets[idx]
+            self.true = classes(raw_z, self.kind)
+            self.n_classes = 2 if self.kind == BINARY else raw_z.shape[1]
+
+    def __call__(self, net: Network) -> Evaluation:
+        outputs = net.forward(self.X)
+        value = _reduced_loss(outputs, self.Z, self.loss, self.reduction)
+        if self.kind is None:
+            return Evaluation(value, self.X.shape[0])
+        pred = classes(self.scaler.inverse(outputs), self.kind)
+        return Evaluation(value, self.X.shape[0], self.kind, float(np.mean(self.true == pred)),
+                          confusion_matrix(self.true, pred, self.n_classes))
+
+
 def evaluate(net: Network, data: Dataset, loss: str, rows: np.ndarray | None = None,
              reduction: str = "mean") -> Evaluation:
     """Evaluate ``net`` on ``rows`` of ``data`` (all rows when None)."""
-    idx = np.arange(data.n_rows) if rows is None else np.asarray(rows)
-    if idx.size == 0:
-        raise MLPError("no rows to evaluate")
-    X, Z = data.X[idx], data.Z[idx]
-    outputs = net.forward(X)
-    value = _reduced_loss(outputs, Z, loss, reduction)
-    raw_z = data.raw_targets[idx]
-    kind = class_kind(data.raw_targets)
-    if kind is None:
-        return Evaluation(value, int(idx.size))
-    true = classes(raw_z, kind)
-    pred = classes(data.target_scaler.inverse(outputs), kind)
-    n_classes = 2 if kind == BINARY else raw_z.shape[1]
-    return Evaluation(value, int(idx.size), kind, float(np.mean(true == pred)),
-                      confusion_matrix(true, pred, n_classes))
+    return Evaluator(data, loss, rows, reduction, net.dtype)(net)

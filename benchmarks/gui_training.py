@@ -1,0 +1,189 @@
+"""GUI responsiveness and speed while training on the worker thread.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/gui_training.py [--quick] [--epochs N]
+
+Trains a 784-128-64-10 network (ReLU, softmax + cross-entropy, float32, random
+data, minibatch 64, full speed) in the app's window through the training dock,
+while a 1 ms QTimer records when the GUI event loop runs. Prints JSON:
+
+- ``max_tick_gap_ms``: the largest gap between two ticks during the run
+  (target < 20 ms), with percentiles;
+- ``speed_ratio``: epochs per second with the GUI open divided by the same
+  training headless (``Trainer.train``) in the same process (target >= 0.9).
+  The GUI time is wall time from ``start`` to the result being in the document.
+
+Two GUI runs: with live network views (the canvas and other views redraw from
+snapshots) and with only the loss plot and status updating. Gaps are measured
+while training; the one-off repaint when the result enters the document is
+reported separately (``max_tick_gap_ms_result_landing``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from mlp_studio.core.dataset import Dataset  # noqa: E402
+from mlp_studio.core.network import Network  # noqa: E402
+from mlp_studio.core.project import Project  # noqa: E402
+from mlp_studio.core.training import Trainer, TrainingConfig  # noqa: E402
+
+SIZES = [784, 128, 64, 10]
+LOSS = "cross_entropy"
+
+
+def make_project(rows: int, seed: int = 0) -> Project:
+    rng = np.random.default_rng(seed)
+    x = rng.random((rows, SIZES[0]))
+    labels = rng.integers(0, SIZES[-1], rows)
+    z = np.eye(SIZES[-1])[labels]
+    cols = [f"x{i}" for i in range(SIZES[0])] + [f"c{k}" for k in range(SIZES[-1])]
+    data = Dataset(cols, np.hstack([x, z]), cols[:SIZES[0]], cols[SIZES[0]:],
+                   input_scaling="none", target_scaling="none")
+    net = Network.create(SIZES, ["relu", "relu", "softmax"], "he", seed=seed).astype(np.float32)
+    config = TrainingConfig(learning_rate=0.01, mode="minibatch", batch_size=64, shuffle=True,
+                            epochs=None, seed=seed)
+    return Project(net, LOSS, data, config)
+
+
+def headless_seconds(project: Project, epochs: int) -> float:
+    t0 = time.perf_counter()
+    Trainer(project.network.copy(), project.data.X, project.data.Z, LOSS, project.training).train(epochs)
+    return time.perf_counter() - t0
+
+
+def make_window(document):
+    """The app's MainWindow when it exists, else a bare QMainWindow with the dock."""
+    from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+    from mlp_studio.app.training_panel import install_training_views
+    try:
+        from mlp_studio.app.main_window import MainWindow
+    except ImportError:
+        MainWindow = None
+    if MainWindow is not None:
+        window = MainWindow(document)
+        panel = getattr(window, "training_panel", None) or install_training_views(window, document)
+        return window, panel, "MainWindow"
+
+    class Window(QMainWindow):
+        def add_dock(self, widget, title, area, object_name):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(object_name)
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            return dock
+
+    window = Window()
+    return window, install_training_views(window, document), "QMainWindow stand-in"
+
+
+def gui_run(app, project: Project, epochs: int, live: bool) -> dict:
+    """One run in the window; ``live``: the canvas and other views redraw from snapshots."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from mlp_studio.app.document import Document
+
+    document = Document(project)
+    window, panel, kind = make_window(document)
+    panel.live.setChecked(live)
+    window.resize(1400, 900)
+    window.show()
+    for _ in range(20):
+        app.processEvents()
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    done: list[float] = []
+    trained: list[float] = []
+    loop = QEventLoop()
+    panel.session.finished.connect(lambda _r: (done.append(time.perf_counter()), loop.quit()))
+    timer.start()
+    t0 = time.perf_counter()
+    panel.start(epochs)
+    # runs in the worker thread: the moment training ended, before the GUI takes the result
+    panel.session.worker.finished.connect(lambda _r: trained.append(time.perf_counter()))
+    loop.exec()  # the event loop as the app runs it (waits in the OS, not holding the GIL)
+    end = time.perf_counter() + 0.3
+    while time.perf_counter() < end:  # the result's repaint
+        app.processEvents()
+        time.sleep(0.0005)
+    timer.stop()
+    t = np.array(ticks)
+    during = np.diff(t[(t >= t0) & (t <= trained[0])]) * 1000.0
+    landing = np.diff(t[t >= trained[0] - 0.002]) * 1000.0
+    points = panel.plot.train.x.n
+    document.undo_stack.setClean()  # no unsaved-changes prompt
+    window.close()
+    app.processEvents()
+    return {
+        "window": kind,
+        "live_views": live,
+        "seconds": done[0] - t0,
+        "epochs_per_s": epochs / (done[0] - t0),
+        "ticks": int(during.size + 1),
+        "max_tick_gap_ms": float(during.max()),
+        "p99_tick_gap_ms": float(np.percentile(during, 99)),
+        "median_tick_gap_ms": float(np.median(during)),
+        "max_tick_gap_ms_result_landing": float(landing.max()),
+        "points_plotted": points,
+    }
+
+
+def run(quick: bool = False, epochs: int | None = None, rows: int | None = None) -> dict:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    rows = rows or (3200 if quick else 6400)
+    epochs = epochs or (10 if quick else 30)
+    project = make_project(rows)
+    headless_seconds(project, 2)  # warm up BLAS and caches
+    runs, headless = [], [headless_seconds(project, epochs)]
+    for live in (True, False):
+        gui = gui_run(app, project, epochs, live)
+        headless.append(headless_seconds(project, epochs))
+        gui["speed_ratio"] = min(headless[-2:]) / gui["seconds"]  # against its neighbours
+        runs.append(gui)
+    return {
+        "benchmark": "gui_training",
+        "network": SIZES,
+        "dtype": "float32",
+        "rows": rows,
+        "batch_size": 64,
+        "updates_per_epoch": -(-rows // 64),
+        "epochs": epochs,
+        "headless_seconds": headless,
+        "headless_epochs_per_s": epochs / min(headless),
+        "targets": {"max_tick_gap_ms": "< 20", "speed_ratio": ">= 0.9"},
+        "switch_interval_s": sys.getswitchinterval(),
+        "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+        "cpus": os.cpu_count(),
+        "gui_runs": runs,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--rows", type=int)
+    p.add_argument("--switch-interval", type=float, help="sys.setswitchinterval (seconds)")
+    args = p.parse_args()
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval)
+    print(json.dumps(run(args.quick, args.epochs, args.rows), indent=2))
+
+
+if __name__ == "__main__":
+    main()
