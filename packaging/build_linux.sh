@@ -22,10 +22,10 @@ BUILD_VENV="${BUILD_VENV:-$WORK/venv}"
 # Xvfb for the real-X self-test, and the xcb libraries Qt's xcb plugin needs that Debian's
 # base image lacks: installed before PyInstaller runs, so the bundle carries them.
 BUILD_PACKAGES=(xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0)
-# What the bundle leaves to the system: glibc (this build's libpython needs 2.36), the
+# What the bundle leaves to the system: glibc (the version is read from the bundle), the
 # OpenGL/EGL and Wayland client libraries PyInstaller never bundles (they must match the
 # system's drivers and compositor), and fontconfig's configuration and fonts.
-DEB_DEPENDS="libc6 (>= 2.36), libegl1, libgl1, libxcb1, libfontconfig1, libwayland-client0, libwayland-cursor0, libwayland-egl1"
+DEB_DEPENDS="libegl1, libgl1, libxcb1, libfontconfig1, libwayland-client0, libwayland-cursor0, libwayland-egl1"
 # Libraries that may be absent here (no Wayland on a build machine) but are .deb Depends.
 SYSTEM_ONLY='libwayland-cursor.so.0|libwayland-egl.so.1'
 
@@ -108,6 +108,12 @@ unexpected="$(grep -Ev "^($SYSTEM_ONLY)\$" <<<"$notfound" || true)"
 [ -z "$unexpected" ] || fail "bundled libraries need libraries found nowhere: $unexpected"
 [ -z "$notfound" ] || echo "left to the system (.deb Depends): $(echo $notfound)"
 
+# the newest glibc symbol version any bundled binary needs (that of the build machine)
+GLIBC="$(find "$BUNDLE" -type f \( -name '*.so*' -o -name mlp-studio \) -print0 \
+    | xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_2\.[0-9]*' | sort -t. -k2 -n -u | tail -1 || true)"
+[ -n "$GLIBC" ] || fail "could not read the bundle's glibc version (objdump from binutils?)"
+echo "needs glibc >= ${GLIBC#GLIBC_}"
+
 step "artefacts"
 TARBALL="$DIST/mlp-studio-$VERSION-linux-x86_64.tar.gz"
 tar -C "$DIST" -czf "$TARBALL" mlp-studio
@@ -131,7 +137,7 @@ Priority: optional
 Architecture: amd64
 Maintainer: MLP Studio developers <mlp-studio@users.noreply.github.com>
 Installed-Size: $(du -sk "$DEB_ROOT" | cut -f1)
-Depends: $DEB_DEPENDS
+Depends: libc6 (>= ${GLIBC#GLIBC_}), $DEB_DEPENDS
 Description: see how a multi-layer perceptron learns
  MLP Studio draws a small neural network, steps through forward passes and
  backpropagation one update at a time, and trains it with a live loss plot.

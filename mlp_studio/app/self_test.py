@@ -54,11 +54,13 @@ def _start_watchdog(timeout_s: float) -> threading.Timer:
     """End the process with every thread's stack if the self-test has not finished in time."""
 
     def expire() -> None:
-        print(f"mlp-studio self-test: FAILED: no result after {timeout_s:.0f} s; the threads:",
-              file=sys.stderr, flush=True)
-        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
-        sys.stderr.flush()
-        os._exit(3)
+        try:  # sys.stderr is None in a Windows GUI build: still exit
+            print(f"mlp-studio self-test: FAILED: no result after {timeout_s:.0f} s; the threads:",
+                  file=sys.stderr, flush=True)
+            faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+            sys.stderr.flush()
+        finally:
+            os._exit(3)
 
     timer = threading.Timer(timeout_s, expire)
     timer.daemon = True
