@@ -31,7 +31,7 @@ def _first_row(values: np.ndarray | None) -> np.ndarray | None:
 def _fit_y(plot: pg.PlotItem, low: float, high: float, room: bool) -> None:
     """Y range over [low, high] (which include 0), with room for labels above/below."""
     span = (high - low) or 1.0
-    extra = 0.8 * span if room else 0.05 * span
+    extra = 1.0 * span if room else 0.05 * span
     plot.setYRange(low - (extra if low < 0 else 0.0), high + (extra if high > 0 or low == high else 0.0),
                    padding=0.02)
 
@@ -49,10 +49,13 @@ class _Strip:
         plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(n)]] if n <= 20 else None)
         plot.getAxis("left").setWidth(36)
         plot.addLine(y=0, pen=pg.mkPen("#999"))
-        self.bars = pg.BarGraphItem(x=np.arange(n), height=np.zeros(n), width=0.7, brush=_A_BRUSH)
+        # Outlines would hide the colours of many thin bars.
+        self.bars = pg.BarGraphItem(x=np.arange(n), height=np.zeros(n), width=0.7, brush=_A_BRUSH,
+                                    pen=pg.mkPen("#555") if n <= 40 else None)
         plot.addItem(self.bars)
         self.labels: list[pg.TextItem] = []
         if n <= LABEL_LIMIT:
+            plot.hideAxis("left")  # the numbers are written on the bars
             for i in range(n):
                 label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
                 label.setFont(LABEL_FONT)

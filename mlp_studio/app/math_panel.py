@@ -30,8 +30,7 @@ h3 { font-size: 12pt; margin: 12px 0 2px 0; color: #1f4e79; }
 h4 { font-size: 11pt; margin: 8px 0 0 0; color: #444; }
 table.eq { margin: 2px 0 8px 12px; }
 td.lhs { text-align: right; padding-right: 4px; white-space: nowrap; }
-td.rhs { white-space: nowrap; }
-table.num td, table.num th { padding: 2px 8px; white-space: nowrap; }
+table.num td, table.num th { padding: 2px 5px; white-space: nowrap; }
 table.num th { background: #e8eef5; }
 td.n { text-align: right; font-family: monospace; }
 .muted { color: #666; }
@@ -49,7 +48,7 @@ def aligned(block: str) -> str:
             lhs, rhs = line.split(" = ", 1)
         else:
             return f"<p>{block}</p>"
-        rows.append(f'<tr><td class="lhs">{lhs}</td><td>=</td><td class="rhs">{rhs}</td></tr>')
+        rows.append(f'<tr><td class="lhs">{lhs}</td><td>=</td><td>{rhs}</td></tr>')
     return '<table class="eq" cellspacing="0" cellpadding="1">' + "".join(rows) + "</table>"
 
 
@@ -132,7 +131,7 @@ def output_table(trace: StepTrace, data: Dataset | None) -> str:
             "<th>y</th><th>z</th>")
     if data is not None:
         y_units, z_units = data.target_scaler.inverse(y), data.target_scaler.inverse(z)
-        head += "<th>y, data units</th><th>target</th><th>y − target</th>"
+        head += "<th>y, units</th><th>target</th><th>error</th>"
     body = []
     for r, row in enumerate(trace.rows[: len(y)]):
         for k, name in enumerate(names):
@@ -143,8 +142,8 @@ def output_table(trace: StepTrace, data: Dataset | None) -> str:
             body.append("<tr>" + "".join(
                 f'<td class="n">{c}</td>' if i != 1 else f"<td>{c}</td>" for i, c in enumerate(cells))
                 + "</tr>")
-    note = ('<p class="muted">y and z are scaled; the last three columns are in the data\'s own units.</p>'
-            if data is not None else "")
+    note = ('<p class="muted">y and z are scaled; "y, units", the target and the error '
+            "(y − target) are in the data's own units.</p>" if data is not None else "")
     return head + "".join(body) + "</table>" + note
 
 

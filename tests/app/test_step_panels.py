@@ -152,10 +152,8 @@ def test_step_menu_holds_the_actions(window, views):
 
 def test_a_big_epoch_runs_on_the_training_worker(window, views, qtbot, monkeypatch):
     from mlp_studio.app import stepping
-    from mlp_studio.app.training_panel import install_training_views
     from mlp_studio.core.training import Trainer
 
-    install_training_views(window, window.document)
     monkeypatch.setattr(stepping, "BIG_EPOCH", 0)  # treat the reference data as big
     doc = window.document
     expected = doc.project.network.copy()
