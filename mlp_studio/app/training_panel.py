@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
+from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
                                QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QProgressBar, QPushButton, QSlider, QSpinBox, QStatusBar,
+                               QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QStatusBar,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from mlp_studio.app.loss_plot import LossPlot
@@ -121,6 +121,7 @@ class TrainingPanel(QWidget):
         self.status = QLabel("Ready")
         self.reason = QLabel("")
         self.reason.setWordWrap(True)
+        self.reason.setVisible(False)
 
         # Classification.
         self.accuracy = QLabel("")
@@ -128,10 +129,13 @@ class TrainingPanel(QWidget):
         self.confusion.setEditTriggers(QTableWidget.NoEditTriggers)
         self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.confusion.setToolTip("Rows: true class; columns: predicted class")
+        self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        self.accuracy.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.class_box = QGroupBox("Classification")
-        class_layout = QVBoxLayout(self.class_box)
-        class_layout.addWidget(self.accuracy)
+        class_layout = QHBoxLayout(self.class_box)
         class_layout.addWidget(self.confusion)
+        class_layout.addWidget(self.accuracy, 1)
         self.class_box.setVisible(False)
 
         self.plot = LossPlot()
@@ -183,13 +187,13 @@ class TrainingPanel(QWidget):
         try:
             self.session.start(epochs, self.holdout.value())
         except MLPError as exc:
-            self.reason.setText(str(exc))
+            self._set_reason(str(exc), error=True)
             return
         self._run_epochs = epochs if epochs is not None else self.document.project.training.epochs
         self.progress.setRange(0, self._run_epochs or 0)
         self.progress.setValue(0)
         self.progress.setVisible(self._run_epochs is not None)
-        self.reason.setText("")
+        self._set_reason("")
 
     def _edit(self, field: str, value, text: str) -> None:
         if self._loading:
@@ -200,7 +204,7 @@ class TrainingPanel(QWidget):
         try:
             self.document.set_training(replace(config, **{field: value}), text)
         except MLPError as exc:
-            self.reason.setText(str(exc))
+            self._set_reason(str(exc), error=True)
             self._load_settings()
 
     def _load_settings(self) -> None:
@@ -258,19 +262,22 @@ class TrainingPanel(QWidget):
             self._show_evaluation(snap.evaluation)
 
     def _on_finished(self, result: RunResult) -> None:
-        self.reason.setText(f"Stopped: {result.stop.message}")
-        self.reason.setStyleSheet("color: #b00020;" if result.stop.code == STOP_DIVERGED else "")
+        self._set_reason(f"Stopped: {result.stop.message}", error=result.stop.code == STOP_DIVERGED)
         last = f", loss {self.plot.train.y.view[-1]:.6g}" if self.plot.train.y.n else ""
         self._show_status(f"Done: {result.epochs} epochs in {result.elapsed:.1f} s{last}")
 
     def _on_failed(self, message: str) -> None:
-        self.reason.setText(f"Training failed: {message}")
-        self.reason.setStyleSheet("color: #b00020;")
+        self._set_reason(f"Training failed: {message}", error=True)
 
     def _on_project_replaced(self) -> None:
         self.plot.clear()
         self.class_box.setVisible(False)
-        self.reason.setText("")
+        self._set_reason("")
+
+    def _set_reason(self, text: str, error: bool = False) -> None:
+        self.reason.setText(text)
+        self.reason.setStyleSheet("color: #b00020;" if error else "")
+        self.reason.setVisible(bool(text))
 
     def _show_status(self, text: str) -> None:
         self.status.setText(text)

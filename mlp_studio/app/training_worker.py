@@ -165,10 +165,10 @@ class TrainingWorker(QObject):
         def elapsed() -> float:
             return time.perf_counter() - clock["start"] - clock["paused"]
 
-        def flush(final: bool = False) -> None:
+        def flush(evaluate_now: bool = False) -> None:
             now = time.perf_counter()
             evaluation = None
-            if classify and (final or eval_throttle.due(now)):
+            if classify and (evaluate_now or eval_throttle.due(now)):
                 evaluation = evaluator(trainer.net)
                 eval_throttle.done(now, time.perf_counter())
             self.snapshot.emit(Snapshot(
@@ -197,7 +197,7 @@ class TrainingWorker(QObject):
             with self._cond:
                 if not self._paused or self._stop:
                     return self._stop
-            flush()  # show exactly where it paused
+            flush(evaluate_now=True)  # show exactly where it paused
             t0 = time.perf_counter()
             with self._cond:
                 self._cond.wait_for(lambda: self._stop or not self._paused)
@@ -205,7 +205,7 @@ class TrainingWorker(QObject):
                 return self._stop
 
         result = trainer.train(spec.epochs, on_epoch, should_stop)
-        flush(final=True)
+        flush(evaluate_now=True)
         self.result = RunResult(self.run_id, trainer.net.copy(), result.stop, len(result.losses),
                                 elapsed())
         self.finished.emit(self.result)
