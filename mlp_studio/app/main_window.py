@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
             geometry, state = store.value("geometry"), store.value("window_state")
             if not (isinstance(state, QByteArray) and self.restoreState(state)):
                 self._default_layout()
+            self.layout().activate()  # minimum size of the tabbed docks, not of all stacked
             if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
                 self.resize(*DEFAULT_SIZE)
 
