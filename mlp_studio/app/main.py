@@ -47,13 +47,6 @@ def _offer_recovery(window, document) -> None:
     discard_recovery()
 
 
-def install_panels(window, document) -> None:
-    """Add the training panel to the window (the main window installs the step-through views)."""
-    from mlp_studio.app.training_panel import install_training_views
-
-    install_training_views(window, document)
-
-
 def _exit_after_show(app) -> None:
     """Start-up benchmark hook (``MLP_STUDIO_EXIT_AFTER_SHOW=1``): say so and quit once shown."""
     print("mlp-studio: window shown", flush=True)
@@ -72,8 +65,7 @@ def run_app(argv: list[str]) -> int:
 
     install_excepthook()
     document = _initial_document(list(argv))
-    window = MainWindow(document)
-    install_panels(window, document)
+    window = MainWindow(document)  # installs the step-through and training panels too
     app.setWindowIcon(QIcon(str(resource_path("mlp-studio.png"))))
     autosaver = Autosaver(document)
     window.show()

@@ -24,7 +24,10 @@ NODE_GAP = 96.0
 RADIUS = 27.0
 HEAD, TAIL = 5, 3          # nodes drawn at the start and end of a collapsed column
 COLLAPSE_ABOVE = HEAD + TAIL + 2
-EDGE_LABELS_UP_TO = 40     # label edges with their weight when at most this many are drawn
+LABEL_MAX_EDGES = 12       # a layer's edges are labelled with their weights when it draws
+LABEL_MAX_FAN_IN = 4       # at most this many edges, and at most this many into each node
+MAX_SCALE = 1.6            # auto-fit does not blow small networks up beyond this
+MIN_AUTO_SCALE = 0.8       # nor shrink big ones below this (text stays readable; scroll instead)
 
 POSITIVE = QColor("#1f6fb4")
 NEGATIVE = QColor("#e4572e")
@@ -195,14 +198,17 @@ class NetworkCanvas(QGraphicsView):
                     edge = EdgeItem(key, positions[(li, i)], positions[(li + 1, j)])
                     scene.addItem(edge)
                     self.edges[key] = edge
-        if len(self.edges) <= EDGE_LABELS_UP_TO:
-            for edge in self.edges.values():
-                edge.label = self._edge_label()
+        for li, layer in enumerate(net.layers):
+            n_in, n_out = len(drawn_indices(layer.n_in)), len(drawn_indices(layer.n_out))
+            if n_in * n_out <= LABEL_MAX_EDGES and n_in <= LABEL_MAX_FAN_IN:
+                for key, edge in self.edges.items():
+                    if key[1] == li:
+                        edge.label = self._edge_label()
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-40, -30, 40, 30))
         self.refresh()
         self._show_selection()
         if self._auto_fit:
-            self.fit_to_window()
+            self._fit(MIN_AUTO_SCALE)
 
     def _column_header(self, p: int, n: int, x: float, y: float) -> None:
         layers = self.document.network.layers
@@ -411,17 +417,27 @@ class NetworkCanvas(QGraphicsView):
         self.zoom(0.8)
 
     def fit_to_window(self) -> None:
+        """Show the whole network (View > Fit to Window)."""
+        self._fit(0.0)
+
+    def _fit(self, min_scale: float) -> None:
+        """Fit the scene, scaled between ``min_scale`` and MAX_SCALE; keep following resizes.
+        When the minimum wins, the top of the network is shown and the rest scrolls."""
         self._auto_fit = True
-        self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > 1.6:  # small networks: do not blow them up
+        rect = self.scene().sceneRect()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        scale = self.transform().m11()
+        if not min_scale <= scale <= MAX_SCALE:
+            scale = min(max(scale, min_scale), MAX_SCALE)
             self.resetTransform()
-            self.scale(1.6, 1.6)
-            self.centerOn(self.scene().sceneRect().center())
+            self.scale(scale, scale)
+            self.centerOn(rect.center())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self._auto_fit:
-            self.fit_to_window()
+            self._fit(MIN_AUTO_SCALE)
 
     def render_image(self, scale: float = 2.0) -> QImage:
         """The whole scene as an image (for File > Export canvas PNG)."""
