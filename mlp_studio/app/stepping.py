@@ -152,15 +152,17 @@ class StepController(QObject):
         if self._phased is None or self._phased.next_phase.kind != PHASE_FORWARD:
             if not self._start():
                 return
-        while self._phased.next_phase.kind == PHASE_FORWARD:
-            self._phased.advance()
+        with np.errstate(all="ignore"):  # a NaN or overflow is reported by _commit / the views
+            while self._phased.next_phase.kind == PHASE_FORWARD:
+                self._phased.advance()
         self._publish()
 
     def sub_step(self) -> None:
         """Reveal the next sub-step; the update sub-step completes the step."""
         if self._phased is None and not self._start():
             return
-        self._phased.advance()
+        with np.errstate(all="ignore"):
+            self._phased.advance()
         if self._phased.done:
             self._commit()
         else:
@@ -170,7 +172,8 @@ class StepController(QObject):
         """Run the rest of the step (all of it if none is under way) and apply it."""
         if self._phased is None and not self._start():
             return
-        self._phased.run()
+        with np.errstate(all="ignore"):
+            self._phased.run()
         self._commit()
 
     def run_epoch(self) -> None:
@@ -270,7 +273,9 @@ class StepController(QObject):
             self.message.emit(f"Cannot step: {exc}")
             return False
         if len(rows) == 1:
-            for lt, (sw, sb) in zip(self._phased.trace.layers, sensitivity(project.network, x, 0)):
+            with np.errstate(all="ignore"):
+                sens = sensitivity(project.network, x, 0)
+            for lt, (sw, sb) in zip(self._phased.trace.layers, sens):
                 lt.sensitivity_weights, lt.sensitivity_biases = sw, sb
         self.last_epoch_loss = None
         return True
@@ -358,9 +363,14 @@ class StepController(QObject):
 
     def _refresh(self) -> None:
         has_data = self.doc.project.data is not None
-        for act in (self.act_forward, self.act_substep, self.act_update, self.act_epoch,
-                    self.act_batch):
+        for act in (self.act_forward, self.act_substep, self.act_update, self.act_epoch):
             act.setEnabled(has_data)
+        batches = has_data and self.doc.project.training.mode != "online"
+        if self.use_batch and not batches:  # online mode: every update is one row
+            self.use_batch = False
+            self._phased = None
+            self.act_batch.setChecked(False)
+        self.act_batch.setEnabled(batches)
         n_rows = self.doc.project.data.n_rows if has_data else 0
         self.act_prev_row.setEnabled(has_data and self.doc.selected_row > 0)
         self.act_next_row.setEnabled(has_data and self.doc.selected_row + 1 < n_rows)

@@ -225,3 +225,26 @@ def test_no_data_disables_stepping(qapp):
     assert not stepper.act_forward.isEnabled()
     stepper.step_update()
     assert doc.undo_stack.count() == 0 and doc.trace is None
+
+
+def test_batch_toggle_is_off_in_online_mode(doc, stepper):
+    assert doc.project.training.mode == "online" and not stepper.act_batch.isEnabled()
+    doc.set_training(replace(doc.project.training, mode="minibatch", batch_size=2))
+    assert stepper.act_batch.isEnabled()
+    stepper.set_batch(True)
+    assert stepper.rows() == [0, 1]
+    doc.set_training(replace(doc.project.training, mode="online"))
+    assert not stepper.use_batch and not stepper.act_batch.isChecked()
+    assert stepper.rows() == [0]
+
+
+def test_a_diverging_step_says_where_the_first_non_finite_number_is(qapp):
+    net = reference_network()
+    net.layers[1].activation = "identity"
+    doc = Document(Project(net, data=reference_dataset(), training=TrainingConfig(learning_rate=1e308)))
+    stepper = StepController(doc)
+    messages = []
+    stepper.message.connect(messages.append)
+    stepper.step_update()
+    stepper.step_update()
+    assert any(m.startswith("Not a finite number at layer 1") for m in messages), messages
