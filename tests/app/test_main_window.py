@@ -3,18 +3,17 @@ recent files, close prompt, window layout, canvas PNG, run_app."""
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from mlp_studio.app.main_window import MainWindow, settings
+from mlp_studio.app.network_canvas import NEGATIVE, POSITIVE
 from mlp_studio.io.project_file import load_project, project_to_dict
 from tests.core.reference_net import HIDDEN_W, reference_network
 
-Yes, Save, Discard, Cancel = (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Save,
-                              QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Cancel)
+Save, Discard, Cancel = (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard,
+                         QMessageBox.StandardButton.Cancel)
 
 
 def test_opens_on_the_reference_example(window):
@@ -133,8 +132,10 @@ def test_export_canvas_png(window, tmp_path):
     window.write_canvas_png(path)
     image = QImage(str(path))
     assert not image.isNull() and image.width() > 400
-    blue = image.pixelColor(0, 0)
-    assert blue.name() == "#ffffff"  # white background around the drawing
+    assert image.pixelColor(0, 0).name() == "#ffffff"  # white around the drawing
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 3)
+               for y in range(0, image.height(), 3)}
+    assert {POSITIVE.name(), NEGATIVE.name()} <= colours  # both kinds of edge are drawn
 
 
 def test_dropping_a_project_file_opens_it(window, tmp_path, qtbot):
