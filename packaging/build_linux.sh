@@ -180,6 +180,21 @@ run_clean QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x1024x24" \
     "$BUNDLE/mlp-studio" --self-test || fail "packaged --self-test under Xvfb"
 echo "wall time $(elapsed "$start") s"
 
+step "start-up: the packaged app to its shown window and out (MLP_STUDIO_EXIT_AFTER_SHOW=1)"
+# also checks the plain GUI start (run_app), which --self-test does not go through
+for platform in offscreen offscreen offscreen xcb; do
+    start=$(date +%s.%N)
+    if [ "$platform" = xcb ]; then
+        out="$(run_clean MLP_STUDIO_EXIT_AFTER_SHOW=1 QT_QPA_PLATFORM=xcb xvfb-run -a "$BUNDLE/mlp-studio" 2>&1)" \
+            || fail "the packaged app did not start under Xvfb: $out"
+    else
+        out="$(run_clean MLP_STUDIO_EXIT_AFTER_SHOW=1 QT_QPA_PLATFORM=offscreen "$BUNDLE/mlp-studio" 2>&1)" \
+            || fail "the packaged app did not start: $out"
+    fi
+    grep -q "window shown" <<<"$out" || fail "the packaged app showed no window: $out"
+    echo "$platform: $(elapsed "$start") s$([ "$platform" = xcb ] && echo ' (with starting Xvfb)')"
+done
+
 step "self-test: the .deb's launcher (dpkg-deb -x)"
 dpkg-deb -x "$DEB" "$TMP/deb"
 run_clean QT_QPA_PLATFORM=offscreen "$TMP/deb/usr/bin/mlp-studio" --self-test \
