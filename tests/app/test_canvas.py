@@ -166,3 +166,22 @@ def test_the_step_toolbar_forward_pass_shows_the_reference_activations(window):
         ["0.2689", "0.6225", "0.8176"]
     assert canvas.nodes[("node", 1, 0)].value_text.text() == "0.5030"  # reference y
     assert "a = 0.5030" in canvas.tooltip_for(("node", 1, 0))
+
+
+def test_ctrl_wheel_zooms_and_plain_wheel_does_not(canvas):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    def wheel(modifiers):
+        centre = QPointF(canvas.viewport().rect().center())
+        event = QWheelEvent(centre, QPointF(canvas.mapToGlobal(centre.toPoint())), QPoint(0, 0),
+                            QPoint(0, 120), Qt.MouseButton.NoButton, modifiers,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(canvas.viewport(), event)
+
+    scale = canvas.transform().m11()
+    wheel(Qt.KeyboardModifier.NoModifier)
+    assert canvas.transform().m11() == scale
+    wheel(Qt.KeyboardModifier.ControlModifier)
+    assert canvas.transform().m11() == pytest.approx(scale * 1.15)
