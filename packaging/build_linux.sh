@@ -43,12 +43,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     else fail "install these packages first (as root): apt-get install ${missing[*]}"; fi
     echo "apt-get install ${missing[*]}"
     "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 else
     echo "all there: ${BUILD_PACKAGES[*]}"
 fi
 
 step "build venv: $BUILD_VENV"
+mkdir -p "$WORK"
 if [ ! -x "$BUILD_VENV/bin/python" ]; then
     python3 -m venv "$BUILD_VENV"
     "$BUILD_VENV/bin/python" -m pip install -q --upgrade pip
