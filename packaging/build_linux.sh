@@ -22,10 +22,11 @@ BUILD_VENV="${BUILD_VENV:-$WORK/venv}"
 # Xvfb for the real-X self-test, and the xcb libraries Qt's xcb plugin needs that Debian's
 # base image lacks: installed before PyInstaller runs, so the bundle carries them.
 BUILD_PACKAGES=(xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0)
-# What the bundle leaves to the system: glibc (the version is read from the bundle), the
-# OpenGL/EGL and Wayland client libraries PyInstaller never bundles (they must match the
-# system's drivers and compositor), and fontconfig's configuration and fonts.
-DEB_DEPENDS="libegl1, libgl1, libxcb1, libfontconfig1, libwayland-client0, libwayland-cursor0, libwayland-egl1"
+# What the bundle leaves to the system: glibc (the version is read from the bundle), the C++
+# runtime (see bundle_config.DROPPED_FILES), the OpenGL/EGL and Wayland client libraries
+# PyInstaller never bundles (they must match the system's drivers and compositor), and
+# fontconfig's configuration and fonts.
+DEB_DEPENDS="libstdc++6, libgcc-s1, libegl1, libgl1, libxcb1, libfontconfig1, libwayland-client0, libwayland-cursor0, libwayland-egl1"
 # Libraries that may be absent here (no Wayland on a build machine) but are .deb Depends.
 SYSTEM_ONLY='libwayland-cursor.so.0|libwayland-egl.so.1'
 

@@ -34,10 +34,12 @@ EXCLUDED_MODULES = [
         "QtRemoteObjects", "QtScxml", "QtStateMachine", "QtTextToSpeech", "QtAxContainer")),
 ]
 
-# Files (bundle-relative, "/"-separated) that the Qt hooks collect but the app does not need:
+# Files (bundle-relative, "/"-separated) that the hooks collect but the app does not need:
 # Qt's own translations (the UI is English), plugins for embedded platforms, QML, SQL,
-# printing, networking and PDF, and the Qt libraries only those plugins load.
-DROPPED_QT_FILES = [
+# printing, networking and PDF, and the Qt libraries only those plugins load; and the build
+# machine's C++ runtime, which must not shadow a newer system one that the system's OpenGL
+# drivers need (every Linux desktop has libstdc++; the .deb depends on it).
+DROPPED_FILES = [
     "*/Qt/translations/*", "*/Qt6/translations/*", "*/translations/qt*.qm",
     "*/plugins/platforms/*qeglfs*", "*/plugins/platforms/*qlinuxfb*",
     "*/plugins/platforms/*qvnc*", "*/plugins/platforms/*qminimalegl*",
@@ -56,6 +58,7 @@ DROPPED_QT_FILES = [
     "*libQt6Qml*", "*libQt6Quick*", "*libQt6Pdf*", "*libQt6VirtualKeyboard*",
     "*libQt6Network*", "*libQt6Sql*", "*libQt6PrintSupport*", "*libQt6Designer*",
     "*libQt6EglFS*", "*libQt6EglFs*", "*libQt6FbSupport*", "*libQt6InputSupport*", "*libQt6KmsSupport*",
+    "libstdc++.so*", "libgcc_s.so*",
 ]
 
 
@@ -78,6 +81,6 @@ def resource_datas(root: Path = ROOT) -> list[tuple[str, str]]:
 
 
 def keep_in_bundle(dest_name: str) -> bool:
-    """False for a collected file on the ``DROPPED_QT_FILES`` list."""
+    """False for a collected file on the ``DROPPED_FILES`` list."""
     name = dest_name.replace("\\", "/")
-    return not any(fnmatch.fnmatch(name, pattern) for pattern in DROPPED_QT_FILES)
+    return not any(fnmatch.fnmatch(name, pattern) for pattern in DROPPED_FILES)

@@ -64,5 +64,6 @@ def test_spec_drops_unused_qt_files_only():
         assert keep(name), name
     for name in ("PySide6/Qt/translations/qtbase_de.qm", "PySide6/Qt/plugins/platforms/libqeglfs.so",
                  "PySide6/Qt/plugins/sqldrivers/libqsqlite.so", "PySide6/Qt/lib/libQt6Quick.so.6",
-                 "PySide6/Qt/lib/libQt6Qml.so.6", "PySide6\\translations\\qt_fr.qm"):
+                 "PySide6/Qt/lib/libQt6Qml.so.6", "PySide6\\translations\\qt_fr.qm", "libstdc++.so.6",
+                 "libgcc_s.so.1"):
         assert not keep(name), name
