@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from mlp_studio.errors import MLPError
 
@@ -117,6 +117,7 @@ class LossPlot(QWidget):
         self.log_box.toggled.connect(self.set_log)
         self.readout = QLabel("")
         self.readout.setMinimumWidth(180)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         png = QPushButton("Export PNG…")
         png.clicked.connect(self._ask_png)
         csv = QPushButton("Export CSV…")

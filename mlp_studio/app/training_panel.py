@@ -119,6 +119,8 @@ class TrainingPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat("epoch %v of %m")
         self.status = QLabel("Ready")
+        # fixed-size labels: new text repaints the label only, no relayout of the window
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.reason = QLabel("")
         self.reason.setWordWrap(True)
         self.reason.setVisible(False)
@@ -132,6 +134,7 @@ class TrainingPanel(QWidget):
         self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
         self.accuracy.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.class_box = QGroupBox("Classification")
         class_layout = QHBoxLayout(self.class_box)
         class_layout.addWidget(self.confusion)

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import Evaluation, Evaluator, dataset_loss, holdout_split
@@ -34,20 +34,27 @@ DISPLAY_SHARE = 0.05  # snapshots shown in the document take at most this share 
 
 class Throttle:
     """Allows an action at most ``hz`` times a second, and only as often as keeps its
-    measured cost below ``share`` of the time (a costly action waits cost / share)."""
+    measured cost below ``share`` of the time (a costly action waits cost / share).
+    Between ``begin`` and ``done`` (an action whose cost is still being measured) it
+    is not due."""
 
     def __init__(self, hz: float, share: float) -> None:
         self.min_interval = 1.0 / hz
         self.share = share
         self.interval = self.min_interval
         self.last = -float("inf")
+        self.pending = False
 
     def due(self, now: float) -> bool:
-        return now - self.last >= self.interval
+        return not self.pending and now - self.last >= self.interval
+
+    def begin(self, now: float) -> None:
+        self.last, self.pending = now, True
 
     def done(self, started: float, finished: float) -> None:
-        self.last = started
+        self.last, self.pending = started, False
         self.interval = max(self.min_interval, (finished - started) / self.share)
+
 
 IDLE, RUNNING, PAUSED = "idle", "running", "paused"
 
@@ -300,8 +307,11 @@ class TrainingSession(QObject):
             return
         now = time.perf_counter()
         if self.live_views and self._display.due(now):  # a big network's canvas is slow
+            display = self._display
+            display.begin(now)
             self._show_snapshot(snap.network)
-            self._display.done(now, time.perf_counter())
+            # the views repaint in the event loop: the cost is measured until it is idle again
+            QTimer.singleShot(0, self, lambda: display.done(now, time.perf_counter()))
         self.snapshot.emit(snap)
 
     @Slot(object)

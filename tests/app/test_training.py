@@ -12,12 +12,13 @@ from PySide6.QtCore import QThread
 import mlp_studio.app.training_worker as training_worker
 from mlp_studio.app.document import Document
 from mlp_studio.app.training_panel import DELAYS, TrainingPanel
-from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING
+from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING, Throttle
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
-from mlp_studio.core.training import STOP_DIVERGED, STOP_EPOCHS, STOP_USER, Trainer, TrainingConfig
+from mlp_studio.core.training import (
+    MODES, STOP_DIVERGED, STOP_EPOCHS, STOP_USER, Trainer, TrainingConfig)
 
 LOSS = "half_squared_error"
 
@@ -248,3 +249,36 @@ def test_hundred_start_stop_cycles_leave_no_thread(qtbot, panel, no_thread_left)
     assert len(no_thread_left) == 100 and not any(t.isRunning() for t in no_thread_left)
     assert p.document.undo_stack.count() <= 100
     assert time.perf_counter() - t0 < 20
+
+
+def test_settings_edits_are_undoable_and_locked_while_running(qtbot, panel):
+    p = panel(TrainingConfig(learning_rate=0.1, epochs=None))
+    doc = p.document
+    p.lr.setValue(0.25)
+    p.mode.setCurrentIndex(MODES.index("minibatch"))
+    p.mode.activated.emit(MODES.index("minibatch"))  # what a user's choice emits
+    p.epochs.setValue(0)  # "no limit" stays None; 50 is a count
+    p.epochs.setValue(50)
+    assert doc.project.training.learning_rate == 0.25 and doc.project.training.mode == "minibatch"
+    assert doc.project.training.epochs == 50 and doc.undo_stack.count() == 3
+    assert p.batch.isEnabled()
+    doc.undo_stack.undo()
+    assert doc.project.training.epochs is None and p.epochs.value() == 0  # the widget follows
+    doc.undo_stack.undo()
+    assert doc.project.training.mode == "online" and p.mode.currentText() == "online"
+    p.speed.setValue(DELAYS.index(0.005))
+    p.start(None)
+    assert not p.lr.isEnabled() and not p.mode.isEnabled() and p.speed.isEnabled()
+    p.session.shutdown()
+    assert p.lr.isEnabled()
+
+
+def test_throttle_waits_in_proportion_to_the_cost():
+    t = Throttle(hz=30.0, share=0.05)
+    assert t.due(0.0)
+    t.begin(0.0)
+    assert not t.due(10.0)  # cost still being measured
+    t.done(0.0, 0.001)  # 1 ms: the 30 Hz limit applies
+    assert not t.due(0.03) and t.due(1 / 30)
+    t.done(1.0, 1.01)  # 10 ms at 5 %: wait 0.2 s
+    assert not t.due(1.19) and t.due(1.21)
