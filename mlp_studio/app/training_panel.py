@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubl
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from mlp_studio.app.loss_plot import LossPlot
-from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING, RunResult, Snapshot, TrainingSession
+from mlp_studio.app.training_worker import (IDLE, PAUSED, RUNNING, STOP_ERROR, RunResult, Snapshot,
+                                            TrainingSession)
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
 
@@ -265,12 +266,12 @@ class TrainingPanel(QWidget):
             self._show_evaluation(snap.evaluation)
 
     def _on_finished(self, result: RunResult) -> None:
-        self._set_reason(f"Stopped: {result.stop.message}", error=result.stop.code == STOP_DIVERGED)
+        self._set_reason(f"Stopped: {result.stop.message}", error=result.stop.code in (STOP_DIVERGED, STOP_ERROR))
         last = f", loss {self.plot.train.y.view[-1]:.6g}" if self.plot.train.y.n else ""
         self._show_status(f"Done: {result.epochs} epochs in {result.elapsed:.1f} s{last}")
 
     def _on_failed(self, message: str) -> None:
-        self._set_reason(f"Training failed: {message}", error=True)
+        self._set_reason(message, error=True)
 
     def _on_project_replaced(self) -> None:
         self.plot.clear()

@@ -75,10 +75,13 @@ class Snapshot:
     evaluation: Evaluation | None  # class targets only (on the validation rows if held out)
 
 
+STOP_ERROR = "error"  # an unexpected error in the worker (its message says which)
+
+
 @dataclass
 class RunResult:
     run: int
-    network: Network  # the trained copy (last finite weights after a divergence)
+    network: Network | None  # the trained copy (last finite weights after a divergence); None on error
     stop: StopReason
     epochs: int
     elapsed: float
@@ -111,7 +114,6 @@ class TrainingWorker(QObject):
 
     snapshot = Signal(object)  # Snapshot
     finished = Signal(object)  # RunResult
-    failed = Signal(str)
 
     def __init__(self, run: int, spec: RunSpec) -> None:
         super().__init__()
@@ -145,9 +147,9 @@ class TrainingWorker(QObject):
         try:
             self._train()
         except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost in a thread
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            self.result = None
-            self.finished.emit(None)
+            self.result = RunResult(self.run_id, None, StopReason(STOP_ERROR, f"training failed: {exc}"),
+                                    0, 0.0)
+            self.finished.emit(self.result)
 
     def _train(self) -> None:
         spec = self.spec
@@ -263,7 +265,6 @@ class TrainingSession(QObject):
         self.thread.started.connect(self.worker.run)
         self.worker.snapshot.connect(self._on_snapshot)
         self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self.failed)
         self.thread.start()
         self._set_state(RUNNING)
 
@@ -294,7 +295,7 @@ class TrainingSession(QObject):
             return
         self.worker.request_stop()
         result = self._join()
-        if apply and result is not None:
+        if apply:
             self._apply(result)
         else:
             self._show_snapshot(None)
@@ -315,17 +316,12 @@ class TrainingSession(QObject):
         self.snapshot.emit(snap)
 
     @Slot(object)
-    def _on_finished(self, result: RunResult | None) -> None:
-        if self.worker is None or (result is not None and result.run != self._run):
+    def _on_finished(self, result: RunResult) -> None:
+        if self.worker is None or result.run != self._run:
             return  # already handled by shutdown()
-        result = self._join()
-        if result is None:
-            self._show_snapshot(None)
-            self._set_state(IDLE)
-            return
-        self._apply(result)
+        self._apply(self._join())
 
-    def _join(self) -> RunResult | None:
+    def _join(self) -> RunResult:
         worker, thread = self.worker, self.thread
         thread.quit()
         thread.wait()
@@ -336,7 +332,8 @@ class TrainingSession(QObject):
         self._show_snapshot(None)
         self.last_result = result
         try:
-            if result.epochs and not result.network.equals(self.document.project.network):
+            if result.network is not None and result.epochs \
+                    and not result.network.equals(self.document.project.network):
                 self.document.set_network(result.network, f"Train {result.epochs} epochs")
         except MLPError as exc:
             self.failed.emit(f"the trained network could not be kept: {exc}")

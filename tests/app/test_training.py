@@ -282,3 +282,18 @@ def test_throttle_waits_in_proportion_to_the_cost():
     assert not t.due(0.03) and t.due(1 / 30)
     t.done(1.0, 1.01)  # 10 ms at 5 %: wait 0.2 s
     assert not t.due(1.19) and t.due(1.21)
+
+
+def test_an_error_in_the_worker_is_shown_and_changes_nothing(qtbot, panel, monkeypatch):
+    def broken(*_args, **_kw):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(training_worker, "Trainer", broken)
+    p = panel(TrainingConfig(epochs=10))
+    before = p.document.project.network.copy()
+    p.start(None)
+    wait_idle(qtbot, p)
+    assert p.session.last_result.stop.code == training_worker.STOP_ERROR
+    assert p.reason.text() == "Stopped: training failed: out of memory"
+    assert p.document.undo_stack.count() == 0 and p.document.project.network.equals(before)
+    assert p.run_button.isEnabled()
