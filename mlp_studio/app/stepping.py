@@ -11,6 +11,7 @@ carries it, also after Undo/Redo.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -68,7 +69,8 @@ class StepController(QObject):
         self.last_epoch_loss: float | None = None
         self._phased: PhasedStep | None = None
         self._busy = False
-        self._history: list[tuple[Network, Velocity]] = []
+        #: velocity after each step result, keyed by the network's fingerprint (oldest first)
+        self._history: OrderedDict[bytes, Velocity] = OrderedDict()
         self._initial = document.project.network.copy()
         self._epochs = 0
         #: starts one epoch on a worker thread (the training panel's); False if it cannot
@@ -297,14 +299,14 @@ class StepController(QObject):
             self.next_row()
 
     def _remember(self, net: Network, velocity: Velocity) -> None:
-        self._history.append((net, velocity))
-        del self._history[:-HISTORY]
+        key = net.fingerprint()
+        self._history.pop(key, None)
+        self._history[key] = velocity
+        while len(self._history) > HISTORY:
+            self._history.popitem(last=False)
 
     def _velocity_for(self, net: Network) -> Velocity:
-        for known, velocity in reversed(self._history):
-            if known.equals(net):
-                return velocity
-        return None
+        return self._history.get(net.fingerprint())
 
     @contextmanager
     def _own_change(self) -> Iterator[None]:
@@ -320,7 +322,7 @@ class StepController(QObject):
         if self._busy or getattr(self.doc, "snapshot", None) is not None:
             return  # our own change, or a training run's display-only weights
         net = self.doc.project.network
-        if not any(known.equals(net) for known, _ in self._history):
+        if net.fingerprint() not in self._history:
             self._initial = net.copy()  # set by the user (edit, open, training run, undo of those)
         self._resume()
 

@@ -6,6 +6,7 @@ Notation as in the reference document: ``weights[layer][node][input]``,
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,6 +127,16 @@ class Network:
 
     def is_finite(self) -> bool:
         return all(np.isfinite(l.weights).all() and np.isfinite(l.biases).all() for l in self.layers)
+
+    def fingerprint(self) -> bytes:
+        """A digest of shape, activations and every number: equal networks, equal digests."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr(self.sizes).encode())
+        for layer in self.layers:
+            h.update(layer.activation.encode())
+            h.update(np.ascontiguousarray(layer.weights).tobytes())
+            h.update(np.ascontiguousarray(layer.biases).tobytes())
+        return h.digest()
 
     def equals(self, other: "Network") -> bool:
         """Exactly the same shape, activations and numbers."""
