@@ -7,8 +7,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QThread
-
+from PySide6.QtCore import Qt
 import mlp_studio.app.training_worker as training_worker
 from mlp_studio.app.document import Document
 from mlp_studio.app.training_panel import DELAYS, TrainingPanel
@@ -21,22 +20,7 @@ from mlp_studio.core.training import (
     MODES, STOP_DIVERGED, STOP_EPOCHS, STOP_USER, Trainer, TrainingConfig)
 
 LOSS = "half_squared_error"
-
-
-@pytest.fixture(autouse=True)
-def no_thread_left(monkeypatch):
-    """Record every QThread a session starts; fail the test if one is still running."""
-    started: list[QThread] = []
-
-    class RecordingThread(QThread):
-        def __init__(self, *args, **kw):
-            super().__init__(*args, **kw)
-            started.append(self)
-
-    monkeypatch.setattr(training_worker, "QThread", RecordingThread)
-    yield started
-    running = [t.objectName() for t in started if t.isRunning()]
-    assert not running, f"threads left running: {running}"
+LEFT = Qt.MouseButton.LeftButton
 
 
 def noisy_sine(n: int = 200) -> Dataset:
@@ -65,20 +49,21 @@ def wait_idle(qtbot, p: TrainingPanel, timeout: int = 10_000) -> None:
     qtbot.waitUntil(lambda: p.session.state == IDLE and not p.session.is_active, timeout=timeout)
 
 
-def test_run_grows_plot_pause_resume_stop_and_one_undo_step(qtbot, panel, no_thread_left):
+def test_run_grows_plot_pause_resume_stop_and_one_undo_step(qtbot, panel):
     p = panel(TrainingConfig(learning_rate=0.05, mode="minibatch", batch_size=16, epochs=None))
     doc = p.document
     before = doc.project.network.copy()
     p.speed.setValue(DELAYS.index(0.005))  # slow enough to watch
-    qtbot.mouseClick(p.run_button, qtbot_left())
+    qtbot.mouseClick(p.run_button, LEFT)
     assert p.session.state == RUNNING and not p.run_button.isEnabled()
     qtbot.waitUntil(lambda: p.plot.train.x.n >= 5, timeout=5000)
+    thread = p.session.thread
     n1 = p.plot.train.x.n
     qtbot.waitUntil(lambda: p.plot.train.x.n > n1 + 3, timeout=5000)  # it keeps growing
     assert doc.snapshot is not None and doc.network is doc.snapshot  # the canvas sees snapshots
     assert doc.project.network.equals(before)  # ...the project is untouched until the end
 
-    qtbot.mouseClick(p.pause_button, qtbot_left())
+    qtbot.mouseClick(p.pause_button, LEFT)
     assert p.session.state == PAUSED and p.resume_button.isEnabled()
     qtbot.wait(150)  # the pause takes effect between epochs and flushes a snapshot
     paused_at = p.plot.train.x.n
@@ -86,15 +71,15 @@ def test_run_grows_plot_pause_resume_stop_and_one_undo_step(qtbot, panel, no_thr
     assert p.plot.train.x.n == paused_at  # epochs stop advancing
     assert "Paused" in p.status.text()
 
-    qtbot.mouseClick(p.resume_button, qtbot_left())
+    qtbot.mouseClick(p.resume_button, LEFT)
     qtbot.waitUntil(lambda: p.plot.train.x.n > paused_at + 3, timeout=5000)
-    qtbot.mouseClick(p.stop_button, qtbot_left())
+    qtbot.mouseClick(p.stop_button, LEFT)
     wait_idle(qtbot, p)
     result = p.session.last_result
     assert result.stop.code == STOP_USER and "stopped by the user" in p.reason.text()
     assert result.epochs == p.plot.train.x.n  # every epoch was plotted, none twice
     assert np.array_equal(p.plot.train.x.view, np.arange(1, result.epochs + 1))
-    assert no_thread_left and not no_thread_left[-1].isRunning()  # joined
+    assert not thread.isRunning() and p.session.thread is None  # joined
 
     trained = doc.project.network
     assert doc.snapshot is None and trained.equals(result.network) and not trained.equals(before)
@@ -103,11 +88,6 @@ def test_run_grows_plot_pause_resume_stop_and_one_undo_step(qtbot, panel, no_thr
     assert doc.project.network.equals(before)  # exactly the old weights
     doc.undo_stack.redo()
     assert doc.project.network.equals(result.network)
-
-
-def qtbot_left():
-    from PySide6.QtCore import Qt
-    return Qt.LeftButton
 
 
 @pytest.mark.parametrize("config", [
@@ -141,7 +121,7 @@ def test_run_n_epochs_and_validation_loss(qtbot, panel):
     doc = p.document
     p.holdout.setValue(0.25)
     p.run_n.setValue(30)
-    qtbot.mouseClick(p.run_n_button, qtbot_left())
+    qtbot.mouseClick(p.run_n_button, LEFT)
     wait_idle(qtbot, p)
     assert p.session.last_result.epochs == 30 and p.plot.val.x.n == 30
     # The last validation point, recomputed by hand on the held-out rows.
@@ -194,21 +174,22 @@ def test_classification_shows_accuracy_and_confusion_matrix(qtbot, panel):
     assert f"{np.mean(pred == true):.1%}" in p.accuracy.text()
 
 
-def test_opening_another_project_mid_run_stops_and_discards(qtbot, panel, no_thread_left):
+def test_opening_another_project_mid_run_stops_and_discards(qtbot, panel):
     p = panel(TrainingConfig(learning_rate=0.05, epochs=None))
     doc = p.document
     p.speed.setValue(DELAYS.index(0.005))
     p.start(None)
     qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=5000)
+    thread = p.session.thread
     doc.new_project()
-    assert not p.session.is_active and not no_thread_left[-1].isRunning()
+    assert not p.session.is_active and not thread.isRunning()
     assert doc.undo_stack.count() == 0 and doc.snapshot is None
     assert p.plot.n_points == 0
     qtbot.wait(50)  # queued snapshots of the old run are ignored
     assert p.plot.n_points == 0 and doc.undo_stack.count() == 0
 
 
-def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch, no_thread_left):
+def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     from mlp_studio.app import main_window
@@ -229,7 +210,7 @@ def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch, no_thre
     window.show()
     p.start(None)
     qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=5000)
-    thread = no_thread_left[-1]
+    thread = p.session.thread
     assert thread.isRunning()
     assert window.close()
     assert not thread.isRunning() and not p.session.is_active
@@ -240,13 +221,15 @@ def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch, no_thre
     assert doc.undo_stack.count() == 1 and net_at_prompt.equals(p.session.last_result.network)
 
 
-def test_hundred_start_stop_cycles_leave_no_thread(qtbot, panel, no_thread_left):
+def test_hundred_start_stop_cycles_leave_no_thread(qtbot, panel):
     p = panel(TrainingConfig(learning_rate=0.05, epochs=None))
+    threads = []
     t0 = time.perf_counter()
     for _ in range(100):
         p.start(None)
+        threads.append(p.session.thread)
         p.session.shutdown()
-    assert len(no_thread_left) == 100 and not any(t.isRunning() for t in no_thread_left)
+    assert len(set(map(id, threads))) == 100 and not any(t.isRunning() for t in threads)
     assert p.document.undo_stack.count() <= 100
     assert time.perf_counter() - t0 < 20
 
