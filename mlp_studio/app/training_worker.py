@@ -21,7 +21,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from mlp_studio.core.dataset import Dataset
-from mlp_studio.core.evaluation import Evaluation, Evaluator, dataset_loss, holdout_split
+from mlp_studio.core.evaluation import Evaluation, Evaluator, holdout_split
 from mlp_studio.core.network import Network
 from mlp_studio.core.training import StopReason, Trainer, TrainingConfig
 from mlp_studio.errors import MLPError
@@ -155,13 +155,14 @@ class TrainingWorker(QObject):
         spec = self.spec
         data = spec.data
         train_rows, val_rows = holdout_split(data.n_rows, spec.holdout, spec.config.seed)
-        X, Z = data.X[train_rows], data.Z[train_rows]
-        Xv, Zv = data.X[val_rows], data.Z[val_rows]
+        held_out = val_rows.size > 0
+        X, Z = (data.X[train_rows], data.Z[train_rows]) if held_out else (data.X, data.Z)
         trainer = Trainer(spec.network, X, Z, spec.loss, spec.config)
         online = trainer.batch == 1
         reduction = spec.config.batch_reduction
-        evaluator = Evaluator(data, spec.loss, val_rows if val_rows.size else train_rows,
-                              reduction, trainer.net.dtype)
+        # validation rows when held out, else the training rows
+        evaluator = Evaluator(data, spec.loss, val_rows if held_out else None, reduction,
+                              trainer.net.dtype)
         classify = evaluator.kind is not None
 
         epochs: list[int] = []
@@ -183,17 +184,18 @@ class TrainingWorker(QObject):
             self.snapshot.emit(Snapshot(
                 self.run_id, trainer.epoch, trainer.updates, elapsed(),
                 np.array(epochs, dtype=np.int64), np.array(train_loss),
-                np.array(val_loss) if val_rows.size else None,
+                np.array(val_loss) if held_out else None,
                 np.concatenate(update_loss) if update_loss else None,
                 trainer.net.copy(), evaluation))
-            epochs.clear(), train_loss.clear(), val_loss.clear(), update_loss.clear()
+            for pending in (epochs, train_loss, val_loss, update_loss):
+                pending.clear()
             clock["emit"] = now
 
         def on_epoch(epoch: int, loss: float) -> None:
             epochs.append(epoch)
             train_loss.append(loss)
-            if val_rows.size:
-                val_loss.append(dataset_loss(trainer.net, Xv, Zv, spec.loss, reduction))
+            if held_out:
+                val_loss.append(evaluator.loss_of(trainer.net))
             if online:
                 update_loss.append(trainer.update_losses.copy())
             if time.perf_counter() - clock["emit"] >= 1.0 / SNAPSHOT_HZ:

@@ -102,6 +102,10 @@ class Evaluator:
             self.true = classes(raw_z, self.kind)
             self.n_classes = 2 if self.kind == BINARY else raw_z.shape[1]
 
+    def loss_of(self, net: Network) -> float:
+        """Only the loss (e.g. the validation loss after every epoch)."""
+        return dataset_loss(net, self.X, self.Z, self.loss, self.reduction)
+
     def __call__(self, net: Network) -> Evaluation:
         outputs = net.forward(self.X)
         value = _reduced_loss(outputs, self.Z, self.loss, self.reduction)

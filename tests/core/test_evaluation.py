@@ -6,7 +6,7 @@ from sklearn.metrics import confusion_matrix as sk_confusion
 
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import (
-    BINARY, ONE_HOT, class_kind, classes, confusion_matrix, dataset_loss, evaluate, holdout_split)
+    BINARY, ONE_HOT, Evaluator, class_kind, classes, confusion_matrix, dataset_loss, evaluate, holdout_split)
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.errors import MLPError
 
@@ -76,6 +76,9 @@ def test_evaluate_binary_in_target_units():
     assert ev.confusion.tolist() == [[2, 0], [1, 2]]
     errors = x - (2 * z - 1)
     assert ev.loss == pytest.approx(0.5 * np.mean(errors ** 2), rel=1e-14)
+    rows = np.array([0, 3])
+    assert Evaluator(ds, "half_squared_error", rows).loss_of(identity_net(1.0, 0.0)) == \
+        pytest.approx(0.5 * np.mean(errors[rows] ** 2), rel=1e-14)
     sub = evaluate(identity_net(1.0, 0.0), ds, "half_squared_error", rows=np.array([1, 2]))
     assert sub.rows == 2 and sub.accuracy == pytest.approx(0.5) and sub.confusion.tolist() == [[0, 0], [1, 1]]
 
