@@ -317,6 +317,16 @@ def bench_wide(rounds: int, rows: int, updates: int, threads: int) -> dict:
 
 def print_table(results: list[dict]) -> None:
     for r in results:
+        if "rates" not in r:  # a GUI row: one value against a limit, or skipped
+            if "skipped" in r:
+                print(f"\n{r['workload']}: skipped ({r['skipped']})")
+                continue
+            bound = f"< {r['limit']:g}" if "limit" in r else f">= {r['min']:g}"
+            print(f"\n{r['workload']}\n  {'mlp_studio':14s} {r['value']:14.4g} {r['unit']}"
+                  f"  target {bound}: {'met' if r['met'] else 'NOT met'}")
+            for note in r.get("notes", []):
+                print(f"  note: {note}")
+            continue
         print(f"\n{r['workload']}  [{r['unit']}]")
         ours = r["rates"].get("mlp_studio")
         for name, rate in r["rates"].items():
