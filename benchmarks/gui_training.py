@@ -152,7 +152,7 @@ def run(quick: bool = False, epochs: int | None = None, rows: int | None = None,
 
     app = QApplication.instance() or QApplication([])
     rows = rows or (3200 if quick else 6400)
-    epochs = epochs or (10 if quick else 20)
+    epochs = epochs or (10 if quick else 60)
     rounds = rounds or (1 if quick else 3)
     project = make_project(rows)
     headless_seconds(project, 2)  # warm up BLAS and caches
