@@ -99,7 +99,8 @@ class LossPlot(QWidget):
         item.setLabel("bottom", "epoch")
         item.setLabel("left", "loss")
         item.getAxis("left").enableAutoSIPrefix(False)
-        self.legend = item.addLegend(offset=(-10, 10))
+        self.legend = item.addLegend(offset=(-10, 10), brush=(255, 255, 255, 215),
+                                     pen=(200, 200, 200), labelTextColor=(50, 50, 50))
         self.update_curve = item.plot(pen=pg.mkPen((170, 170, 170), width=1))
         self.train_curve = item.plot(pen=pg.mkPen((31, 119, 180), width=2))
         self.val_curve = item.plot(pen=pg.mkPen((214, 39, 40), width=2))
