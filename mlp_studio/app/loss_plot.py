@@ -21,6 +21,7 @@ from mlp_studio.errors import MLPError
 
 REDRAW_HZ = 30
 LOG_FLOOR = 1e-12
+MAX_UPDATE_POINTS = 4_000_000  # per-update losses kept (online training of big data makes many)
 
 
 class GrowingBuffer:
@@ -160,7 +161,7 @@ class LossPlot(QWidget):
         self.train.extend(x, snap.train_loss)
         if snap.val_loss is not None:
             self.val.extend(x, snap.val_loss)
-        if snap.update_loss is not None and snap.update_loss.size:
+        if snap.update_loss is not None and 0 < snap.update_loss.size <= MAX_UPDATE_POINTS - self.updates.x.n:
             per_epoch = snap.update_loss.size // snap.epochs.size
             frac = np.arange(1, per_epoch + 1) / per_epoch
             self.updates.extend((x[:, None] - 1.0 + frac[None, :]).ravel(), snap.update_loss)

@@ -115,3 +115,12 @@ def test_a_million_points_redraw_fast(plot, qtbot):
     plot.plot_widget.grab()
     again = time.perf_counter() - t0
     assert first < 2.0 and again < 0.5, (first, again)
+
+
+def test_per_update_points_stop_at_the_cap(plot, monkeypatch):
+    import mlp_studio.app.loss_plot as loss_plot
+
+    monkeypatch.setattr(loss_plot, "MAX_UPDATE_POINTS", 5)
+    plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], updates=[0.7, 0.3, 0.4, 0.1]))
+    plot.add_snapshot(snap(1, [3], [0.2], updates=[0.3, 0.1]))  # would make 6
+    assert plot.updates.x.n == 4 and plot.train.x.n == 3  # epoch losses are always kept
