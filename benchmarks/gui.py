@@ -149,18 +149,20 @@ def gui_training(quick: bool) -> list[dict]:
         return [{"workload": "GUI: event-loop gap while training", "skipped": "gui_training.py failed",
                  "notes": [out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "no output"]}]
     data = json.loads(out.stdout[out.stdout.index("{"):])
-    gap = data["gui_max_tick_gap_ms"]
-    ratio = data["speed_ratio"]
     what = f"784-128-64-10, float32, minibatch 64, {data['rows']} rows, {data['epochs']} epochs"
-    return [
-        {"workload": f"GUI: largest event-loop gap while training ({what})", "unit": "ms",
-         "value": gap, "median": data.get("gui_median_tick_gap_ms"), "limit": 20.0,
-         "met": gap is not None and gap < 20.0,
-         "notes": [f"p99 gap {data.get('gui_p99_tick_gap_ms', float('nan')):.1f} ms"]},
-        {"workload": "GUI: training speed with the window open / headless", "unit": "x",
-         "value": ratio, "min": 0.9, "met": ratio >= 0.9,
-         "notes": [f"{data['gui_epochs_per_s']:.2f} vs {data['headless_epochs_per_s']:.2f} epochs/s"]},
-    ]
+    rows = []
+    for key, best in data["best"].items():  # live_views, plot_only
+        gap, ratio = best["max_tick_gap_ms"], best["speed_ratio"]
+        rows.append({
+            "workload": f"GUI ({key}): largest event-loop gap while training ({what})", "unit": "ms",
+            "value": gap, "limit": 20.0, "met": gap < 20.0,
+            "notes": [f"p99 gap {best['p99_tick_gap_ms']:.1f} ms; when the result lands "
+                      f"{best['max_tick_gap_ms_result_landing']:.1f} ms"]})
+        rows.append({
+            "workload": f"GUI ({key}): training speed with the window open / headless", "unit": "x",
+            "value": ratio, "min": 0.9, "met": ratio >= 0.9,
+            "notes": [f"load average {data['load_average_1min']:.1f} on {data['cpus']} cores"]})
+    return rows
 
 
 def run_all(quick: bool) -> list[dict]:
