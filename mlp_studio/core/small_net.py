@@ -110,7 +110,7 @@ def _sum(terms: list[str]) -> str:
 
 @lru_cache(maxsize=64)
 def _compile(layout: tuple[tuple[int, int, str], ...], loss: str, momentum: bool):
-    """Source of ``epoch(P, V, xs, zs, order, lr, mu, losses)`` for one network shape."""
+    """Generate and compile ``epoch(P, V, xs, zs, order, lr, mu, losses)`` for one network shape."""
     n_in = layout[0][0]
     n_out = layout[-1][1]
     W = [[[f"w{i}_{j}_{k}" for k in range(ni)] for j in range(no)] for i, (ni, no, _) in enumerate(layout)]
@@ -194,4 +194,3 @@ def _compile(layout: tuple[tuple[int, int, str], ...], loss: str, momentum: bool
     namespace = {"exp": math.exp, "tanh": math.tanh, "log": math.log}
     exec(compile(source, f"<small_net {layout} {loss}>", "exec"), namespace)  # noqa: S102 - our own template
     return namespace["epoch"]
-
