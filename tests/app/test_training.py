@@ -280,3 +280,16 @@ def test_an_error_in_the_worker_is_shown_and_changes_nothing(qtbot, panel, monke
     assert p.reason.text() == "Stopped: training failed: out of memory"
     assert p.document.undo_stack.count() == 0 and p.document.project.network.equals(before)
     assert p.run_button.isEnabled()
+
+
+def test_stop_while_paused_ends_the_run(qtbot, panel):
+    p = panel(TrainingConfig(learning_rate=0.05, epochs=None))
+    p.speed.setValue(DELAYS.index(0.005))
+    p.start(None)
+    qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=5000)
+    p.session.pause()
+    qtbot.wait(50)
+    p.session.stop()
+    wait_idle(qtbot, p)
+    assert p.session.last_result.stop.code == STOP_USER
+    assert p.session.last_result.epochs == p.plot.train.x.n
