@@ -138,6 +138,24 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.view_menu = view
 
+        tools = bar.addMenu("&Tools")
+        self._action(tools, "&Gradient-Descent Lab", self.show_minimize_lab, "Ctrl+L",
+                     "Minimise a function step by step: gradient descent, momentum, Newton")
+        self._lab_window: QWidget | None = None
+
+    def show_minimize_lab(self) -> QWidget:
+        """Open (once, lazily: it is not needed at start-up) the gradient-descent lab window."""
+        if self._lab_window is None:
+            from mlp_studio.app.minimize_lab import MinimizeLab
+
+            self._lab_window = MinimizeLab()
+            self._lab_window.setParent(self, Qt.WindowType.Window)
+            self._lab_window.setWindowTitle("Gradient-Descent Lab — MLP Studio")
+            self._lab_window.resize(1200, 780)
+        self._lab_window.show()
+        self._lab_window.raise_()
+        return self._lab_window
+
     # ------------------------------------------------------------------ title
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.display_name}[*] — MLP Studio")

@@ -237,3 +237,11 @@ def test_preset_after_newton_restores_gradient_descent(lab, qtbot) -> None:
     lab.function_edit.setText("x**4")
     lab.apply_function()
     assert lab.note_label.text() == ""  # the preset's note no longer applies
+
+
+def test_lab_opens_from_the_main_window_tools_menu(window, qtbot):
+    lab = window.show_minimize_lab()
+    assert lab.isVisible() and lab.isWindow()
+    assert window.show_minimize_lab() is lab  # one lab window per main window
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Tools" in titles
