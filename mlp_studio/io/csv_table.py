@@ -22,6 +22,7 @@ from typing import Callable
 import numpy as np
 
 from mlp_studio.errors import MLPError
+from mlp_studio.io.bounded_read import read_bytes_bounded
 
 MAX_CSV_BYTES = 256 * 2**20
 CHUNK_ROWS = 65536
@@ -88,15 +89,7 @@ def read_csv(path: str | os.PathLike, progress: Progress | None = None) -> Table
 
 def _read_text(name: str) -> str:
     """The file's text; binary or undecodable files are refused with a clear reason."""
-    try:
-        size = os.path.getsize(name)
-        if size > MAX_CSV_BYTES:
-            raise MLPError(f"the file is too large ({size / 2**20:.0f} MB; the limit is "
-                           f"{MAX_CSV_BYTES / 2**20:.0f} MB)", where=name)
-        with open(name, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise MLPError(f"cannot read the file: {exc.strerror or exc}", where=name) from exc
+    data = read_bytes_bounded(name, MAX_CSV_BYTES)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")

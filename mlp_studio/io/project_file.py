@@ -44,6 +44,7 @@ from mlp_studio.core.scaling import SCALINGS, Scaler
 from mlp_studio.core.training import MODES, TrainingConfig
 from mlp_studio.core.workspace import REDUCTIONS
 from mlp_studio.errors import MLPError
+from mlp_studio.io.bounded_read import read_bytes_bounded
 from mlp_studio.io.atomic import write_bytes_atomic
 
 FORMAT = "mlp-studio-project"
@@ -151,15 +152,7 @@ def loads_project(text: str, source: str = "") -> Project:
 def read_json(path: str | os.PathLike, max_bytes: int = MAX_PROJECT_BYTES) -> Any:
     """Parsed JSON of a file of at most ``max_bytes`` (checked before reading)."""
     source = str(path)
-    try:
-        size = os.path.getsize(source)
-        if size > max_bytes:
-            raise MLPError(f"the file is too large ({size / 2**20:.0f} MB; the limit is "
-                           f"{max_bytes / 2**20:.0f} MB)", where=source)
-        with open(source, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except OSError as exc:
-        raise MLPError(f"cannot read the file: {exc.strerror or exc}", where=source) from exc
+    data = read_bytes_bounded(source, max_bytes)
     if len(data) > max_bytes:
         raise MLPError(f"the file is too large (over {max_bytes / 2**20:.0f} MB)", where=source)
     try:
