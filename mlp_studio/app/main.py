@@ -68,6 +68,7 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow(document)  # installs the step-through and training panels too
     app.setWindowIcon(QIcon(str(resource_path("mlp-studio.png"))))
     autosaver = Autosaver(document)
+    window.training_panel.session.finished.connect(lambda _result: autosaver.save_now())
     window.show()
     _offer_recovery(window, document)
     if os.environ.get("MLP_STUDIO_EXIT_AFTER_SHOW"):  # benchmarks/gui.py measures start-up
