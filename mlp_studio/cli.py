@@ -180,6 +180,16 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_import_reference(args) -> int:
+    from mlp_studio.io.project_file import save_project
+    from mlp_studio.io.reference_format import project_from_reference
+
+    project = project_from_reference(args.weights, args.minmax, args.csv, args.activation, args.scaling)
+    save_project(project, args.out)
+    print(f"wrote {args.out}: network {'-'.join(map(str, project.network.sizes))}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from mlp_studio import __version__
     from mlp_studio.cli_minimize import register as register_minimize
@@ -230,6 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--row", type=int, default=0)
     p.add_argument("--out")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-reference", help="a project from the reference tool's JSON files")
+    p.add_argument("weights", help="its trained-weights JSON (hiddenWeights, ..., outputBias)")
+    p.add_argument("--minmax", help="its min/max JSON")
+    p.add_argument("--csv", help="its training CSV (inputs first, then targets)")
+    p.add_argument("--activation", choices=["sigmoid", "tanh"], default="sigmoid")
+    p.add_argument("--scaling", choices=["minmax01", "minmax11"], default="minmax01")
+    p.add_argument("--out", required=True, help="the project file to write")
+    p.set_defaults(func=cmd_import_reference)
 
     register_minimize(sub)
     return parser

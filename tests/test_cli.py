@@ -97,3 +97,18 @@ def test_user_errors_exit_2_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "mlp_studio", "trace", str(tmp_path / "none.json")],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_reference_tool_files_round_trip_through_the_cli(capsys, example, tmp_path):
+    weights, minmax = tmp_path / "w.json", tmp_path / "mm.json"
+    assert main(["export", str(example), "--format", "reference-json", "--out", str(weights)]) == 0
+    assert main(["export", str(example), "--format", "reference-minmax", "--out", str(minmax)]) == 0
+    out = tmp_path / "imported.mlp.json"
+    csv = resource_path("reference.csv")
+    assert main(["import-reference", str(weights), "--minmax", str(minmax), "--csv", str(csv),
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    imported = run_json(capsys, "trace", out, "--row", "0")
+    original = run_json(capsys, "trace", example, "--row", "0")
+    assert imported["layers"][1]["a"] == original["layers"][1]["a"]
+    assert imported["output_raw"] == pytest.approx(original["output_raw"])
