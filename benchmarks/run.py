@@ -1,6 +1,6 @@
 """Side-by-side performance runs: MLP Studio's core against its peers, in one process.
 
-    python benchmarks/run.py [--quick] [--out results.json] [--only tiny,digits,wide,gui]
+    python benchmarks/run.py [--quick] [--out results.json] [--only tiny,digits,wide,gui] [--threads N]
 
 Each workload is timed for every implementation in turn, several rounds, and
 the best round of each is kept (the machine is shared, so the best is the
@@ -345,8 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None, help="write the results as JSON here")
     p.add_argument("--only", default="tiny,digits,wide,gui",
                    help="comma-separated workloads: tiny, digits, wide, gui")
+    p.add_argument("--threads", type=int, default=None,
+                   help="BLAS threads for NumPy (via threadpoolctl) and PyTorch (default: BLAS's own)")
     args = p.parse_args(argv)
     only = set(args.only.split(","))
+    limiter = None
+    if args.threads:
+        from threadpoolctl import threadpool_limits
+        limiter = threadpool_limits(args.threads, user_api="blas")  # noqa: F841 - held for the run
     threads = blas_threads()
     if torch is not None:
         torch.set_num_threads(threads)
