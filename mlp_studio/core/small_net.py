@@ -41,7 +41,7 @@ class SmallNetSGD:
 
     def __init__(self, net: Network, loss: str, momentum: float) -> None:
         self.net = net
-        self.momentum = momentum
+        self.momentum = float(momentum)
         layout = tuple((l.n_in, l.n_out, l.activation) for l in net.layers)
         self._epoch = _compile(layout, loss, bool(momentum))
         self.params: tuple[float, ...] = ()

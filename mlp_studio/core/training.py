@@ -82,7 +82,8 @@ class Trainer:
     """Trains ``net`` in place on scaled inputs ``X`` and targets ``Z``.
 
     Buffers are allocated once; each update reuses them. ``run_epoch`` trains
-    one epoch; ``train`` loops with the stop rules.
+    one epoch; ``train`` loops with the stop rules. Online training of tiny
+    float64 networks runs on ``small_net``'s plain-Python path (the same numbers).
     """
 
     def __init__(self, net: Network, X: np.ndarray, Z: np.ndarray, loss: str,
@@ -126,7 +127,8 @@ class Trainer:
         return loss
 
     def _epoch(self) -> float:
-        """One epoch; on the fast path the network's arrays are not updated (see ``_sync``)."""
+        """One epoch; on the fast path the network's arrays are left behind (``train`` stores
+        the weights whenever a callback or the caller can see them)."""
         if self._fast is not None:
             return self._fast_epoch()
         cfg, ws = self.config, self.ws
@@ -174,61 +176,64 @@ class Trainer:
             last_good: Network | tuple[float, ...] = fast.params
         else:
             last_good = self.net.copy()
-        while True:
-            if limit is not None and len(result.losses) >= limit:
-                result.stop = StopReason(STOP_EPOCHS, f"reached {limit} epochs")
-                break
-            if should_stop is not None and should_stop():
-                result.stop = StopReason(STOP_USER, f"stopped by the user after {len(result.losses)} epochs")
-                break
-            if fast is not None:
-                loss = self._epoch()
-                finite = math.isfinite(loss) and fast.is_finite()
-            else:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    loss = self._epoch()
-                finite = math.isfinite(loss) and self.net.is_finite()
-            if not finite:
-                if fast is not None:
-                    fast.params = last_good
-                else:
-                    _restore(self.net, last_good)
-                result.stop = StopReason(
-                    STOP_DIVERGED,
-                    f"the loss became {loss} in epoch {self.epoch}: training diverged "
-                    f"(try a smaller learning rate); the last finite weights are kept")
-                break
-            if fast is not None:
-                last_good = fast.params  # an immutable tuple: keeping it is the copy
-            else:
-                _restore(last_good, self.net)
-            result.losses.append(loss)
-            if on_epoch is not None:
-                if fast is not None:
-                    fast.store()
-                on_epoch(self.epoch, loss)
-            if cfg.target_loss is not None and loss <= cfg.target_loss:
-                result.stop = StopReason(STOP_TARGET, f"loss {loss:.6g} reached the target {cfg.target_loss:g}")
-                break
-            if loss < best:
-                best, since_best = loss, 0
-            else:
-                since_best += 1
-                if cfg.patience is not None and since_best >= cfg.patience:
-                    result.stop = StopReason(
-                        STOP_PLATEAU, f"no improvement for {cfg.patience} epochs (best {best:.6g})")
+        try:
+            while True:
+                if limit is not None and len(result.losses) >= limit:
+                    result.stop = StopReason(STOP_EPOCHS, f"reached {limit} epochs")
                     break
-        if fast is not None:
-            fast.store()
+                if should_stop is not None and should_stop():
+                    result.stop = StopReason(STOP_USER, f"stopped by the user after {len(result.losses)} epochs")
+                    break
+                if fast is not None:
+                    loss = self._epoch()
+                    finite = math.isfinite(loss) and fast.is_finite()
+                else:
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        loss = self._epoch()
+                    finite = math.isfinite(loss) and self.net.is_finite()
+                if not finite:
+                    if fast is not None:
+                        fast.params = last_good
+                    else:
+                        _restore(self.net, last_good)
+                    result.stop = StopReason(
+                        STOP_DIVERGED,
+                        f"the loss became {loss} in epoch {self.epoch}: training diverged "
+                        f"(try a smaller learning rate); the last finite weights are kept")
+                    break
+                if fast is not None:
+                    last_good = fast.params  # an immutable tuple: keeping it is the copy
+                else:
+                    _restore(last_good, self.net)
+                result.losses.append(loss)
+                if on_epoch is not None:
+                    if fast is not None:
+                        fast.store()
+                    on_epoch(self.epoch, loss)
+                if cfg.target_loss is not None and loss <= cfg.target_loss:
+                    result.stop = StopReason(STOP_TARGET, f"loss {loss:.6g} reached the target {cfg.target_loss:g}")
+                    break
+                if loss < best:
+                    best, since_best = loss, 0
+                else:
+                    since_best += 1
+                    if cfg.patience is not None and since_best >= cfg.patience:
+                        result.stop = StopReason(
+                            STOP_PLATEAU, f"no improvement for {cfg.patience} epochs (best {best:.6g})")
+                        break
+        finally:
+            if fast is not None:
+                fast.store()
         return result
 
     def _fast_epoch(self) -> float:
+        """One online epoch on ``small_net``'s plain-Python path (same order, same losses)."""
         cfg, fast = self.config, self._fast
         if cfg.shuffle:
             self._rng.shuffle(self._order)
         losses = self._fast_losses
         losses.clear()
-        total = fast.epoch(self._xs, self._zs, self._order.tolist(), cfg.learning_rate, losses)
+        total = fast.epoch(self._xs, self._zs, self._order.tolist(), float(cfg.learning_rate), losses)
         self.update_losses[:] = losses
         self.epoch += 1
         self.updates += self.n
