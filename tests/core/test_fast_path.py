@@ -214,3 +214,20 @@ def test_workspace_reuses_buffers_across_updates():
     trainer.train(2)
     assert ids == [id(b) for b in ws._s + ws._a + ws._delta + ws.grad_w + ws.grad_b]
     assert all(np.shares_memory(v, b) for v, b in zip(ws._sv, ws._s))
+
+
+def test_fast_path_weights_reach_the_network_when_a_callback_raises():
+    ds = reference_dataset()
+    expected = reference_network()
+    for _ in range(2):
+        for r in range(4):
+            step_trace(expected, ds.X[r:r + 1], ds.Z[r:r + 1], "half_squared_error", 0.1)
+    trainer = Trainer(reference_network(), ds.X, ds.Z, "half_squared_error", TrainingConfig(epochs=5))
+
+    def stop_after_two(epoch, loss):
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        trainer.train(on_epoch=stop_after_two)
+    assert trainer.net.equals(expected)
