@@ -24,7 +24,7 @@ from mlp_studio.core.activations import LEAKY_SLOPE as LEAKY
 from mlp_studio.core.losses import _EPS
 from mlp_studio.core.network import Network
 
-MAX_PARAMETERS = 256  # above this, the generated code gets long and NumPy catches up
+MAX_PARAMETERS = 512  # measured: faster than the NumPy path up to ~600 (2 cores, 2026-11)
 
 
 def supports(net: Network, mode: str) -> bool:

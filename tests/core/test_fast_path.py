@@ -141,7 +141,7 @@ def test_fast_path_only_for_small_float64_online():
     assert small_net.supports(small, "online")
     assert not small_net.supports(small, "minibatch")
     assert not small_net.supports(small.astype(np.float32), "online")
-    assert not small_net.supports(Network.create([20, 20, 1]), "online")
+    assert not small_net.supports(Network.create([30, 20, 1]), "online")  # 641 parameters
 
 
 # --- float32 end to end --------------------------------------------------------------
