@@ -28,6 +28,9 @@ STOP_PLATEAU = "no_improvement"
 STOP_DIVERGED = "diverged"
 STOP_USER = "stopped"
 
+#: how many updates pass between two questions to ``should_stop`` inside an epoch
+STOP_CHECK_EVERY = 16
+
 
 @dataclass
 class TrainingConfig:
@@ -126,9 +129,13 @@ class Trainer:
         self._fast.store()
         return loss
 
-    def _epoch(self) -> float:
+    def _epoch(self, should_stop: Callable[[], bool] | None = None) -> float | None:
         """One epoch; on the fast path the network's arrays are left behind (``train`` stores
-        the weights whenever a callback or the caller can see them)."""
+        the weights whenever a callback or the caller can see them).
+
+        ``should_stop`` is asked every STOP_CHECK_EVERY updates (not on the fast path,
+        whose epochs are short); when it says stop, the epoch is abandoned and None returned.
+        """
         if self._fast is not None:
             return self._fast_epoch()
         cfg, ws = self.config, self.ws
@@ -152,6 +159,8 @@ class Trainer:
             ws.backward(zb)
             ws.gradients(cfg.batch_reduction)
             ws.update(cfg.learning_rate, cfg.momentum)
+            if should_stop is not None and k % STOP_CHECK_EVERY == STOP_CHECK_EVERY - 1 and should_stop():
+                return None
         self.epoch += 1
         self.updates += len(self.update_losses)
         return total / self.n if cfg.batch_reduction == "mean" else total
@@ -189,7 +198,13 @@ class Trainer:
                     finite = math.isfinite(loss) and fast.is_finite()
                 else:
                     with np.errstate(over="ignore", invalid="ignore"):
-                        loss = self._epoch()
+                        loss = self._epoch(should_stop)
+                    if loss is None:  # stopped part-way through a long epoch
+                        _restore(self.net, last_good)
+                        result.stop = StopReason(
+                            STOP_USER, f"stopped by the user during epoch {self.epoch + 1}; "
+                                       f"the weights are those after epoch {self.epoch}")
+                        break
                     finite = math.isfinite(loss) and self.net.is_finite()
                 if not finite:
                     if fast is not None:

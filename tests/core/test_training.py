@@ -155,3 +155,23 @@ def test_first_non_finite_names_layer_and_node():
     assert first_non_finite(trace) == "layer 0, node 1: s is inf"
     ok = step_trace(reference_network(), np.array([[1.0, 1.0]]), np.array([[1.0]]), LOSS, 0.1)
     assert first_non_finite(ok) is None
+
+
+def test_stop_part_way_through_a_long_epoch_keeps_the_last_whole_epoch():
+    from mlp_studio.core.training import STOP_CHECK_EVERY, STOP_USER
+
+    rng = np.random.default_rng(3)
+    X, Z = rng.uniform(-1, 1, (40 * STOP_CHECK_EVERY, 3)), rng.uniform(-1, 1, (40 * STOP_CHECK_EVERY, 1))
+    net = Network.create([3, 30, 30, 1], ["tanh", "tanh", "identity"], "xavier", seed=2)  # not the fast path
+    asked = []
+
+    def should_stop() -> bool:  # stop during the third epoch, once a few checks have passed
+        asked.append(1)
+        return len(asked) > 1 + 40 * 2 + 1 + 3
+
+    trainer = Trainer(net.copy(), X, Z, LOSS, TrainingConfig(learning_rate=0.01, epochs=10))
+    res = trainer.train(should_stop=should_stop)
+    assert res.stop.code == STOP_USER and "during epoch 3" in res.stop.message
+    assert len(res.losses) == 2 and trainer.epoch == 2
+    two = train(net, X, Z, LOSS, TrainingConfig(learning_rate=0.01, epochs=2)).network
+    assert res.network.equals(two)
