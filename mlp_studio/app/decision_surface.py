@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
+from mlp_studio.app.refresh import Refresher
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.surface import grid_axes, output_grid
 
@@ -51,11 +52,17 @@ class DecisionSurface(QStackedWidget):
         self.values: np.ndarray | None = None
         self.xs: np.ndarray | None = None
         self.ys: np.ndarray | None = None
+        self.refresher = Refresher(self, self.refresh)
         for signal in (document.network_changed, document.data_changed, document.row_changed):
-            signal.connect(self.refresh)
+            signal.connect(self.refresher.request)
         self.refresh()
 
+    def flush(self) -> None:
+        """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.refresh``)."""
+        self.refresher.flush()
+
     def refresh(self) -> None:
+        """Redraw now from the document's network."""
         net, data = self.doc.network, self.doc.project.data  # a training run's weights too
         if net.n_inputs != 2:
             self._say(f"The output surface is drawn for networks with 2 inputs; this one has {net.n_inputs}.")

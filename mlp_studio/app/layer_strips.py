@@ -9,6 +9,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
+from mlp_studio.app.refresh import Refresher
+
 #: layers up to this many nodes get their numbers written on the bars
 LABEL_LIMIT = 8
 LABEL_FONT = QFont()
@@ -84,7 +86,12 @@ class _Strip:
 
 class LayerStrips(pg.GraphicsLayoutWidget):
     """Per layer (a column): activations a (blue) above deltas δ (red positive,
-    blue negative); the last column is the output against the target."""
+    blue negative); the last column is the output against the target.
+
+    Follows ``document.network`` (a training run's snapshot too) and its
+    ``shown_trace``. Plots and bars are made when the network's shape changes and
+    updated in place otherwise; redraws are coalesced and skipped while hidden
+    (``mlp_studio.app.refresh``)."""
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,19 +103,25 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         self.activations: list[_Strip] = []  # inputs, then each layer
         self.deltas: list[_Strip] = []  # each layer
         self.output_plot: pg.PlotItem | None = None
-        self._output_items: list = []
+        self._output_bars: tuple[pg.BarGraphItem, pg.BarGraphItem] | None = None
+        self._output_labels: list[pg.TextItem] = []
         #: (y, z) in the data's units last drawn, for tests and tooltips
         self.output_units: tuple[np.ndarray, np.ndarray] | None = None
+        self.refresher = Refresher(self, self.refresh)
         for signal in (document.trace_changed, document.network_changed, document.data_changed):
-            signal.connect(self.refresh)
+            signal.connect(self.refresher.request)
         self.refresh()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(640, 280)
 
+    def flush(self) -> None:
+        """Bring the strips up to date now (they redraw lazily)."""
+        self.refresher.flush()
+
     def _build(self) -> None:
         self.clear()
-        net, data = self.doc.project.network, self.doc.project.data
+        net, data = self.doc.network, self.doc.project.data
         self._sizes, self._targets = net.sizes, data.targets if data is not None else None
         n_layers = len(net.layers)
         # Columns follow the canvas: inputs, each layer, then the output against the target.
@@ -119,54 +132,62 @@ class LayerStrips(pg.GraphicsLayoutWidget):
             self.activations.append(_Strip(self.addPlot(row=0, col=i + 1), layer.n_out,
                                            f"{name}: a ({layer.activation})"))
             self.deltas.append(_Strip(self.addPlot(row=1, col=i + 1), layer.n_out, f"{name}: δ"))
-        self.output_plot = self.addPlot(row=0, col=n_layers + 1, rowspan=2)
-        self.output_plot.setMenuEnabled(False)
-        self.output_plot.hideButtons()
-        self.output_plot.setMouseEnabled(x=False, y=False)
+        plot = self.output_plot = self.addPlot(row=0, col=n_layers + 1, rowspan=2)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        n = net.n_outputs
+        self._output_bars = (
+            pg.BarGraphItem(x=np.arange(n) - 0.18, height=np.zeros(n), width=0.34, brush=_Y_BRUSH),
+            pg.BarGraphItem(x=np.arange(n) + 0.18, height=np.zeros(n), width=0.34, brush=_Z_BRUSH))
+        for bars in self._output_bars:
+            plot.addItem(bars)
+        self._output_labels = []
+        if n <= LABEL_LIMIT:
+            for k in range(n):
+                for dx in (-0.18, 0.18):
+                    label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
+                    label.setFont(LABEL_FONT)
+                    label.setPos(k + dx, 0)
+                    plot.addItem(label)
+                    self._output_labels.append(label)
+        if data is not None and n <= 20:
+            plot.getAxis("bottom").setTicks([[(k, name) for k, name in enumerate(data.targets)]])
+        plot.setXRange(-0.6, n - 0.4, padding=0)
 
     def refresh(self) -> None:
-        net, data, trace = self.doc.project.network, self.doc.project.data, self.doc.trace
+        """Redraw now from the document (the network drawn and its shown trace)."""
+        net, data, trace = self.doc.network, self.doc.project.data, self.doc.shown_trace
         if net.sizes != self._sizes or (data.targets if data is not None else None) != self._targets:
             self._build()
-        usable = trace is not None and [np.shape(lt.biases_before)[0] for lt in trace.layers] == net.sizes[1:]
-        self.activations[0].show(_first_row(trace.input) if usable else None)
+        self.activations[0].show(_first_row(trace.input) if trace is not None else None)
         for i in range(len(net.layers)):
-            lt = trace.layers[i] if usable else None
+            lt = trace.layers[i] if trace is not None else None
             self.activations[i + 1].show(_first_row(lt.a) if lt is not None else None)
             self.deltas[i].show(_first_row(lt.delta) if lt is not None else None, signed_colours=True)
-        self._show_output(trace if usable else None)
+        self._show_output(trace)
 
     def _show_output(self, trace) -> None:
         plot, data = self.output_plot, self.doc.project.data
-        for item in self._output_items:
-            plot.removeItem(item)
-        self._output_items = []
         self.output_units = None
         if data is None or trace is None or trace.output is None:
             plot.setTitle("output against target<br>(after a forward pass)", size="9pt")
+            for item in (*self._output_bars, *self._output_labels):
+                item.setVisible(False)
             return
         row = trace.rows[0]
         y = data.target_scaler.inverse(np.atleast_2d(trace.output)[:1])[0]
         z = data.target_scaler.inverse(np.atleast_2d(trace.target)[:1])[0]
         self.output_units = (y, z)
-        n = len(y)
         plot.setTitle(f"row {row}, data units:<br>y (blue), target (orange)", size="9pt")
-        y_bars = pg.BarGraphItem(x=np.arange(n) - 0.18, height=y, width=0.34, brush=_Y_BRUSH)
-        z_bars = pg.BarGraphItem(x=np.arange(n) + 0.18, height=z, width=0.34, brush=_Z_BRUSH)
-        self._output_items = [y_bars, z_bars]
-        for item in self._output_items:
-            plot.addItem(item)
-        if n <= LABEL_LIMIT:
-            for k in range(n):
-                for dx, name, v in ((-0.18, "y", y[k]), (0.18, "z", z[k])):
-                    label = pg.TextItem(f"{name} {v:.6g}", color="#222",
-                                        anchor=(0.5, 1.0 if v >= 0 else 0.0))
-                    label.setFont(LABEL_FONT)
-                    label.setPos(k + dx, v)
-                    plot.addItem(label)
-                    self._output_items.append(label)
-        plot.getAxis("bottom").setTicks([[(k, name) for k, name in enumerate(data.targets)]]
-                                        if n <= 20 else None)
+        for bars, heights in zip(self._output_bars, (y, z)):
+            bars.setOpts(height=heights)
+            bars.setVisible(True)
+        for label, (name, v) in zip(self._output_labels,
+                                    ((name, v) for pair in zip(y, z) for name, v in zip("yz", pair))):
+            label.setText(f"{name} {v:.6g}")
+            label.setAnchor((0.5, 1.0 if v >= 0 else 0.0))
+            label.setPos(label.pos().x(), v)
+            label.setVisible(True)
         low, high = float(min(y.min(), z.min(), 0.0)), float(max(y.max(), z.max(), 0.0))
-        _fit_y(plot, low, high, n <= LABEL_LIMIT)
-        plot.setXRange(-0.6, n - 0.4, padding=0)
+        _fit_y(plot, low, high, bool(self._output_labels))

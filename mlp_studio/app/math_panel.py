@@ -10,17 +10,22 @@ numbers are the canvas's and the inspector's.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Iterator
 
 import numpy as np
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from mlp_studio.app.refresh import Refresher
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.trace import PHASE_UPDATE, StepTrace, phases_for
 from mlp_studio.io.formula_text import loss_formulas, phase_formulas
 
 #: longest list of entries per sub-step before "… (n more)"
 MAX_ENTRIES = 60
+#: HTML laid out per event-loop turn (a few ms each)
+CHUNK_CHARS = 1500
 _INDENT = "&nbsp;&nbsp;&nbsp;&nbsp;= "
 
 STYLE = """
@@ -60,7 +65,8 @@ def _units(v: float) -> str:
     return f"{v:.6g}".replace("-", "\u2212")
 
 
-def _phase_html(trace: StepTrace, index: int) -> str:
+def _phase_parts(trace: StepTrace, index: int) -> list[str]:
+    """A sub-step's heading and formula blocks (HTML pieces, in order)."""
     phases = phases_for(len(trace.layers))
     phase = phases[index]
     entries = phase_formulas(trace, phase, style="html", max_entries=MAX_ENTRIES)
@@ -78,7 +84,7 @@ def _phase_html(trace: StepTrace, index: int) -> str:
             start += count
     else:
         parts += [aligned(e) for e in entries]
-    return "".join(parts)
+    return parts
 
 
 def _header(trace: StepTrace, data: Dataset | None) -> str:
@@ -147,29 +153,54 @@ def output_table(trace: StepTrace, data: Dataset | None) -> str:
     return head + "".join(body) + "</table>" + note
 
 
-def math_html(trace: StepTrace | None, revealed: int, data: Dataset | None) -> str:
-    """The panel's whole HTML for ``trace`` with ``revealed`` sub-steps shown."""
+def math_parts(trace: StepTrace | None, revealed: int, data: Dataset | None) -> Iterator[str]:
+    """The panel's HTML for ``trace`` with ``revealed`` sub-steps shown, as pieces in
+    order (each sub-step's formulas are made when its pieces are reached)."""
     if data is None:
-        return "<p>Load data (File ▸ Open CSV) to step through training.</p>"
+        yield "<p>Load data (File ▸ Open CSV) to step through training.</p>"
+        return
     if trace is None or revealed == 0:
-        return ("<h2>No step shown</h2><p>Press <b>F10</b> for a forward pass, <b>F8</b> for one "
-                "sub-step at a time, or <b>F11</b> for a whole backpropagation update.</p>")
+        yield ("<h2>No step shown</h2><p>Press <b>F10</b> for a forward pass, <b>F8</b> for one "
+               "sub-step at a time, or <b>F11</b> for a whole backpropagation update.</p>")
+        return
     n = len(phases_for(len(trace.layers)))
-    parts = [_header(trace, data)]
+    yield _header(trace, data)
     if revealed >= n:
-        parts += [_phase_html(trace, i) for i in range(n)]
+        for i in range(n):
+            yield from _phase_parts(trace, i)
     else:
         done = ", ".join(p.label for p in phases_for(len(trace.layers))[: revealed - 1])
         if done:
-            parts.append(f'<p class="muted">Done: {html.escape(done)}</p>')
-        parts.append(_phase_html(trace, revealed - 1))
-    parts.append(_loss_html(trace))
-    parts.append(output_table(trace, data))
-    return "".join(parts)
+            yield f'<p class="muted">Done: {html.escape(done)}</p>'
+        yield from _phase_parts(trace, revealed - 1)
+    yield _loss_html(trace)
+    yield output_table(trace, data)
+
+
+def math_html(trace: StepTrace | None, revealed: int, data: Dataset | None) -> str:
+    """The panel's whole HTML for ``trace`` with ``revealed`` sub-steps shown."""
+    return "".join(math_parts(trace, revealed, data))
+
+
+def chunks(parts: Iterable[str], size: int) -> Iterator[str]:
+    """``parts`` joined into consecutive chunks of about ``size`` characters (whole parts)."""
+    chunk = ""
+    for part in parts:
+        if chunk and len(chunk) + len(part) > size:
+            yield chunk
+            chunk = ""
+        chunk += part
+    if chunk:
+        yield chunk
 
 
 class MathPanel(QTextBrowser):
-    """Shows the document's trace as formulas with numbers; redraws from its signals."""
+    """Shows the document's trace as formulas with numbers; redraws from its signals.
+
+    Laying out rich text with many small tables is slow (tens of ms for a whole
+    step), so a redraw sets the first CHUNK_CHARS of HTML (what is seen at the top)
+    and appends the rest a chunk per event-loop turn; redraws are coalesced and
+    skipped while the panel is hidden (``mlp_studio.app.refresh``)."""
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -180,9 +211,40 @@ class MathPanel(QTextBrowser):
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
         self.setFont(font)
         self.document().setDefaultStyleSheet(STYLE)
+        self._pending: Iterator[str] = iter(())  # HTML chunks still to append
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._append_chunk)
+        self.refresher = Refresher(self, self._redraw)
         for signal in (document.trace_changed, document.data_changed):
-            signal.connect(self.refresh)
+            signal.connect(self.refresher.request)
         self.refresh()
 
+    def flush(self) -> None:
+        """Bring the panel wholly up to date now."""
+        self.refresher.flush()
+        self._more.stop()
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        for chunk in self._pending:
+            cursor.insertHtml(chunk)
+
     def refresh(self) -> None:
-        self.setHtml(math_html(self.doc.trace, self.doc.revealed, self.doc.project.data))
+        """Redraw now, wholly, from the document's trace."""
+        self._redraw()
+        self.flush()
+
+    def _redraw(self) -> None:
+        self._pending = chunks(
+            math_parts(self.doc.trace, self.doc.revealed, self.doc.project.data), CHUNK_CHARS)
+        self.setHtml(next(self._pending))
+        self._more.start()
+
+    def _append_chunk(self) -> None:
+        chunk = next(self._pending, None)
+        if chunk is not None:
+            cursor = self.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertHtml(chunk)
+            self._more.start()

@@ -26,6 +26,7 @@ HEAD, TAIL = 5, 3          # nodes drawn at the start and end of a collapsed col
 COLLAPSE_ABOVE = HEAD + TAIL + 2
 LABEL_MAX_EDGES = 12       # a layer's edges are labelled with their weights when it draws
 LABEL_MAX_FAN_IN = 4       # at most this many edges, and at most this many into each node
+HIT_WIDTH = 10.0          # the clickable band along an edge (wider than every pen)
 MAX_SCALE = 1.6            # auto-fit does not blow small networks up beyond this
 MIN_AUTO_SCALE = 0.8       # nor shrink big ones below this (text stays readable; scroll instead)
 
@@ -81,20 +82,25 @@ class NodeItem(QGraphicsEllipseItem):
 
 
 class EdgeItem(QGraphicsLineItem):
-    """An edge; ``key`` is ("edge", layer, node, input)."""
+    """An edge; ``key`` is ("edge", layer, node, input). Its hit area (a band
+    HIT_WIDTH wide along the line, wider than thin edges so they can be clicked)
+    is made once: the line never moves, and Qt asks for the shape many times
+    per repaint."""
 
     def __init__(self, key: tuple, p1: QPointF, p2: QPointF) -> None:
         super().__init__(p1.x() + RADIUS, p1.y(), p2.x() - RADIUS, p2.y())
         self.key = key
         self.setZValue(1)
         self.label: EdgeLabel | None = None
-
-    def shape(self) -> QPainterPath:  # a wider hit area than the line, so thin edges can be clicked
+        self.style: tuple | None = None  # (positive, width, selected) of the pen set
         path = QPainterPath(self.line().p1())
         path.lineTo(self.line().p2())
         stroker = QPainterPathStroker()
-        stroker.setWidth(max(8.0, self.pen().widthF()))
-        return stroker.createStroke(path)
+        stroker.setWidth(HIT_WIDTH)
+        self._shape = stroker.createStroke(path)
+
+    def shape(self) -> QPainterPath:  # noqa: D102 - Qt's name
+        return self._shape
 
 
 class EdgeLabel(QGraphicsRectItem):
@@ -264,8 +270,9 @@ class NetworkCanvas(QGraphicsView):
         trace = doc.shown_trace
         r = self._trace_row()
         self._wmax = max(float(np.abs(l.weights).max()) for l in net.layers) or 1.0
+        sel = doc.selection
         for key, edge in self.edges.items():
-            edge.setPen(self._edge_pen(key))
+            self._set_edge_pen(edge, key == sel)
             if edge.label is not None:
                 self._place_label(edge, fmt(float(net.layers[key[1]].weights[key[2], key[3]])))
         x = None
@@ -320,18 +327,25 @@ class NetworkCanvas(QGraphicsView):
         for key, edge in self.edges.items():
             chosen = key == sel
             if chosen or edge.zValue() != 1:
-                edge.setPen(self._edge_pen(key, chosen))
+                self._set_edge_pen(edge, chosen)
                 edge.setZValue(1.5 if chosen else 1)
 
-    def _edge_pen(self, key: tuple, selected: bool = False) -> QPen:
-        """Blue for a positive weight, orange-red for a negative one; width grows with |w|."""
-        _, li, j, i = key
+    def _set_edge_pen(self, edge: EdgeItem, selected: bool) -> None:
+        """Blue for a positive weight, orange-red for a negative one; width grows with |w|
+        (in steps of 1/8 px: a pen is only replaced when it looks different, which keeps
+        the repaint of a training snapshot small). Flat caps: antialiased round caps
+        cost several times more to paint."""
+        _, li, j, i = edge.key
         w = float(self.document.network.layers[li].weights[j, i])
+        width = round(8 * (0.6 + 5.4 * abs(w) / self._wmax)) / 8 + (3 if selected else 0)
+        style = (w >= 0, width, selected)
+        if style == edge.style:
+            return
+        edge.style = style
         color = POSITIVE if w >= 0 else NEGATIVE
-        width = 0.6 + 5.4 * abs(w) / self._wmax
-        pen = QPen(color.darker(170) if selected else color, width + (3 if selected else 0))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        return pen
+        pen = QPen(color.darker(170) if selected else color, width)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        edge.setPen(pen)
 
     # --------------------------------------------------------------- tooltips
     def tooltip_for(self, key: tuple) -> str:

@@ -16,10 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mlp_studio.app.refresh import Refresher
 from mlp_studio.core.trace import StepTrace
 
 #: bars drawn in the chart
 TOP_BARS = 8
+_POSITIVE = pg.mkBrush("#c0504d")
+_NEGATIVE = pg.mkBrush("#4f81bd")
 #: rows listed in the table (the largest; a wide network has far more parameters)
 TABLE_ROWS = 500
 
@@ -81,6 +84,9 @@ class SensitivityView(QWidget):
         self.chart.getAxis("left").setWidth(80)
         self.chart.setLabel("bottom", "d y / d parameter")
         self.chart.getAxis("bottom").enableAutoSIPrefix(False)
+        self.bars = pg.BarGraphItem(x0=[0.0], y=[0.0], height=0.6, width=[0.0])
+        self.chart.addItem(self.bars)
+        self.chart.addLine(x=0, pen=pg.mkPen("#999"))
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["parameter", "value", "d y / d param", "−∂L/∂param"])
         self.table.verticalHeader().setVisible(False)
@@ -97,12 +103,17 @@ class SensitivityView(QWidget):
         layout.addWidget(split, 1)
         self.rows: list[tuple[str, float, float, float | None]] = []
         self.n_parameters = 0
-        document.trace_changed.connect(self.refresh)
+        self.refresher = Refresher(self, self.refresh)
+        document.trace_changed.connect(self.refresher.request)
         self.refresh()
 
+    def flush(self) -> None:
+        """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.refresh``)."""
+        self.refresher.flush()
+
     def refresh(self) -> None:
+        """Redraw now from the document's trace."""
         trace = self.doc.trace
-        self.chart.clear()
         self.rows, self.n_parameters = sensitivity_rows(trace, TABLE_ROWS) if trace is not None else ([], 0)
         if trace is None:
             self.caption.setText("Step forward on one row (F10) to see which parameters move the output most.")
@@ -135,13 +146,14 @@ class SensitivityView(QWidget):
 
     def _fill_chart(self) -> None:
         top = self.rows[:TOP_BARS]
+        self.bars.setVisible(bool(top))
         if not top:
+            self.chart.getAxis("left").setTicks([[]])
             return
         n = len(top)
         pos = np.arange(n)[::-1]  # largest at the top
         sens = np.array([r[2] for r in top])
-        brushes = [pg.mkBrush("#c0504d" if v >= 0 else "#4f81bd") for v in sens]
-        self.chart.addItem(pg.BarGraphItem(x0=np.zeros(n), y=pos, height=0.6, width=sens, brushes=brushes))
+        brushes = [_POSITIVE if v >= 0 else _NEGATIVE for v in sens]
+        self.bars.setOpts(x0=np.zeros(n), y=pos, width=sens, brushes=brushes)
         self.chart.getAxis("left").setTicks([[(p, r[0]) for p, r in zip(pos, top)]])
-        self.chart.addLine(x=0, pen=pg.mkPen("#999"))
         self.chart.setYRange(-0.6, n - 0.4, padding=0)

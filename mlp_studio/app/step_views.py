@@ -124,6 +124,7 @@ class StepViews:
         try:
             for name, widget in (("layers", self.strips), ("surface", self.surface),
                                  ("sensitivity", self.sensitivity)):
+                widget.flush()  # a view behind another dock's tab redraws lazily
                 target = Path(f"{stem}_{name}.png")
                 write_bytes_atomic(target, png_bytes(widget))
                 written.append(target)

@@ -33,6 +33,7 @@ def panel(doc, qtbot):
 
 def text(panel) -> str:
     """The panel's text, whitespace (table cells, lines) collapsed to single spaces."""
+    panel.flush()  # it redraws lazily
     return " ".join(panel.toPlainText().replace("\u2212", "-").split())
 
 

@@ -30,6 +30,7 @@ def views(window):
 def test_strips_show_the_reference_activations_and_the_canvas_the_same(window, views):
     views.controller.step_forward()
     strips = views.strips
+    strips.flush()  # behind the Data tab: it redraws when shown, or now
     np.testing.assert_allclose(strips.activations[0].values, [1.0, 1.0])
     np.testing.assert_allclose(strips.activations[1].values, A_HIDDEN, atol=5e-5)
     np.testing.assert_allclose(strips.activations[2].values, [Y], atol=5e-5)
@@ -43,6 +44,7 @@ def test_strips_show_the_reference_activations_and_the_canvas_the_same(window, v
     assert y_units[0] == pytest.approx(LO + (HI - LO) * 0.50300281, abs=1e-4)
     assert z_units[0] == pytest.approx(91.0)
     views.controller.sub_step()  # output delta
+    strips.flush()
     d_out = Y * (1 - Y) * (Y - 1.0)
     np.testing.assert_allclose(strips.deltas[1].values, [d_out], atol=5e-5)
     assert strips.deltas[1].labels[0].toPlainText() == f"{d_out:.4f}"
@@ -50,6 +52,7 @@ def test_strips_show_the_reference_activations_and_the_canvas_the_same(window, v
 
 def test_sensitivity_of_the_output_bias_is_y_times_one_minus_y(views):
     views.controller.step_forward()
+    views.sensitivity.flush()
     rows = {name: (value, sens, neg) for name, value, sens, neg in views.sensitivity.rows}
     assert len(rows) == 13
     # dy/db_o = sigma'(s_o) = y (1 - y); dy/dw_o[0][i] = y (1 - y) a_i (by hand)
@@ -65,6 +68,7 @@ def test_sensitivity_of_the_output_bias_is_y_times_one_minus_y(views):
     assert all(r[3] is None for r in views.sensitivity.rows)
     assert views.sensitivity.table.item(0, 0).text() == "bo[0]"
     views.controller.step_update()
+    views.sensitivity.flush()
     rows = {name: (value, sens, neg) for name, value, sens, neg in views.sensitivity.rows}
     # -dL/db_o = -delta_o = -y (1 - y)(y - z), z = 1
     assert rows["bo[0]"][2] == pytest.approx(-Y * (1 - Y) * (Y - 1.0), abs=5e-5)
@@ -106,6 +110,7 @@ def test_output_surface_matches_the_network_and_follows_each_step(views, window)
     assert surface.xs[0] == pytest.approx(-0.1) and surface.ys[-1] == pytest.approx(1.1)
     before = surface.values.copy()
     views.controller.step_update()
+    surface.flush()
     assert not np.array_equal(before, surface.values)
     check()
     # The data points sit at the raw inputs.
@@ -125,6 +130,7 @@ def test_output_surface_says_why_when_there_are_not_two_inputs(qtbot):
     qtbot.addWidget(surface2)
     assert surface2.currentIndex() == 0 and "Load data" in surface2.message.text()
     doc2.set_dataset(data)
+    surface2.flush()  # not shown: it redraws when shown, or now
     assert surface2.currentIndex() == 1
 
 
