@@ -88,6 +88,15 @@ def _sklearn_one_epoch(model, net, X, y, **fit_kw):
     return model
 
 
+def _assert_same_epoch(trainer, model, rel_loss):
+    """One epoch of ``trainer`` gives scikit-learn's weights, biases and epoch loss."""
+    loss = trainer.run_epoch()
+    for ours, w, b in zip(trainer.net.layers, model.coefs_, model.intercepts_):
+        np.testing.assert_allclose(ours.weights, w.T, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(ours.biases, b, rtol=1e-12, atol=1e-14)
+    assert loss == pytest.approx(model.loss_, rel=rel_loss)
+
+
 SGD = dict(solver="sgd", learning_rate_init=0.1, momentum=0.0, nesterovs_momentum=False,
            alpha=0.0, shuffle=False)
 
@@ -104,11 +113,7 @@ def test_one_epoch_matches_sklearn_regressor(mode, batch_size):
         net, X, y)
     cfg = TrainingConfig(learning_rate=0.1, mode=mode, batch_size=batch_size, epochs=1)
     trainer = Trainer(net.copy(), X, y[:, None], "half_squared_error", cfg)
-    loss = trainer.run_epoch()
-    for ours, w, b in zip(trainer.net.layers, model.coefs_, model.intercepts_):
-        np.testing.assert_allclose(ours.weights, w.T, rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(ours.biases, b, rtol=1e-12, atol=1e-14)
-    assert loss == pytest.approx(model.loss_, rel=1e-12)
+    _assert_same_epoch(trainer, model, rel_loss=1e-12)
 
 
 def test_one_epoch_matches_sklearn_classifiers():
@@ -125,11 +130,7 @@ def test_one_epoch_matches_sklearn_classifiers():
             net, X, labels, classes=np.arange(n_classes))
         trainer = Trainer(net.copy(), X, Z, "cross_entropy",
                           TrainingConfig(learning_rate=0.1, mode="minibatch", batch_size=3))
-        loss = trainer.run_epoch()
-        for ours, w, b in zip(trainer.net.layers, model.coefs_, model.intercepts_):
-            np.testing.assert_allclose(ours.weights, w.T, rtol=1e-12, atol=1e-14)
-            np.testing.assert_allclose(ours.biases, b, rtol=1e-12, atol=1e-14)
-        assert loss == pytest.approx(model.loss_, rel=1e-10)
+        _assert_same_epoch(trainer, model, rel_loss=1e-10)
 
 
 def test_trace_copies_are_independent():
