@@ -26,8 +26,11 @@ def _load(path: str):
 
 
 def _require_data(project, path: str):
+    """The project's dataset; its target-range warnings go to stderr."""
     if project.data is None:
         raise MLPError("the project has no data; add a CSV in the app first", where=path)
+    for warning in project.data.target_range_warnings(project.network.layers[-1].activation):
+        print(f"mlp-studio: warning: {warning}", file=sys.stderr)
     return project.data
 
 

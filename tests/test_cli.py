@@ -112,3 +112,16 @@ def test_reference_tool_files_round_trip_through_the_cli(capsys, example, tmp_pa
     original = run_json(capsys, "trace", example, "--row", "0")
     assert imported["layers"][1]["a"] == original["layers"][1]["a"]
     assert imported["output_raw"] == pytest.approx(original["output_raw"])
+
+
+def test_unscaled_sigmoid_target_is_warned_about(capsys, example):
+    data = json.loads(example.read_text())
+    data["data"]["scaling"] = {"inputs": "minmax01", "targets": "none"}
+    example.write_text(json.dumps(data))
+    assert main(["trace", str(example), "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)  # stdout stays pure JSON
+    assert out["target"] == [91.0]
+    assert out["layers"][1]["delta"][0] == pytest.approx(-22.62, abs=0.01)  # the reference's slip
+    err = captured.err
+    assert "warning" in err and "91" in err and "sigmoid" in err
