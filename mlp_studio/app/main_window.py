@@ -29,8 +29,13 @@ DEFAULT_SIZE = (1280, 800)
 PROJECT_FILTER = "MLP Studio project (*.mlp.json);;JSON (*.json);;All files (*)"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 #: docks shown as tabs of one another until the user arranges them (first one in front)
-DEFAULT_TABS = (("inspector_dock", "training_dock"),
+DEFAULT_TABS = (("dock_math", "training_dock"),
                 ("data_dock", "dock_layer_strips", "dock_output_surface", "dock_sensitivity"))
+#: default sizes at 1280x800: the right column is the inspector (its minimum height) over
+#: the math panel and the training panel (tabs: the math panel's formulas and the loss
+#: plot get the rest of the column's height); the bottom tabs hold data and step plots
+RIGHT_WIDTH = 540
+BOTTOM_HEIGHT = 250
 
 
 def settings() -> QSettings:
@@ -335,13 +340,15 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(docks[0], dock)
             if docks:
                 docks[0].raise_()
-        self.resizeDocks([self.inspector_dock], [560], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.data_dock], [250], Qt.Orientation.Vertical)
+        self.resizeDocks([self.inspector_dock], [RIGHT_WIDTH], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.data_dock], [BOTTOM_HEIGHT], Qt.Orientation.Vertical)
         below = [d for d in self.findChildren(QDockWidget)
                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
-                 and d is not self.inspector_dock and not self.tabifiedDockWidgets(d)]
-        if below:  # e.g. the math panel: it needs the room more than the inspector
-            self.resizeDocks([self.inspector_dock, below[0]], [380, 420], Qt.Orientation.Vertical)
+                 and d is not self.inspector_dock and not d.isHidden()]
+        if below:  # the math panel's tab group: it needs the room more than the inspector
+            inspector = self.inspector_dock.minimumSizeHint().height()
+            self.resizeDocks([self.inspector_dock, below[0]], [inspector, DEFAULT_SIZE[1]],
+                             Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.maybe_save():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
+from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox,
                                QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QStatusBar,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -81,27 +81,32 @@ class TrainingPanel(QWidget):
         self.live.setToolTip("Redraw the canvas and the other views from snapshots while training; "
                              "turn off to keep a big network's training smooth")
 
-        form_a, form_b = QFormLayout(), QFormLayout()
-        form_a.addRow("Learning rate", self.lr)
-        form_a.addRow("Mode", self.mode)
-        form_a.addRow("Batch size", self.batch)
-        form_a.addRow("Momentum", self.momentum)
-        form_a.addRow("Seed", self.seed)
-        form_b.addRow("Epochs", self.epochs)
-        form_b.addRow("Target loss", self.target)
-        form_b.addRow("Patience", self.patience)
-        form_b.addRow("Hold out", self.holdout)
-        form_b.addRow("", self.shuffle)
+        # Settings in a compact grid (three label/field pairs a row), so the loss plot
+        # below gets the dock's height.
+        settings = QWidget()
+        grid = QGridLayout(settings)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(3)
+        pairs = (("Learning rate", self.lr), ("Mode", self.mode), ("Batch size", self.batch),
+                 ("Momentum", self.momentum), ("Seed", self.seed), ("Hold out", self.holdout),
+                 ("Epochs", self.epochs), ("Target loss", self.target), ("Patience", self.patience))
+        for k, (text, field) in enumerate(pairs):
+            field.setMinimumWidth(0)
+            field.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            label = QLabel(text)
+            label.setBuddy(field)
+            grid.addWidget(label, k // 3, 2 * (k % 3))
+            grid.addWidget(field, k // 3, 2 * (k % 3) + 1)
+        for col in (1, 3, 5):
+            grid.setColumnStretch(col, 1)
         speed_row = QHBoxLayout()
+        speed_row.addWidget(self.shuffle)
+        speed_row.addSpacing(12)
         speed_row.addWidget(QLabel("Speed"))
         speed_row.addWidget(self.speed, 1)
         speed_row.addWidget(self.speed_label)
         speed_row.addWidget(self.live)
-        settings = QGroupBox("Settings")
-        grid = QGridLayout(settings)
-        grid.addLayout(form_a, 0, 0)
-        grid.addLayout(form_b, 0, 1)
-        grid.addLayout(speed_row, 1, 0, 1, 2)
+        grid.addLayout(speed_row, 3, 0, 1, 6)
 
         # Run controls.
         self.run_button = QPushButton("Run")
@@ -119,6 +124,7 @@ class TrainingPanel(QWidget):
             controls.addWidget(w)
         self.progress = QProgressBar()
         self.progress.setFormat("epoch %v of %m")
+        self.progress.setFixedWidth(190)
         self.status = QLabel("Ready")
         # fixed-size labels: new text repaints the label only, no relayout of the window
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -145,10 +151,14 @@ class TrainingPanel(QWidget):
         self.plot = LossPlot()
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
         layout.addWidget(settings)
         layout.addLayout(controls)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress)
+        progress_row.addWidget(self.status, 1)
+        layout.addLayout(progress_row)
         layout.addWidget(self.reason)
         layout.addWidget(self.class_box)
         layout.addWidget(self.plot, 1)
