@@ -11,7 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea,
+                               QWidget)
 
 from mlp_studio.app.data_panel import DataPanel
 from mlp_studio.app.document import Document
@@ -31,11 +32,12 @@ CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 #: docks shown as tabs of one another until the user arranges them (first one in front)
 DEFAULT_TABS = (("dock_math", "training_dock"),
                 ("data_dock", "dock_layer_strips", "dock_output_surface", "dock_sensitivity"))
-#: default sizes at 1280x800: the right column is the inspector (its minimum height) over
+#: default sizes at 1280x800: the right column is the inspector (it scrolls) over
 #: the math panel and the training panel (tabs: the math panel's formulas and the loss
 #: plot get the rest of the column's height); the bottom tabs hold data and step plots
 RIGHT_WIDTH = 540
 BOTTOM_HEIGHT = 250
+INSPECTOR_HEIGHT = 250
 
 
 def settings() -> QSettings:
@@ -65,7 +67,12 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(document, self.edit_actions)
         self.data_panel = DataPanel(document)
         self._make_menus()
-        self.inspector_dock = self.add_dock(self.inspector, "Inspector",
+        # The inspector scrolls: a selection's fields do not push the math panel down.
+        inspector_scroll = QScrollArea()
+        inspector_scroll.setWidget(self.inspector)
+        inspector_scroll.setWidgetResizable(True)
+        inspector_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.inspector_dock = self.add_dock(inspector_scroll, "Inspector",
                                             Qt.DockWidgetArea.RightDockWidgetArea, "inspector_dock")
         self.data_dock = self.add_dock(self.data_panel, "Data",
                                        Qt.DockWidgetArea.BottomDockWidgetArea, "data_dock")
@@ -346,8 +353,8 @@ class MainWindow(QMainWindow):
                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
                  and d is not self.inspector_dock and not d.isHidden()]
         if below:  # the math panel's tab group: it needs the room more than the inspector
-            inspector = self.inspector_dock.minimumSizeHint().height()
-            self.resizeDocks([self.inspector_dock, below[0]], [inspector, DEFAULT_SIZE[1]],
+            rest = max(self.height(), DEFAULT_SIZE[1]) - INSPECTOR_HEIGHT - 100  # menus, bars, titles
+            self.resizeDocks([self.inspector_dock, below[0]], [INSPECTOR_HEIGHT, rest],
                              Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -198,9 +198,10 @@ class MathPanel(QTextBrowser):
     """Shows the document's trace as formulas with numbers; redraws from its signals.
 
     Laying out rich text with many small tables is slow (tens of ms for a whole
-    step), so a redraw sets the first CHUNK_CHARS of HTML (what is seen at the top)
-    and appends the rest a chunk per event-loop turn; redraws are coalesced and
-    skipped while the panel is hidden (``mlp_studio.app.refresh``)."""
+    step), so a redraw lays out the first chunk of about CHUNK_CHARS of HTML (the top:
+    the header and the first formula) and appends the rest a chunk per event-loop turn
+    (a few ms each: the visible area fills within a frame or two); redraws are
+    coalesced and skipped while the panel is hidden (``mlp_studio.app.refresh``)."""
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,7 +219,7 @@ class MathPanel(QTextBrowser):
         self._more.timeout.connect(self._append_chunk)
         self.refresher = Refresher(self, self._redraw)
         for signal in (document.trace_changed, document.data_changed):
-            signal.connect(self.refresher.request)
+            signal.connect(self._on_changed)
         self.refresh()
 
     def flush(self) -> None:
@@ -236,15 +237,25 @@ class MathPanel(QTextBrowser):
         self.flush()
 
     def _redraw(self) -> None:
+        """Lay out the first chunk now (the top of the panel); the rest a chunk per turn."""
         self._pending = chunks(
             math_parts(self.doc.trace, self.doc.revealed, self.doc.project.data), CHUNK_CHARS)
         self.setHtml(next(self._pending))
         self._more.start()
 
-    def _append_chunk(self) -> None:
+    def _on_changed(self) -> None:
+        """The trace or data changed: drop the chunks still to come; redraw (coalesced)."""
+        self._more.stop()
+        self._pending = iter(())
+        self.refresher.request()
+
+    def _append_chunk(self) -> bool:
+        """Append the next chunk (and schedule the one after); False when there was none."""
         chunk = next(self._pending, None)
-        if chunk is not None:
-            cursor = self.textCursor()
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertHtml(chunk)
-            self._more.start()
+        if chunk is None:
+            return False
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertHtml(chunk)
+        self._more.start()
+        return True

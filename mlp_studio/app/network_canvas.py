@@ -143,8 +143,8 @@ class NetworkCanvas(QGraphicsView):
         d = document
         d.network_changed.connect(self._on_network_changed)
         d.data_changed.connect(self._on_network_changed)
-        d.trace_changed.connect(self.refresh)
-        d.row_changed.connect(self.refresh)
+        d.trace_changed.connect(self.refresh_nodes)  # edges show weights only
+        d.row_changed.connect(self.refresh_nodes)
         d.selection_changed.connect(self._show_selection)
         self.rebuild()
 
@@ -265,16 +265,21 @@ class NetworkCanvas(QGraphicsView):
 
     def refresh(self) -> None:
         """Update fills, pens and texts from the network and the trace (no new items)."""
-        doc = self.document
-        net = doc.network
-        trace = doc.shown_trace
-        r = self._trace_row()
+        net = self.document.network
         self._wmax = max(float(np.abs(l.weights).max()) for l in net.layers) or 1.0
-        sel = doc.selection
+        sel = self.document.selection
         for key, edge in self.edges.items():
             self._set_edge_pen(edge, key == sel)
             if edge.label is not None:
                 self._place_label(edge, fmt(float(net.layers[key[1]].weights[key[2], key[3]])))
+        self.refresh_nodes()
+
+    def refresh_nodes(self) -> None:
+        """Update the nodes' fills and texts (the trace's values, the biases)."""
+        doc = self.document
+        net = doc.network
+        trace = doc.shown_trace
+        r = self._trace_row()
         x = None
         if trace is not None:
             x = _row_of(trace.input, r)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 
@@ -37,7 +37,10 @@ class Refresher(QObject):
     def on_screen(self) -> bool:
         """Whether the widget is shown and not (wholly) outside its window."""
         self._find_dock()
-        return self.widget.isVisible() and not self.widget.visibleRegion().isEmpty()
+        w = self.widget
+        if not w.isVisible():
+            return False
+        return QRect(w.mapTo(w.window(), QPoint(0, 0)), w.size()).intersects(w.window().rect())
 
     def request(self, *_args) -> None:
         """Mark the view out of date; it redraws on the next event-loop turn if on screen."""

@@ -104,6 +104,7 @@ class TrainingPanel(QWidget):
         speed_row.addSpacing(12)
         speed_row.addWidget(QLabel("Speed"))
         speed_row.addWidget(self.speed, 1)
+        speed_row.addSpacing(6)
         speed_row.addWidget(self.speed_label)
         speed_row.addWidget(self.live)
         grid.addLayout(speed_row, 3, 0, 1, 6)
