@@ -26,6 +26,9 @@ HEAD, TAIL = 5, 3          # nodes drawn at the start and end of a collapsed col
 COLLAPSE_ABOVE = HEAD + TAIL + 2
 LABEL_MAX_EDGES = 12       # a layer's edges are labelled with their weights when it draws
 LABEL_MAX_FAN_IN = 4       # at most this many edges, and at most this many into each node
+WIDTH = 5.4                # extra pen width of the largest |weight|
+DENSE_WIDTH = 2.4          # the same in a layer drawn with more than DENSE_EDGES edges
+DENSE_EDGES = 24           # (thinner lines: readable bundles, and a quick repaint)
 HIT_WIDTH = 10.0          # the clickable band along an edge (wider than every pen)
 MAX_SCALE = 1.6            # auto-fit does not blow small networks up beyond this
 MIN_AUTO_SCALE = 0.8       # nor shrink big ones below this (text stays readable; scroll instead)
@@ -39,6 +42,10 @@ OUTLINE = QColor("#3a3a3a")
 SELECTED = QColor("#1a1a1a")
 TEXT = QColor("#222222")
 MUTED = QColor("#666666")
+
+
+#: edge pens by (positive, width, selected): widths come in 1/8 px steps, so few
+_PENS: dict[tuple[bool, float, bool], QPen] = {}
 
 
 def drawn_indices(n: int) -> list[int]:
@@ -140,6 +147,7 @@ class NetworkCanvas(QGraphicsView):
         self._auto_fit = True
         self._press_pos: QPointF | None = None
         self._wmax = 1.0
+        self._dense: list[bool] = []  # per layer: drawn with thinner edges
         d = document
         d.network_changed.connect(self._on_network_changed)
         d.data_changed.connect(self._on_network_changed)
@@ -197,6 +205,8 @@ class NetworkCanvas(QGraphicsView):
                 positions[(p, j)] = node.pos()
                 slot += 1
             self._node_names(p, shown, data)
+        self._dense = [len(drawn_indices(layer.n_in)) * len(drawn_indices(layer.n_out)) > DENSE_EDGES
+                       for layer in net.layers]
         for li, layer in enumerate(net.layers):
             for j in drawn_indices(layer.n_out):
                 for i in drawn_indices(layer.n_in):
@@ -268,10 +278,20 @@ class NetworkCanvas(QGraphicsView):
         net = self.document.network
         self._wmax = max(float(np.abs(l.weights).max()) for l in net.layers) or 1.0
         sel = self.document.selection
+        styles: dict[tuple, tuple[bool, float, float]] = {}
+        for li, layer in enumerate(net.layers):  # whole layers at once: NumPy, not per edge
+            rows, cols = drawn_indices(layer.n_out), drawn_indices(layer.n_in)
+            w = layer.weights[np.ix_(rows, cols)]
+            widths = np.round(8 * (0.6 + (DENSE_WIDTH if self._dense[li] else WIDTH)
+                                   * np.abs(w) / self._wmax)) / 8
+            for r, j in enumerate(rows):
+                for c, i in enumerate(cols):
+                    styles[("edge", li, j, i)] = (w[r, c] >= 0, widths[r, c], w[r, c])
         for key, edge in self.edges.items():
-            self._set_edge_pen(edge, key == sel)
+            positive, width, w = styles[key]
+            self._set_edge_pen(edge, bool(positive), float(width), key == sel)
             if edge.label is not None:
-                self._place_label(edge, fmt(float(net.layers[key[1]].weights[key[2], key[3]])))
+                self._place_label(edge, fmt(float(w)))
         self.refresh_nodes()
 
     def refresh_nodes(self) -> None:
@@ -332,24 +352,31 @@ class NetworkCanvas(QGraphicsView):
         for key, edge in self.edges.items():
             chosen = key == sel
             if chosen or edge.zValue() != 1:
-                self._set_edge_pen(edge, chosen)
+                self._set_edge_pen(edge, *self._edge_style(key), chosen)
                 edge.setZValue(1.5 if chosen else 1)
 
-    def _set_edge_pen(self, edge: EdgeItem, selected: bool) -> None:
-        """Blue for a positive weight, orange-red for a negative one; width grows with |w|
-        (in steps of 1/8 px: a pen is only replaced when it looks different, which keeps
-        the repaint of a training snapshot small). Flat caps: antialiased round caps
-        cost several times more to paint."""
-        _, li, j, i = edge.key
+    def _edge_style(self, key: tuple) -> tuple[bool, float]:
+        """(weight >= 0, pen width) of one edge: the width grows with |w| (less in a dense
+        layer), in steps of 1/8 px so that a pen is only replaced when it looks different
+        (a training snapshot then repaints little)."""
+        _, li, j, i = key
         w = float(self.document.network.layers[li].weights[j, i])
-        width = round(8 * (0.6 + 5.4 * abs(w) / self._wmax)) / 8 + (3 if selected else 0)
-        style = (w >= 0, width, selected)
+        span = DENSE_WIDTH if self._dense[li] else WIDTH
+        return w >= 0, round(8 * (0.6 + span * abs(w) / self._wmax)) / 8
+
+    def _set_edge_pen(self, edge: EdgeItem, positive: bool, width: float, selected: bool) -> None:
+        """Blue for a positive weight, orange-red for a negative one; wider when selected.
+        Flat caps: antialiased round caps cost several times more to paint."""
+        width += 3 if selected else 0
+        style = (positive, width, selected)
         if style == edge.style:
             return
         edge.style = style
-        color = POSITIVE if w >= 0 else NEGATIVE
-        pen = QPen(color.darker(170) if selected else color, width)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        pen = _PENS.get(style)
+        if pen is None:
+            color = POSITIVE if positive else NEGATIVE
+            pen = _PENS[style] = QPen(color.darker(170) if selected else color, width)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         edge.setPen(pen)
 
     # --------------------------------------------------------------- tooltips
