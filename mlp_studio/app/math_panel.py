@@ -177,11 +177,6 @@ def math_parts(trace: StepTrace | None, revealed: int, data: Dataset | None) -> 
     yield output_table(trace, data)
 
 
-def math_html(trace: StepTrace | None, revealed: int, data: Dataset | None) -> str:
-    """The panel's whole HTML for ``trace`` with ``revealed`` sub-steps shown."""
-    return "".join(math_parts(trace, revealed, data))
-
-
 def chunks(parts: Iterable[str], size: int) -> Iterator[str]:
     """``parts`` joined into consecutive chunks of about ``size`` characters (whole parts)."""
     chunk = ""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 class Refresher(QObject):
     """Calls ``redraw`` for ``widget`` at most once per event-loop turn, and only while
-    the widget is visible. ``count`` counts the redraws (for tests and profiling)."""
+    the widget is on screen. ``count`` counts the redraws (for tests and profiling)."""
 
     def __init__(self, widget: QWidget, redraw: Callable[[], None]) -> None:
         super().__init__(widget)

@@ -57,7 +57,12 @@ def test_several_changes_in_one_turn_redraw_once(window, qtbot):
         window.step_controller.act_update.trigger()
     qtbot.wait(50)
     assert views.math.refresher.count == before + 1
-    assert "Step on data row 0" in views.math.toPlainText()
+    # The math panel lays its text out a chunk per turn; in the end it is the whole step.
+    qtbot.waitUntil(lambda: "Output against target" in views.math.toPlainText(), timeout=2000)
+    progressive = " ".join(views.math.toPlainText().split())
+    views.math.refresh()  # all at once
+    assert progressive == " ".join(views.math.toPlainText().split())
+    assert "5. Update weights and biases" in progressive
 
 
 def test_layer_strips_follow_the_training_snapshot(qtbot):
