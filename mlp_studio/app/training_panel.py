@@ -315,9 +315,15 @@ class TrainingPanel(QWidget):
                     item = QTableWidgetItem()
                     item.setTextAlignment(Qt.AlignCenter)
                     self.confusion.setItem(i, j, item)
-        for i in range(n):
-            for j in range(n):
-                self.confusion.item(i, j).setText(str(int(m[i, j])))
+        model = self.confusion.model()
+        model.blockSignals(True)  # one repaint for the whole matrix, not a relayout per cell
+        try:
+            for i in range(n):
+                for j in range(n):
+                    self.confusion.item(i, j).setText(str(int(m[i, j])))
+        finally:
+            model.blockSignals(False)
+        model.dataChanged.emit(model.index(0, 0), model.index(n - 1, n - 1))
 
 
 class _CloseGuard(QObject):
