@@ -20,7 +20,7 @@ from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import check_pairing
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
-from mlp_studio.core.trace import StepTrace, phases_for
+from mlp_studio.core.trace import StepTrace, forward_trace, phases_for
 from mlp_studio.core.training import TrainingConfig
 from mlp_studio.errors import MLPError
 
@@ -57,6 +57,7 @@ class Document(QObject):
         self.selection: Selection | None = None
         self.untitled_name = "Untitled"
         self.snapshot: Network | None = None  # weights of a training run in progress
+        self._snapshot_trace: StepTrace | None = None  # the selected row's forward pass under them
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
     def _on_clean_changed(self, _clean: bool) -> None:
@@ -77,12 +78,24 @@ class Document(QObject):
         if net is self.snapshot:
             return
         self.snapshot = net
+        self._snapshot_trace = None if net is None else self._forward_on_row(net)
         self.network_changed.emit()
+        self.trace_changed.emit()
+
+    def _forward_on_row(self, net: Network) -> StepTrace | None:
+        """The selected row's forward pass under ``net`` (so node fills follow a training run)."""
+        data = self.project.data
+        if data is None or not 0 <= self.selected_row < data.n_rows:
+            return None
+        r = self.selected_row
+        return forward_trace(net, data.X[r:r + 1], data.Z[r:r + 1], self.project.loss,
+                             self.project.training.learning_rate,
+                             self.project.training.batch_reduction, [r])
 
     @property
     def shown_trace(self) -> StepTrace | None:
         """The trace, if its shapes fit the network drawn (views use this, never a stale shape)."""
-        trace, net = self.trace, self.network
+        trace, net = (self._snapshot_trace if self.snapshot is not None else self.trace), self.network
         if trace is None or len(trace.layers) != len(net.layers):
             return None
         if any(lt.weights_before.shape != layer.weights.shape

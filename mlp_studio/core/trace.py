@@ -191,6 +191,15 @@ class PhasedStep:
         return self.trace
 
 
+def forward_trace(net: Network, x: np.ndarray, z: np.ndarray, loss: str, learning_rate: float,
+                  reduction: str = "mean", rows: list[int] | None = None) -> StepTrace:
+    """The forward phases of a step only (s, a, output, loss): ``net`` is not changed."""
+    step = PhasedStep(net, x, z, loss, learning_rate, reduction, rows)
+    while step.next_phase is not None and step.next_phase.kind == PHASE_FORWARD:
+        step.advance()
+    return step.trace
+
+
 def step_trace(
     net: Network,
     x: np.ndarray,

@@ -187,3 +187,25 @@ def test_structure_edits_keep_every_number_they_can():
     resized = ed.resize_io(net, 3, 1)
     assert resized.sizes == [3, 3, 1]
     np.testing.assert_array_equal(resized.layers[1].weights, net.layers[1].weights)
+
+
+def test_training_snapshot_shows_the_rows_forward_pass_under_its_weights(qapp):
+    from mlp_studio.app.document import Document
+    from mlp_studio.io.project_file import load_project
+    from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path
+
+    doc = Document()
+    doc.new_project(load_project(resource_path(EXAMPLE_PROJECT)))
+    doc.set_row(2)
+    trained = doc.project.network.copy()
+    trained.layers[1].biases[:] = -2.0
+    seen = []
+    doc.trace_changed.connect(lambda: seen.append(doc.shown_trace))
+    doc.show_snapshot(trained)
+    shown = seen[-1]
+    x = doc.project.data.X[2]
+    np.testing.assert_allclose(shown.layers[-1].a, trained.forward(x[None, :])[0], rtol=1e-15)
+    assert shown.rows == [2] and shown.layers[0].delta is None  # forward only
+    assert doc.project.network.layers[1].biases[0] == 0.5  # the project's weights are untouched
+    doc.show_snapshot(None)
+    assert doc.shown_trace is None or doc.shown_trace is doc.trace
