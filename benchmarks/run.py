@@ -87,6 +87,18 @@ def quiet_sklearn():
     warnings.simplefilter("ignore", ConvergenceWarning)
 
 
+def workload_result(name: str, unit: str, rates: dict[str, float],
+                    min_ratios: dict[str, float]) -> dict:
+    """A workload's rates, our ratio to each peer, and the targets (for the peers that ran)."""
+    ours = rates["mlp_studio"]
+    return {
+        "workload": name, "unit": unit, "rates": rates,
+        "ratios": {k: ours / v for k, v in rates.items() if k != "mlp_studio"},
+        "targets": {k: {"min_ratio": m, "met": ours / rates[k] >= m}
+                    for k, m in min_ratios.items() if k in rates},
+    }
+
+
 # --- workload 1: the reference 2-3-1 network, online SGD -----------------------------
 
 REF_ROWS = [[70, 98, 91], [50, 85, 82], [65, 67, 80], [25, 95, 68]]
@@ -161,14 +173,8 @@ def bench_tiny(rounds: int, epochs: int, threads: int) -> dict:
     updates = {"mlp_studio": epochs * n, "numpy_loop": epochs * n,
                "scikit-learn": sk_epochs * n, "pytorch": max(1, epochs // 10) * n}
     rates = {k: updates[k] / v for k, v in t.items()}
-    ours = rates["mlp_studio"]
-    targets = [("numpy_loop", 2.5)] + ([("scikit-learn", 20.0)] if "scikit-learn" in rates else [])
-    return {
-        "workload": "2-3-1 sigmoid, online SGD, reference data (4 rows, min-max scaled), float64",
-        "unit": "updates/s", "rates": rates,
-        "ratios": {k: ours / v for k, v in rates.items() if k != "mlp_studio"},
-        "targets": {k: {"min_ratio": m, "met": ours / rates[k] >= m} for k, m in targets},
-    }
+    return workload_result("2-3-1 sigmoid, online SGD, reference data (4 rows, min-max scaled), float64",
+                           "updates/s", rates, {"numpy_loop": 2.5, "scikit-learn": 20.0})
 
 
 # --- workload 2: 784-128-64-10, minibatch 64, float32 --------------------------------
@@ -256,15 +262,9 @@ def bench_digits(rounds: int, rows: int, epochs: int, threads: int) -> dict:
         runs["pytorch"] = tl
     t = best_time(runs, rounds)
     rates = {k: rows * epochs / v for k, v in t.items()}
-    ours = rates["mlp_studio"]
-    targets = [(k, m) for k, m in (("pytorch", 1.2), ("scikit-learn", 3.0)) if k in rates]
-    return {
-        "workload": f"784-128-64-10 relu/softmax + cross-entropy, minibatch {batch}, float32, "
-                    f"{rows} random rows",
-        "unit": "samples/s", "rates": rates,
-        "ratios": {k: ours / v for k, v in rates.items() if k != "mlp_studio"},
-        "targets": {k: {"min_ratio": m, "met": ours / rates[k] >= m} for k, m in targets},
-    }
+    return workload_result(f"784-128-64-10 relu/softmax + cross-entropy, minibatch {batch}, float32, "
+                           f"{rows} random rows", "samples/s", rates,
+                           {"pytorch": 1.2, "scikit-learn": 3.0})
 
 
 # --- workload 3: 64-512-512-1, full batch of 16384, float32 -------------------------
@@ -302,15 +302,9 @@ def bench_wide(rounds: int, rows: int, updates: int, threads: int) -> dict:
     flops = update_flops(sizes, rows)
     rates = {k: flops * updates / v / 1e9 for k, v in t.items() if k != "matmul"}
     rates["matmul"] = 2.0 * rows * 512 * 512 * matmuls / t["matmul"] / 1e9
-    ours = rates["mlp_studio"]
-    targets = [("matmul", 0.6)] + ([("pytorch", 1.0)] if "pytorch" in rates else [])
-    return {
-        "workload": f"64-512-512-1 relu, half squared error, full batch of {rows}, float32 "
-                    f"({flops / 1e9:.1f} GFLOP per update)",
-        "unit": "GFLOP/s", "rates": rates,
-        "ratios": {k: ours / v for k, v in rates.items() if k != "mlp_studio"},
-        "targets": {k: {"min_ratio": m, "met": ours / rates[k] >= m} for k, m in targets},
-    }
+    return workload_result(f"64-512-512-1 relu, half squared error, full batch of {rows}, float32 "
+                           f"({flops / 1e9:.1f} GFLOP per update)", "GFLOP/s", rates,
+                           {"matmul": 0.6, "pytorch": 1.0})
 
 
 # --- report ------------------------------------------------------------------------
