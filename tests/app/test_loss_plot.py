@@ -124,3 +124,14 @@ def test_per_update_points_stop_at_the_cap(plot, monkeypatch):
     plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], updates=[0.7, 0.3, 0.4, 0.1]))
     plot.add_snapshot(snap(1, [3], [0.2], updates=[0.3, 0.1]))  # would make 6
     assert plot.updates.x.n == 4 and plot.train.x.n == 3  # epoch losses are always kept
+
+
+def test_per_update_curve_can_be_hidden(plot):
+    plot.add_snapshot(snap(1, [1, 2], [0.5, 0.4], updates=[0.6, 0.4, 0.5, 0.3]))
+    plot.redraw()
+    assert plot.update_curve.isVisible()
+    plot.updates_box.setChecked(False)
+    assert not plot.update_curve.isVisible() and plot.train_curve.isVisible()
+    assert plot.updates.y.n == 4  # hidden, not dropped: the CSV export still has them
+    plot.updates_box.setChecked(True)
+    assert plot.update_curve.isVisible()
