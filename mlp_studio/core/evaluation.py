@@ -16,6 +16,7 @@ import numpy as np
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import get_loss
 from mlp_studio.core.network import Network
+from mlp_studio.core.workspace import reduce_total
 from mlp_studio.errors import MLPError
 
 BINARY = "binary"
@@ -42,7 +43,7 @@ def dataset_loss(net: Network, X: np.ndarray, Z: np.ndarray, loss: str,
 
 def _reduced_loss(outputs: np.ndarray, Z: np.ndarray, loss: str, reduction: str) -> float:
     total = float(get_loss(loss).per_sample(outputs, np.asarray(Z, dtype=outputs.dtype)).sum())
-    return total / outputs.shape[0] if reduction == "mean" else total
+    return reduce_total(total, outputs.shape[0], reduction)
 
 
 def class_kind(raw_targets: np.ndarray) -> str | None:

@@ -11,8 +11,7 @@ from mlp_studio.core.workspace import Workspace
 def mean_loss(net: Network, x: np.ndarray, z: np.ndarray, loss: str, reduction: str = "mean") -> float:
     ws = Workspace(net, loss, x.shape[0])
     ws.forward(x)
-    total = float(ws.sample_losses(z).sum())
-    return total / x.shape[0] if reduction == "mean" else total
+    return ws.reduced_loss(z, reduction)
 
 
 def backprop_gradients(net: Network, x: np.ndarray, z: np.ndarray, loss: str,

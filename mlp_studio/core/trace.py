@@ -158,8 +158,7 @@ class PhasedStep:
             lt.s, lt.a = _rows_view(ws.s(phase.layer), one), _rows_view(ws.a(phase.layer), one)
             if phase.layer == len(self.net.layers) - 1:
                 tr.output = lt.a.copy()
-                tr.loss_before = float(ws.sample_losses(self.z).sum()) / (
-                    ws.rows if tr.reduction == "mean" else 1)
+                tr.loss_before = ws.reduced_loss(self.z, tr.reduction)
         elif phase.kind == PHASE_OUTPUT_DELTA:
             ws.output_delta(self.z)
             lt.delta = _rows_view(ws.delta(phase.layer), one)
@@ -181,8 +180,7 @@ class PhasedStep:
             lt.weights_after, lt.biases_after = layer.weights.copy(), layer.biases.copy()
         after = Workspace(self.net, tr.loss_name, ws.rows)
         after.forward(ws.x)
-        tr.loss_after = float(after.sample_losses(self.z).sum()) / (
-            ws.rows if tr.reduction == "mean" else 1)
+        tr.loss_after = after.reduced_loss(self.z, tr.reduction)
 
     def run(self) -> StepTrace:
         """Run all remaining sub-steps; return the finished trace."""

@@ -17,7 +17,7 @@ import numpy as np
 from mlp_studio.core import small_net
 from mlp_studio.core.network import Network
 from mlp_studio.core.small_net import SmallNetSGD
-from mlp_studio.core.workspace import REDUCTIONS, Workspace
+from mlp_studio.core.workspace import REDUCTIONS, Workspace, reduce_total
 from mlp_studio.errors import MLPError
 
 MODES = ("online", "minibatch", "batch")
@@ -155,7 +155,7 @@ class Trainer:
             ws.forward(xb)
             batch_loss = float(ws.sample_losses(zb).sum())
             total += batch_loss
-            self.update_losses[k] = batch_loss / (stop - start) if cfg.batch_reduction == "mean" else batch_loss
+            self.update_losses[k] = reduce_total(batch_loss, stop - start, cfg.batch_reduction)
             ws.backward(zb)
             ws.gradients(cfg.batch_reduction)
             ws.update(cfg.learning_rate, cfg.momentum)
@@ -163,7 +163,7 @@ class Trainer:
                 return None
         self.epoch += 1
         self.updates += len(self.update_losses)
-        return total / self.n if cfg.batch_reduction == "mean" else total
+        return reduce_total(total, self.n, cfg.batch_reduction)
 
     def train(
         self,
@@ -252,7 +252,7 @@ class Trainer:
         self.update_losses[:] = losses
         self.epoch += 1
         self.updates += self.n
-        return total / self.n if cfg.batch_reduction == "mean" else total
+        return reduce_total(total, self.n, cfg.batch_reduction)
 
 
 def _restore(dst: Network, src: Network) -> None:

@@ -16,6 +16,11 @@ from mlp_studio.errors import MLPError
 REDUCTIONS = ("mean", "sum")
 
 
+def reduce_total(total: float, rows: int, reduction: str) -> float:
+    """A loss summed over ``rows`` samples, averaged (``mean``) or kept (``sum``)."""
+    return total / rows if reduction == "mean" else total
+
+
 class Workspace:
     """Buffers for batches of up to ``capacity`` rows of one network's shape.
 
@@ -94,6 +99,10 @@ class Workspace:
 
     def sample_losses(self, z: np.ndarray) -> np.ndarray:
         return self.loss.per_sample(self.output, z)
+
+    def reduced_loss(self, z: np.ndarray, reduction: str) -> float:
+        """The current batch's loss, averaged or summed over its rows."""
+        return reduce_total(float(self.sample_losses(z).sum()), self.rows, reduction)
 
     # Backward.
     def output_delta(self, z: np.ndarray) -> None:
