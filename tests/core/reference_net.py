@@ -4,6 +4,7 @@ import numpy as np
 
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.network import Layer, Network
+from mlp_studio.core.trace import step_trace
 
 HIDDEN_W = [[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]]
 HIDDEN_B = [0.5, 0.5, 0.5]
@@ -17,6 +18,15 @@ def reference_network() -> Network:
         Layer(np.array(HIDDEN_W), np.array(HIDDEN_B), "sigmoid"),
         Layer(np.array(OUTPUT_W), np.array(OUTPUT_B), "sigmoid"),
     ])
+
+
+def step_online(net: Network, data: Dataset, epochs: int = 1, learning_rate: float = 0.1) -> Network:
+    """Train ``net`` in place by traced single-sample steps over the rows in order (the
+    reference's SGD written out step by step): the independent path the trainer must match."""
+    for _ in range(epochs):
+        for r in range(data.n_rows):
+            step_trace(net, data.X[r:r + 1], data.Z[r:r + 1], "half_squared_error", learning_rate)
+    return net
 
 
 def reference_dataset(scaling: str = "minmax01") -> Dataset:

@@ -11,7 +11,7 @@ from mlp_studio.core.network import Network
 from mlp_studio.core.trace import PhasedStep, step_trace
 from mlp_studio.core.training import STOP_DIVERGED, STOP_TARGET, Trainer, TrainingConfig
 from mlp_studio.core.workspace import Workspace
-from tests.core.reference_net import reference_dataset, reference_network
+from tests.core.reference_net import reference_dataset, reference_network, step_online
 
 # (sizes, activations, loss, target kind)
 SHAPES = [
@@ -83,10 +83,7 @@ def test_fast_online_training_equals_traced_steps(sizes, acts, loss, kind, momen
 
 def test_fast_path_on_the_reference_example_is_bit_for_bit():
     ds = reference_dataset()
-    stepped = reference_network()
-    for _ in range(3):
-        for r in range(4):
-            step_trace(stepped, ds.X[r:r + 1], ds.Z[r:r + 1], "half_squared_error", 0.1)
+    stepped = step_online(reference_network(), ds, epochs=3)
     trainer = Trainer(reference_network(), ds.X, ds.Z, "half_squared_error", TrainingConfig(epochs=3))
     assert trainer._fast is not None  # the plain-Python path is the one under test
     trainer.train()
@@ -98,9 +95,7 @@ def test_run_epoch_sees_weights_changed_between_epochs_and_on_epoch_sees_progres
     trainer = Trainer(reference_network(), ds.X, ds.Z, "half_squared_error", TrainingConfig(epochs=2))
     trainer.run_epoch()
     trainer.net.layers[1].weights[0, 0] = 2.0  # an edit between epochs must be trained from
-    expected = trainer.net.copy()
-    for r in range(4):
-        step_trace(expected, ds.X[r:r + 1], ds.Z[r:r + 1], "half_squared_error", 0.1)
+    expected = step_online(trainer.net.copy(), ds)
     trainer.run_epoch()
     assert_close_networks(trainer.net, expected)
 
@@ -218,10 +213,7 @@ def test_workspace_reuses_buffers_across_updates():
 
 def test_fast_path_weights_reach_the_network_when_a_callback_raises():
     ds = reference_dataset()
-    expected = reference_network()
-    for _ in range(2):
-        for r in range(4):
-            step_trace(expected, ds.X[r:r + 1], ds.Z[r:r + 1], "half_squared_error", 0.1)
+    expected = step_online(reference_network(), ds, epochs=2)
     trainer = Trainer(reference_network(), ds.X, ds.Z, "half_squared_error", TrainingConfig(epochs=5))
 
     def stop_after_two(epoch, loss):

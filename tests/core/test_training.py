@@ -10,16 +10,14 @@ from mlp_studio.core.trace import PHASE_FORWARD, PHASE_UPDATE, PhasedStep, phase
 from mlp_studio.core.training import (
     STOP_DIVERGED, STOP_EPOCHS, STOP_PLATEAU, STOP_TARGET, Trainer, TrainingConfig, train)
 from mlp_studio.errors import MLPError
-from tests.core.reference_net import reference_dataset, reference_network
+from tests.core.reference_net import reference_dataset, reference_network, step_online
 
 LOSS = "half_squared_error"
 
 
 def test_online_epoch_equals_four_traced_steps():
     ds = reference_dataset()
-    stepped = reference_network()
-    for r in range(4):
-        step_trace(stepped, ds.X[r:r + 1], ds.Z[r:r + 1], LOSS, 0.1)
+    stepped = step_online(reference_network(), ds)
     trainer = Trainer(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=1))
     trainer.run_epoch()
     assert trainer.net.equals(stepped)  # bit for bit: the same kernels
