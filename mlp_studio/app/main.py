@@ -53,6 +53,9 @@ def _exit_after_show(app) -> None:
     app.quit()
 
 
+WARM_UP_DELAY_MS = 1000
+
+
 def run_app(argv: list[str]) -> int:
     """Open the main window on ``argv[0]`` (a project file) or the example; run the event loop."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -73,6 +76,10 @@ def run_app(argv: list[str]) -> int:
     _offer_recovery(window, document)
     if os.environ.get("MLP_STUDIO_EXIT_AFTER_SHOW"):  # benchmarks/gui.py measures start-up
         QTimer.singleShot(0, lambda: _exit_after_show(app))
+    else:  # the training process starts once the window is up, so Run answers at once
+        session = window.training_panel.session
+        QTimer.singleShot(WARM_UP_DELAY_MS, window, lambda: window.isVisible() and session.warm_up())
     code = app.exec()
+    window.training_panel.session.close()  # also when the app quit without closing the window
     autosaver.close_cleanly()
     return code

@@ -51,6 +51,8 @@ class MainWindow(QMainWindow):
     #: emitted before the document is replaced (New/Open) and when the window closes:
     #: panels that run work (training) stop and join it here
     stopping_work = Signal()
+    #: emitted when a close is accepted: panels end what they started (the training process)
+    closed = Signal()
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -367,3 +369,4 @@ class MainWindow(QMainWindow):
         store.setValue("geometry", self.saveGeometry())
         store.setValue("window_state", self.saveState())
         event.accept()
+        self.closed.emit()

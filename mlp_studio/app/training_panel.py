@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox,
                                QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QStatusBar,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from mlp_studio.app.loss_plot import LossPlot
-from mlp_studio.app.training_worker import (IDLE, PAUSED, RUNNING, STOP_ERROR, RunResult, Snapshot,
-                                            TrainingSession)
+from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
+from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
 
@@ -196,6 +197,10 @@ class TrainingPanel(QWidget):
         self._on_speed(self.speed.value())
         self._on_state(IDLE)
 
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - a panel shown on its own
+        self.session.close()
+        super().closeEvent(event)
+
     # -------------------------------------------------------------- actions
     def start(self, epochs: int | None) -> None:
         """Run N epochs (or, for None, until the settings' stop rules fire)."""
@@ -342,12 +347,15 @@ class _CloseGuard(QObject):
 
 def install_training_views(window, document) -> TrainingPanel:
     """Add the training dock to ``window`` (``MainWindow.add_dock``); stop and join the
-    training thread when the window gets a close event (the run's result is kept) and
-    on the window's ``stopping_work`` (New/Open: the result is dropped)."""
+    training thread when the window gets a close event (the run's result is kept),
+    on the window's ``stopping_work`` (New/Open: the result is dropped), and end the
+    training process on its ``closed``."""
     panel = TrainingPanel(document, window.statusBar())
     window.add_dock(panel, "Training", Qt.RightDockWidgetArea, "training_dock")
     window.installEventFilter(_CloseGuard(panel.session, window))
     if hasattr(window, "stopping_work"):
         window.stopping_work.connect(panel.session.discard)
+    if hasattr(window, "closed"):
+        window.closed.connect(panel.session.close)
     window.training_panel = panel
     return panel

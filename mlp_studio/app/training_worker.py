@@ -1,225 +1,91 @@
-"""Training on a worker thread.
+"""Training runs steered from the GUI.
 
-``TrainingWorker`` (a QObject moved to a QThread) runs the core ``Trainer`` on a
-copy of the document's network. Pause, resume, stop and the per-epoch delay are
-thread-safe flags under one ``threading.Condition``, looked at between epochs (the
-core trains an epoch in one call, so a very long epoch finishes before a pause or
-stop takes effect). The worker emits ``Snapshot`` copies at most ``SNAPSHOT_HZ``
-times a second and never waits for the GUI.
+``TrainingWorker`` (a QObject moved to a QThread) hands one run to the training
+engine, a child process (``training_process``) that trains a copy of the
+document's network with the core's ``Trainer``, and relays its ``Snapshot``
+copies and final ``RunResult`` as signals. Pause, resume, stop and the
+per-epoch delay go to the engine as commands; it looks at them between epochs
+and every few updates inside a long epoch.
 
-``TrainingSession`` lives in the GUI thread, owns the thread, and puts the
-result into the document as one undoable step when a run ends.
+``TrainingSession`` lives in the GUI thread, owns the thread and the engine,
+and puts the result into the document as one undoable step when a run ends.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
 
-import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from mlp_studio.core.dataset import Dataset
-from mlp_studio.core.evaluation import Evaluation, Evaluator, holdout_split
+from mlp_studio.app.training_process import EngineDied, TrainingEngine
 from mlp_studio.core.network import Network
-from mlp_studio.core.training import StopReason, Trainer, TrainingConfig
+from mlp_studio.core.training_run import SNAPSHOT_HZ, RunResult, RunSpec, Snapshot, Throttle
 from mlp_studio.errors import MLPError
 
-SNAPSHOT_HZ = 30.0
-EVALUATION_HZ = 2.0  # accuracy / confusion matrix (a forward pass over the rows)
-EVALUATION_SHARE = 0.02  # ...and at most this share of the worker's time
 DISPLAY_SHARE = 0.05  # snapshots shown in the document take at most this share of the GUI's time
-
-
-class Throttle:
-    """Allows an action at most ``hz`` times a second, and only as often as keeps its
-    measured cost below ``share`` of the time (a costly action waits cost / share).
-    Between ``begin`` and ``done`` (an action whose cost is still being measured) it
-    is not due."""
-
-    def __init__(self, hz: float, share: float) -> None:
-        self.min_interval = 1.0 / hz
-        self.share = share
-        self.interval = self.min_interval
-        self.last = -float("inf")
-        self.pending = False
-
-    def due(self, now: float) -> bool:
-        return not self.pending and now - self.last >= self.interval
-
-    def begin(self, now: float) -> None:
-        self.last, self.pending = now, True
-
-    def done(self, started: float, finished: float) -> None:
-        self.last, self.pending = started, False
-        self.interval = max(self.min_interval, (finished - started) / self.share)
-
+JOIN_TIMEOUT_MS = 5000  # a run that does not stop within this is ended by ending its process
 
 IDLE, RUNNING, PAUSED = "idle", "running", "paused"
 
 
-@dataclass
-class Snapshot:
-    """What happened since the previous snapshot of run ``run`` (all copies)."""
-
-    run: int
-    epoch: int  # epochs finished in this run
-    updates: int  # updates (weight changes) in this run
-    elapsed: float  # seconds of training, pauses excluded
-    epochs: np.ndarray  # epoch numbers (1-based, within the run) of the new points
-    train_loss: np.ndarray
-    val_loss: np.ndarray | None  # when rows are held out
-    update_loss: np.ndarray | None  # online mode: the loss of every update, in order
-    network: Network
-    evaluation: Evaluation | None  # class targets only (on the validation rows if held out)
-
-
-STOP_ERROR = "error"  # an unexpected error in the worker (its message says which)
-
-
-@dataclass
-class RunResult:
-    run: int
-    network: Network | None  # the trained copy (last finite weights after a divergence); None on error
-    stop: StopReason
-    epochs: int
-    elapsed: float
-
-
-@dataclass
-class RunSpec:
-    """Everything a worker needs, prepared in the GUI thread (copies)."""
-
-    network: Network
-    data: Dataset
-    loss: str
-    config: TrainingConfig
-    epochs: int | None = None  # None: the config's
-    holdout: float = 0.0
-    delay: float = 0.0  # seconds to wait after each epoch (demonstrations)
-
-    @classmethod
-    def from_project(cls, project, epochs: int | None = None, holdout: float = 0.0,
-                     delay: float = 0.0) -> "RunSpec":
-        if project.data is None:
-            raise MLPError("load a dataset before training")
-        project.validate()
-        return cls(project.network.copy(), project.data, project.loss, replace(project.training),
-                   epochs, holdout, delay)
-
-
 class TrainingWorker(QObject):
-    """Runs one training run in its thread; see the module docstring."""
+    """Relays one run of the engine in its thread; see the module docstring."""
 
     snapshot = Signal(object)  # Snapshot
     finished = Signal(object)  # RunResult
 
-    def __init__(self, run: int, spec: RunSpec) -> None:
+    def __init__(self, run: int, spec: RunSpec, engine: TrainingEngine, delay: float) -> None:
         super().__init__()
         self.run_id = run
-        self.spec = spec
+        self.spec: RunSpec | None = spec
+        self.engine = engine
         self.result: RunResult | None = None
-        self._cond = threading.Condition()
-        self._stop = False
-        self._paused = False
-        self._delay = spec.delay
+        self._lock = threading.Lock()
+        self._sent = False
+        self._requests = {"stop": False, "paused": False, "delay": delay}
 
     # Called from the GUI thread.
     def request_stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._cond.notify_all()
+        self._request("stop", True)
 
     def set_paused(self, paused: bool) -> None:
-        with self._cond:
-            self._paused = paused
-            self._cond.notify_all()
+        self._request("paused", paused)
 
     def set_delay(self, seconds: float) -> None:
-        with self._cond:
-            self._delay = max(0.0, seconds)
-            self._cond.notify_all()
+        self._request("delay", max(0.0, seconds))
+
+    def _request(self, name: str, value: object) -> None:
+        """Note a request; once the run is with the engine, pass it on."""
+        with self._lock:
+            self._requests[name] = value
+            if self._sent:
+                try:
+                    self.engine.send((name, self.run_id, value))
+                except EngineDied:
+                    pass  # the worker thread sees it too, and reports it
 
     # Runs in the worker thread.
     @Slot()
     def run(self) -> None:
-        try:
-            self._train()
-        except Exception as exc:  # noqa: BLE001 - reported to the GUI, never lost in a thread
-            self.result = RunResult(self.run_id, None, StopReason(STOP_ERROR, f"training failed: {exc}"),
-                                    0, 0.0)
-            self.finished.emit(self.result)
-
-    def _train(self) -> None:
-        spec = self.spec
-        data = spec.data
-        train_rows, val_rows = holdout_split(data.n_rows, spec.holdout, spec.config.seed)
-        held_out = val_rows.size > 0
-        X, Z = (data.X[train_rows], data.Z[train_rows]) if held_out else (data.X, data.Z)
-        trainer = Trainer(spec.network, X, Z, spec.loss, spec.config)
-        online = trainer.batch == 1
-        reduction = spec.config.batch_reduction
-        # validation rows when held out, else the training rows
-        evaluator = Evaluator(data, spec.loss, val_rows if held_out else None, reduction,
-                              trainer.net.dtype)
-        classify = evaluator.kind is not None
-
-        epochs: list[int] = []
-        train_loss: list[float] = []
-        val_loss: list[float] = []
-        update_loss: list[np.ndarray] = []
-        clock = {"start": time.perf_counter(), "paused": 0.0, "emit": 0.0}
-        eval_throttle = Throttle(EVALUATION_HZ, EVALUATION_SHARE)
-
-        def elapsed() -> float:
-            return time.perf_counter() - clock["start"] - clock["paused"]
-
-        def flush(evaluate_now: bool = False) -> None:
-            now = time.perf_counter()
-            evaluation = None
-            if classify and (evaluate_now or eval_throttle.due(now)):
-                evaluation = evaluator(trainer.net)
-                eval_throttle.done(now, time.perf_counter())
-            self.snapshot.emit(Snapshot(
-                self.run_id, trainer.epoch, trainer.updates, elapsed(),
-                np.array(epochs, dtype=np.int64), np.array(train_loss),
-                np.array(val_loss) if held_out else None,
-                np.concatenate(update_loss) if update_loss else None,
-                trainer.net.copy(), evaluation))
-            for pending in (epochs, train_loss, val_loss, update_loss):
-                pending.clear()
-            clock["emit"] = now
-
-        def on_epoch(epoch: int, loss: float) -> None:
-            epochs.append(epoch)
-            train_loss.append(loss)
-            if held_out:
-                val_loss.append(evaluator.loss_of(trainer.net))
-            if online:
-                update_loss.append(trainer.update_losses.copy())
-            if time.perf_counter() - clock["emit"] >= 1.0 / SNAPSHOT_HZ:
-                flush()
-            with self._cond:
-                if self._delay > 0:
-                    self._cond.wait_for(lambda: self._stop, timeout=self._delay)
-
-        def should_stop() -> bool:
-            with self._cond:
-                if not self._paused or self._stop:
-                    return self._stop
-            flush(evaluate_now=True)  # show exactly where it paused
-            t0 = time.perf_counter()
-            with self._cond:
-                self._cond.wait_for(lambda: self._stop or not self._paused)
-                clock["paused"] += time.perf_counter() - t0
-                return self._stop
-
-        result = trainer.train(spec.epochs, on_epoch, should_stop)
-        flush(evaluate_now=True)
-        self.result = RunResult(self.run_id, trainer.net.copy(), result.stop, len(result.losses),
-                                elapsed())
+        self.result = self._relay()
         self.finished.emit(self.result)
+
+    def _relay(self) -> RunResult:
+        try:
+            with self._lock:
+                self.engine.send(("run", self.run_id, self.spec, dict(self._requests)))
+                self._sent = True
+            self.spec = None
+            while True:
+                event = self.engine.next_event()
+                if event.run != self.run_id:
+                    continue  # a run the engine finished for a window that no longer waits
+                if isinstance(event, RunResult):
+                    return event
+                self.snapshot.emit(event)
+        except EngineDied as exc:
+            return RunResult.failure(self.run_id, str(exc))
 
 
 class TrainingSession(QObject):
@@ -228,7 +94,8 @@ class TrainingSession(QObject):
     ``start`` begins a run; ``pause``/``resume``/``stop`` steer it; when it ends
     the trained network enters the document as one undoable step and
     ``finished`` carries the ``RunResult`` (its ``stop.message`` says why).
-    ``shutdown`` stops and joins the thread (window closing, another file opened).
+    ``shutdown`` stops and joins the run (another file opened); ``close`` also ends
+    the training process (window closed).
     """
 
     snapshot = Signal(object)  # Snapshot
@@ -242,6 +109,7 @@ class TrainingSession(QObject):
         self.state = IDLE
         self.thread: QThread | None = None
         self.worker: TrainingWorker | None = None
+        self.engine: TrainingEngine | None = None  # started on the first run (or warm_up)
         self.last_result: RunResult | None = None
         self._run = 0
         self._delay = 0.0
@@ -257,9 +125,10 @@ class TrainingSession(QObject):
         """Train a copy of the document's network; ``epochs`` None: the settings' count."""
         if self.worker is not None:
             raise MLPError("a training run is already going; stop it first")
-        spec = RunSpec.from_project(self.document.project, epochs, holdout, self._delay)
+        spec = RunSpec.from_project(self.document.project, epochs, holdout)
+        self.warm_up()
         self._run += 1
-        self.worker = TrainingWorker(self._run, spec)
+        self.worker = TrainingWorker(self._run, spec, self.engine, self._delay)
         self._display = Throttle(SNAPSHOT_HZ, DISPLAY_SHARE)
         self.thread = QThread()
         self.thread.setObjectName(f"training-{self._run}")
@@ -269,6 +138,14 @@ class TrainingSession(QObject):
         self.worker.finished.connect(self._on_finished)
         self.thread.start()
         self._set_state(RUNNING)
+
+    def warm_up(self) -> None:
+        """Start the training process now if there is none, so a run starts at once."""
+        if self.engine is not None and not self.engine.alive:
+            self.engine.close()
+            self.engine = None
+        if self.engine is None:
+            self.engine = TrainingEngine()
 
     def pause(self) -> None:
         if self.worker is not None and self.state == RUNNING:
@@ -281,7 +158,7 @@ class TrainingSession(QObject):
             self._set_state(RUNNING)
 
     def stop(self) -> None:
-        """Ask the run to stop after the current epoch; ``finished`` follows."""
+        """Ask the run to stop; ``finished`` follows."""
         if self.worker is not None:
             self.worker.request_stop()
 
@@ -292,7 +169,7 @@ class TrainingSession(QObject):
             self.worker.set_delay(self._delay)
 
     def shutdown(self, apply: bool = True) -> None:
-        """Stop and join the thread now; with ``apply`` the result enters the document."""
+        """Stop and join the run now; with ``apply`` the result enters the document."""
         if self.worker is None:
             return
         self.worker.request_stop()
@@ -302,6 +179,13 @@ class TrainingSession(QObject):
         else:
             self._show_snapshot(None)
             self._set_state(IDLE)
+
+    def close(self) -> None:
+        """Stop the run (keeping its result) and end the training process (window closed)."""
+        self.shutdown()
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
 
     # ------------------------------------------------------------ internals
     @Slot(object)
@@ -326,7 +210,9 @@ class TrainingSession(QObject):
     def _join(self) -> RunResult:
         worker, thread = self.worker, self.thread
         thread.quit()
-        thread.wait()
+        if not thread.wait(JOIN_TIMEOUT_MS):  # stuck in a very long update: end the process
+            self.engine.kill()
+            thread.wait()
         self.worker = self.thread = None
         return worker.result
 

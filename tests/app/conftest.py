@@ -3,6 +3,7 @@ and a main window on the bundled example."""
 
 from __future__ import annotations
 
+import multiprocessing
 import weakref
 
 import pytest
@@ -88,3 +89,14 @@ def window(qtbot):
     win.show()
     qtbot.waitExposed(win)
     return win
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_running():
+    """Fail a test that leaves a child process (the training engine) running."""
+    yield
+    left = multiprocessing.active_children()
+    for process in left:
+        process.kill()
+        process.join()
+    assert not left, f"{len(left)} child process(es) still running after the test: {left}"

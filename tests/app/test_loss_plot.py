@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mlp_studio.app.loss_plot import LOG_FLOOR, GrowingBuffer, LossPlot, log_safe
-from mlp_studio.app.training_worker import Snapshot
+from mlp_studio.core.training_run import Snapshot
 from mlp_studio.core.network import Network
 
 NET = Network.create([1, 1], "identity")

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from dataclasses import replace
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-import mlp_studio.app.training_worker as training_worker
 from mlp_studio.app.document import Document
 from mlp_studio.app.training_panel import DELAYS, TrainingPanel
-from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING, Throttle
+from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
 from mlp_studio.core.training import (
     MODES, STOP_DIVERGED, STOP_EPOCHS, STOP_USER, Trainer, TrainingConfig)
+from mlp_studio.core.training_run import STOP_ERROR, RunSpec
 
 LOSS = "half_squared_error"
 LEFT = Qt.MouseButton.LeftButton
@@ -256,30 +258,43 @@ def test_settings_edits_are_undoable_and_locked_while_running(qtbot, panel):
     assert p.lr.isEnabled()
 
 
-def test_throttle_waits_in_proportion_to_the_cost():
-    t = Throttle(hz=30.0, share=0.05)
-    assert t.due(0.0)
-    t.begin(0.0)
-    assert not t.due(10.0)  # cost still being measured
-    t.done(0.0, 0.001)  # 1 ms: the 30 Hz limit applies
-    assert not t.due(0.03) and t.due(1 / 30)
-    t.done(1.0, 1.01)  # 10 ms at 5 %: wait 0.2 s
-    assert not t.due(1.19) and t.due(1.21)
-
-
-def test_an_error_in_the_worker_is_shown_and_changes_nothing(qtbot, panel, monkeypatch):
-    def broken(*_args, **_kw):
-        raise RuntimeError("out of memory")
-
-    monkeypatch.setattr(training_worker, "Trainer", broken)
+def test_an_error_in_the_training_process_is_shown_and_changes_nothing(qtbot, panel, monkeypatch):
     p = panel(TrainingConfig(epochs=10))
     before = p.document.project.network.copy()
+    real = RunSpec.from_project
+
+    def mismatched(project, *args):  # a spec the process cannot train: 3 inputs, data has 1
+        spec = real(project, *args)
+        spec.network = Network.create([3, 8, 1], ["tanh", "identity"], "xavier", seed=1)
+        return spec
+
+    monkeypatch.setattr(RunSpec, "from_project", mismatched)
     p.start(None)
     wait_idle(qtbot, p)
-    assert p.session.last_result.stop.code == training_worker.STOP_ERROR
-    assert p.reason.text() == "Stopped: training failed: out of memory"
+    assert p.session.last_result.stop.code == STOP_ERROR
+    assert p.reason.text() == ("Stopped: training failed: the network has 3 inputs and 1 outputs, "
+                               "the data 1 input and 1 target columns")
     assert p.document.undo_stack.count() == 0 and p.document.project.network.equals(before)
-    assert p.run_button.isEnabled()
+    assert p.run_button.isEnabled() and p.session.engine.alive  # the process serves the next run
+
+
+def test_a_killed_training_process_is_reported_and_the_next_run_works(qtbot, panel):
+    p = panel(TrainingConfig(learning_rate=0.05, epochs=None))
+    doc = p.document
+    before = doc.project.network.copy()
+    p.speed.setValue(DELAYS.index(0.005))
+    p.start(None)
+    qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=10_000)
+    os.kill(p.session.engine.process.pid, signal.SIGKILL)
+    wait_idle(qtbot, p)
+    result = p.session.last_result
+    assert result.stop.code == STOP_ERROR and result.network is None
+    assert p.reason.text() == "Stopped: the training process ended unexpectedly (exit code -9)"
+    assert doc.undo_stack.count() == 0 and doc.project.network.equals(before)
+    p.session.set_delay(0.0)
+    p.start(5)
+    wait_idle(qtbot, p)
+    assert p.session.last_result.stop.code == STOP_EPOCHS and doc.undo_stack.count() == 1
 
 
 def test_stop_while_paused_ends_the_run(qtbot, panel):

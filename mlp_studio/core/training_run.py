@@ -1,0 +1,187 @@
+"""One training run with live reports, independent of any GUI, thread or process.
+
+``run_training`` trains a copy of a network with ``Trainer`` and hands ``Snapshot``
+copies to an ``emit`` callback at most ``SNAPSHOT_HZ`` times a second. A
+``RunControl`` steers it: stop, pause and the per-epoch delay are looked at
+between epochs and every ``STOP_CHECK_EVERY`` updates inside a long epoch. The
+app runs it in a child process (``mlp_studio.app.training_process``); tests
+can run it in place with a scripted control.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Protocol
+
+import numpy as np
+
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.evaluation import Evaluation, Evaluator, holdout_split
+from mlp_studio.core.network import Network
+from mlp_studio.core.training import StopReason, Trainer, TrainingConfig
+from mlp_studio.errors import MLPError
+
+SNAPSHOT_HZ = 30.0
+EVALUATION_HZ = 2.0  # accuracy / confusion matrix (a forward pass over the rows)
+EVALUATION_SHARE = 0.02  # ...and at most this share of the run's time
+STOP_ERROR = "error"  # an unexpected error in the run (its message says which)
+
+
+class Throttle:
+    """Allows an action at most ``hz`` times a second, and only as often as keeps its
+    measured cost below ``share`` of the time (a costly action waits cost / share).
+    Between ``begin`` and ``done`` (an action whose cost is still being measured) it
+    is not due."""
+
+    def __init__(self, hz: float, share: float) -> None:
+        self.min_interval = 1.0 / hz
+        self.share = share
+        self.interval = self.min_interval
+        self.last = -float("inf")
+        self.pending = False
+
+    def due(self, now: float) -> bool:
+        return not self.pending and now - self.last >= self.interval
+
+    def begin(self, now: float) -> None:
+        self.last, self.pending = now, True
+
+    def done(self, started: float, finished: float) -> None:
+        self.last, self.pending = started, False
+        self.interval = max(self.min_interval, (finished - started) / self.share)
+
+
+@dataclass
+class Snapshot:
+    """What happened since the previous snapshot of run ``run`` (all copies)."""
+
+    run: int
+    epoch: int  # epochs finished in this run
+    updates: int  # updates (weight changes) in this run
+    elapsed: float  # seconds of training, pauses excluded
+    epochs: np.ndarray  # epoch numbers (1-based, within the run) of the new points
+    train_loss: np.ndarray
+    val_loss: np.ndarray | None  # when rows are held out
+    update_loss: np.ndarray | None  # online mode: the loss of every update, in order
+    network: Network
+    evaluation: Evaluation | None  # class targets only (on the validation rows if held out)
+
+
+@dataclass
+class RunResult:
+    run: int
+    network: Network | None  # the trained copy (last finite weights after a divergence); None on error
+    stop: StopReason
+    epochs: int
+    elapsed: float
+
+    @classmethod
+    def failure(cls, run: int, message: str) -> "RunResult":
+        """A run that ended in an error: nothing trained, ``message`` says what happened."""
+        return cls(run, None, StopReason(STOP_ERROR, message), 0, 0.0)
+
+
+@dataclass
+class RunSpec:
+    """Everything a run needs (copies, picklable)."""
+
+    network: Network
+    data: Dataset
+    loss: str
+    config: TrainingConfig
+    epochs: int | None = None  # None: the config's
+    holdout: float = 0.0
+
+    @classmethod
+    def from_project(cls, project, epochs: int | None = None, holdout: float = 0.0) -> "RunSpec":
+        if project.data is None:
+            raise MLPError("load a dataset before training")
+        project.validate()
+        return cls(project.network.copy(), project.data, project.loss, replace(project.training),
+                   epochs, holdout)
+
+
+class RunControl(Protocol):
+    """How a run is steered. ``poll`` takes in any new requests; then ``stop``,
+    ``paused`` and ``delay`` (seconds after each epoch) hold the current ones."""
+
+    stop: bool
+    paused: bool
+    delay: float
+
+    def poll(self) -> None: ...
+
+    def wait_resumed(self) -> None:
+        """Block until resumed or stopped."""
+
+    def sleep(self, seconds: float) -> None:
+        """Block for ``seconds`` or until stopped, whichever comes first."""
+
+
+def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
+                 control: RunControl) -> RunResult:
+    """Train a copy of ``spec.network`` until a stop rule fires or ``control`` stops it;
+    every epoch's losses reach ``emit`` (batched into snapshots), the last one at the end."""
+    data = spec.data
+    train_rows, val_rows = holdout_split(data.n_rows, spec.holdout, spec.config.seed)
+    held_out = val_rows.size > 0
+    X, Z = (data.X[train_rows], data.Z[train_rows]) if held_out else (data.X, data.Z)
+    trainer = Trainer(spec.network.copy(), X, Z, spec.loss, replace(spec.config))
+    online = trainer.batch == 1
+    # validation rows when held out, else the training rows
+    evaluator = Evaluator(data, spec.loss, val_rows if held_out else None,
+                          spec.config.batch_reduction, trainer.net.dtype)
+    classify = evaluator.kind is not None
+
+    epochs: list[int] = []
+    train_loss: list[float] = []
+    val_loss: list[float] = []
+    update_loss: list[np.ndarray] = []
+    clock = {"start": time.perf_counter(), "paused": 0.0, "emit": 0.0}
+    eval_throttle = Throttle(EVALUATION_HZ, EVALUATION_SHARE)
+
+    def elapsed() -> float:
+        return time.perf_counter() - clock["start"] - clock["paused"]
+
+    def flush(evaluate_now: bool = False) -> None:
+        now = time.perf_counter()
+        evaluation = None
+        if classify and (evaluate_now or eval_throttle.due(now)):
+            evaluation = evaluator(trainer.net)
+            eval_throttle.done(now, time.perf_counter())
+        emit(Snapshot(
+            run, trainer.epoch, trainer.updates, elapsed(),
+            np.array(epochs, dtype=np.int64), np.array(train_loss),
+            np.array(val_loss) if held_out else None,
+            np.concatenate(update_loss) if update_loss else None,
+            trainer.net.copy(), evaluation))
+        for pending in (epochs, train_loss, val_loss, update_loss):
+            pending.clear()
+        clock["emit"] = now
+
+    def on_epoch(epoch: int, loss: float) -> None:
+        epochs.append(epoch)
+        train_loss.append(loss)
+        if held_out:
+            val_loss.append(evaluator.loss_of(trainer.net))
+        if online:
+            update_loss.append(trainer.update_losses.copy())
+        if time.perf_counter() - clock["emit"] >= 1.0 / SNAPSHOT_HZ:
+            flush()
+        control.poll()
+        if control.delay > 0 and not control.stop:
+            control.sleep(control.delay)
+
+    def should_stop() -> bool:
+        control.poll()
+        if control.paused and not control.stop:
+            flush(evaluate_now=True)  # show exactly where it paused
+            t0 = time.perf_counter()
+            control.wait_resumed()
+            clock["paused"] += time.perf_counter() - t0
+        return control.stop
+
+    result = trainer.train(spec.epochs, on_epoch, should_stop)
+    flush(evaluate_now=True)
+    return RunResult(run, trainer.net.copy(), result.stop, len(result.losses), elapsed())
