@@ -70,10 +70,9 @@ def _identity_grad(s: Array, a: Array, out: Array) -> Array:
 
 
 def _softmax(s: Array, out: Array) -> Array:
-    np.subtract(s, s.max(axis=-1, keepdims=True), out=out)
+    np.subtract(s, np.maximum.reduce(s, axis=-1, keepdims=True), out=out)
     np.exp(out, out=out)
-    out /= out.sum(axis=-1, keepdims=True)
-    return out
+    return np.divide(out, np.add.reduce(out, axis=-1, keepdims=True), out=out)
 
 
 def _softmax_grad(s: Array, a: Array, out: Array) -> Array:

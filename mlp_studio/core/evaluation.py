@@ -42,7 +42,7 @@ def dataset_loss(net: Network, X: np.ndarray, Z: np.ndarray, loss: str,
 
 
 def _reduced_loss(outputs: np.ndarray, Z: np.ndarray, loss: str, reduction: str) -> float:
-    total = float(get_loss(loss).per_sample(outputs, np.asarray(Z, dtype=outputs.dtype)).sum())
+    total = get_loss(loss).total(outputs, np.asarray(Z, dtype=outputs.dtype))
     return reduce_total(total, outputs.shape[0], reduction)
 
 

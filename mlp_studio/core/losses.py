@@ -24,18 +24,28 @@ class Loss:
 
     name: str
     formula: str  # LaTeX, per sample
+    factor: float  # a row's loss is factor * the sum of its elementwise terms
 
     def per_sample(self, y: Array, z: Array) -> Array:
         """Loss of each row of ``y`` against the row of ``z``: shape (batch,)."""
-        if self.name == "half_squared_error":
-            return 0.5 * np.square(y - z).sum(axis=-1)
-        if self.name == "squared_error":
-            return np.square(y - z).sum(axis=-1)
+        return self.factor * self._terms(y, z, np.empty_like(y)).sum(axis=-1)
+
+    def total(self, y: Array, z: Array, out: Array | None = None) -> float:
+        """The per-sample losses summed over all rows; ``out`` (y's shape) is scratch space."""
+        return self.factor * float(self._terms(y, z, np.empty_like(y) if out is None else out).sum())
+
+    def _terms(self, y: Array, z: Array, out: Array) -> Array:
+        """Write the elementwise terms into ``out``: a row's loss is ``factor`` times their sum."""
+        if self.name != "cross_entropy":
+            np.subtract(y, z, out=out)
+            return np.square(out, out=out)
         eps = max(_EPS, float(np.finfo(y.dtype).eps))  # float32 cannot hold 1 - 1e-12
-        yc = np.clip(y, eps, 1.0 - eps)
+        np.maximum(y, eps, out=out)  # clip to [eps, 1 - eps]
+        np.minimum(out, 1.0 - eps, out=out)
         if y.shape[-1] == 1:
-            return -(z * np.log(yc) + (1.0 - z) * np.log(1.0 - yc)).sum(axis=-1)
-        return -(z * np.log(yc)).sum(axis=-1)
+            return np.add(z * np.log(out), (1.0 - z) * np.log(1.0 - out), out=out)
+        np.log(out, out=out)
+        return np.multiply(out, z, out=out)
 
     def output_delta(self, y: Array, z: Array, s: Array, activation: str, out: Array) -> Array:
         """Write dLoss/ds of the output layer into ``out`` (per sample, unreduced)."""
@@ -53,9 +63,9 @@ class Loss:
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in (
-        Loss("half_squared_error", r"L = \frac{1}{2} \sum_k (y_k - z_k)^2"),
-        Loss("squared_error", r"L = \sum_k (y_k - z_k)^2"),
-        Loss("cross_entropy", r"L = -\sum_k z_k \log y_k"),
+        Loss("half_squared_error", r"L = \frac{1}{2} \sum_k (y_k - z_k)^2", 0.5),
+        Loss("squared_error", r"L = \sum_k (y_k - z_k)^2", 1.0),
+        Loss("cross_entropy", r"L = -\sum_k z_k \log y_k", -1.0),
     )
 }
 

@@ -153,7 +153,7 @@ class Trainer:
                 np.take(self.X, idx, axis=0, out=xb)
                 np.take(self.Z, idx, axis=0, out=zb)
             ws.forward(xb)
-            batch_loss = float(ws.sample_losses(zb).sum())
+            batch_loss = ws.total_loss(zb)
             total += batch_loss
             self.update_losses[k] = reduce_total(batch_loss, stop - start, cfg.batch_reduction)
             ws.backward(zb)

@@ -26,7 +26,8 @@ class Workspace:
 
     ``s[i]``, ``a[i]``, ``delta[i]`` hold the weighted sums, activations and
     dLoss/ds of layer ``i`` for the current batch (the first ``rows`` rows);
-    ``grad_w[i]``, ``grad_b[i]`` the reduced gradients.
+    ``grad_w[i]``, ``grad_b[i]`` the reduced gradients. ``_back[i]`` is scratch: delta_{i+1} W_{i+1}
+    in ``hidden_delta``, then the reduced delta in ``gradients``.
     """
 
     def __init__(self, net: Network, loss: str, capacity: int) -> None:
@@ -42,6 +43,7 @@ class Workspace:
         self._a = [np.empty((capacity, n), dt) for n in sizes]
         self._delta = [np.empty((capacity, n), dt) for n in sizes]
         self._back = [np.empty((capacity, n), dt) for n in sizes]
+        self._terms = np.empty((capacity, sizes[-1]), dt)
         self.grad_w = [np.empty_like(l.weights) for l in net.layers]
         self.grad_b = [np.empty_like(l.biases) for l in net.layers]
         self.activations = [get_activation(l.activation) for l in net.layers]
@@ -57,6 +59,7 @@ class Workspace:
         self._av = [b[:rows] for b in self._a]
         self._dv = [b[:rows] for b in self._delta]
         self._bv = [b[:rows] for b in self._back]
+        self._tv = self._terms[:rows]
 
     # Views of the current batch.
     def s(self, i: int) -> np.ndarray:
@@ -97,12 +100,13 @@ class Workspace:
             self.forward_layer(i)
         return self.output
 
-    def sample_losses(self, z: np.ndarray) -> np.ndarray:
-        return self.loss.per_sample(self.output, z)
+    def total_loss(self, z: np.ndarray) -> float:
+        """The current batch's per-sample losses, summed."""
+        return self.loss.total(self.output, z, self._tv)
 
     def reduced_loss(self, z: np.ndarray, reduction: str) -> float:
         """The current batch's loss, averaged or summed over its rows."""
-        return reduce_total(float(self.sample_losses(z).sum()), self.rows, reduction)
+        return reduce_total(self.total_loss(z), self.rows, reduction)
 
     # Backward.
     def output_delta(self, z: np.ndarray) -> None:
@@ -123,17 +127,19 @@ class Workspace:
             self.hidden_delta(i)
 
     def gradients(self, reduction: str) -> None:
-        """grad_W = delta^T a_prev and grad_b = sum of delta, summed or averaged over rows."""
+        """grad_W = delta^T a_prev and grad_b = sum of delta, summed or averaged over rows.
+
+        Averaging scales the (small) delta before the products, not the gradients after.
+        """
         if reduction not in REDUCTIONS:
             raise MLPError(f"unknown batch_reduction {reduction!r}; choose mean or sum")
         scale = 1.0 / self.rows if reduction == "mean" else 1.0
         for i in range(len(self.net.layers)):
             d = self._dv[i]
+            if scale != 1.0:
+                d = np.multiply(d, scale, out=self._bv[i])
             np.matmul(d.T, self.a_prev(i), out=self.grad_w[i])
             np.add.reduce(d, axis=0, out=self.grad_b[i])
-            if scale != 1.0:
-                self.grad_w[i] *= scale
-                self.grad_b[i] *= scale
 
     def update(self, learning_rate: float, momentum: float = 0.0) -> None:
         """W -= eta grad (plain), or v = mu v - eta grad; W += v (momentum).
