@@ -150,6 +150,7 @@ def gui_run(app, project: Project, epochs: int, live: bool) -> dict:
         "window": kind,
         "live_views": live,
         "seconds": done[0] - t0,
+        "training_seconds": panel.session.last_result.elapsed,  # in the training process
         "epochs_per_s": epochs / (done[0] - t0),
         "ticks": int(during.size + 1),
         "max_tick_gap_ms": float(during.max()),

@@ -3,7 +3,8 @@ loss when rows are held out.
 
 Points go into preallocated ``GrowingBuffer``s; a timer redraws at most
 ``REDRAW_HZ`` times a second with ``setData(buffer[:n])``, clip-to-view and peak
-downsampling, so a million points stay smooth. The log scale clips losses to
+downsampling, so a million points stay smooth; the ranges follow the data in
+steps (``plot_range``), so most frames redraw only the curves. The log scale clips losses to
 ``LOG_FLOOR`` (a zero loss has no logarithm).
 """
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
+from mlp_studio.app.plot_range import epoch_range, value_range
 from mlp_studio.errors import MLPError
 
 REDRAW_HZ = 30
@@ -30,6 +32,7 @@ class GrowingBuffer:
     def __init__(self, capacity: int = 1024) -> None:
         self._data = np.empty(max(1, capacity))
         self.n = 0
+        self.lo, self.hi = np.inf, -np.inf  # the smallest and largest value held
 
     @property
     def capacity(self) -> int:
@@ -51,9 +54,13 @@ class GrowingBuffer:
             self._data = grown
         self._data[self.n:need] = values
         self.n = need
+        if values.size:
+            self.lo = min(self.lo, float(np.nanmin(values)))
+            self.hi = max(self.hi, float(np.nanmax(values)))
 
     def clear(self) -> None:
         self.n = 0
+        self.lo, self.hi = np.inf, -np.inf
 
 
 def log_safe(values: np.ndarray) -> np.ndarray:
@@ -114,13 +121,19 @@ class LossPlot(QWidget):
             line.setVisible(False)
             item.addItem(line, ignoreBounds=True)
         self.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        # the ranges follow the data in steps (see _follow); panning or zooming stops that,
+        # pyqtgraph's "A" (auto range) button starts it again
+        item.vb.disableAutoRange()
+        item.vb.sigRangeChangedManually.connect(self._stop_following)
+        self._following = True
+        self._shown: tuple | None = None  # (x range, y range) last set
 
         self.log_box = QCheckBox("Log scale")
         self.log_box.toggled.connect(self.set_log)
         self.updates_box = QCheckBox("Per update")
         self.updates_box.setToolTip("Show each update's loss (online training) behind the epoch curve")
         self.updates_box.setChecked(True)
-        self.updates_box.toggled.connect(self.update_curve.setVisible)
+        self.updates_box.toggled.connect(self._show_updates)
         self.readout = QLabel("")
         self.readout.setMinimumWidth(90)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -179,6 +192,7 @@ class LossPlot(QWidget):
             s.clear()
         self._offset = 0.0
         self._run = None
+        self._following, self._shown = True, None
         self._dirty = True
         self.redraw()
 
@@ -192,6 +206,7 @@ class LossPlot(QWidget):
             self.log_box.setChecked(on)  # comes back here through toggled
             return
         self.plot_widget.getPlotItem().setLogMode(y=on)
+        self._shown = None  # the y range is re-fitted in the new units
         self._dirty = True
         self.redraw()
 
@@ -205,6 +220,35 @@ class LossPlot(QWidget):
             y = series.y.view
             curve.setData(series.x.view, log_safe(y) if self.is_log else y)
             self._sync_legend(curve, series.y.n > 0)
+        self._follow()
+
+    def _follow(self) -> None:
+        """Set the ranges from the data in steps (``plot_range``) while following it."""
+        vb = self.plot_widget.getPlotItem().vb
+        if any(vb.state["autoRange"]):  # the "A" button: follow again
+            vb.disableAutoRange()
+            self._following, self._shown = True, None
+        shown = [s for s, c in ((self.train, self.train_curve), (self.val, self.val_curve),
+                                (self.updates, self.update_curve)) if s.y.n and c.isVisible()]
+        if not self._following or not shown:
+            return
+        lo, hi = min(s.y.lo for s in shown), max(s.y.hi for s in shown)
+        if self.is_log:
+            lo, hi = (float(np.log10(max(v, LOG_FLOOR))) for v in (lo, hi))
+        x = epoch_range(max(s.x.hi for s in shown))
+        y = value_range(self._shown[1] if self._shown else None, lo, hi, nonnegative=not self.is_log)
+        if (x, y) != self._shown:
+            vb.setRange(xRange=x, yRange=y, padding=0.0)
+            self._shown = (x, y)
+
+    def _show_updates(self, on: bool) -> None:
+        self.update_curve.setVisible(on)
+        self._shown = None  # re-fit to the curves shown
+        self._dirty = True
+        self.redraw()
+
+    def _stop_following(self, *_args) -> None:
+        self._following = False
 
     def _sync_legend(self, curve, has_data: bool) -> None:
         """List only curves that have points (and keep the legend's order stable)."""

@@ -10,7 +10,8 @@ threads at ``cores - 1``.
 Two one-way pipes connect them:
 
 - commands, parent -> child: ``("run", run, spec, requests)`` (the ``stop``,
-  ``paused`` and ``delay`` asked for so far), then ``(name, run, value)`` for
+  ``paused`` and ``delay`` asked for so far; ``spec.data`` None: the dataset of
+  the previous run, which the process keeps, so a dataset crosses once), then ``(name, run, value)`` for
   each later request; ``None`` ends the process. Commands for another run than the current one are ignored.
 - events, child -> parent: ``Snapshot`` objects, then one ``RunResult`` per run.
 
@@ -25,10 +26,12 @@ import os
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Iterator
 
-from mlp_studio.core.training_run import RunResult, run_training
+from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.training_run import RunResult, RunSpec, run_training
 
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 CLOSE_TIMEOUT_S = 2.0
@@ -69,6 +72,7 @@ class TrainingEngine:
         commands_in, self._commands = ctx.Pipe(duplex=False)
         self._events, events_out = ctx.Pipe(duplex=False)
         self._lock = threading.Lock()
+        self._data: Dataset | None = None  # the dataset the process holds
         self.process = ctx.Process(target=serve, args=(commands_in, events_out),
                                    name="mlp-studio-training", daemon=True)
         threads = str(blas_threads())
@@ -88,6 +92,12 @@ class TrainingEngine:
                 self._commands.send(message)
             except (OSError, ValueError) as exc:  # broken pipe, or already closed
                 raise EngineDied(self._death()) from exc
+
+    def start_run(self, run: int, spec: RunSpec, requests: dict) -> None:
+        """Send a run; its dataset only when the process does not hold it already."""
+        held = spec.data is self._data
+        self.send(("run", run, replace(spec, data=None) if held else spec, requests))
+        self._data = spec.data
 
     def next_event(self) -> object:
         """Block until the process sends a ``Snapshot`` or ``RunResult``; ``EngineDied``
@@ -172,6 +182,7 @@ class PipeControl:
 
 def serve(commands: Connection, events: Connection) -> None:
     """The child process: train each run it is sent until told to end."""
+    data: Dataset | None = None
     while True:
         try:
             message = commands.recv()
@@ -182,6 +193,7 @@ def serve(commands: Connection, events: Connection) -> None:
         if message[0] != "run":
             continue  # a late request for a run that has already ended
         _, run, spec, requests = message
+        data = spec.data = data if spec.data is None else spec.data
         control = PipeControl(commands, run, **requests)
         try:
             result = run_training(run, spec, events.send, control)

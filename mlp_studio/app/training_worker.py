@@ -74,7 +74,7 @@ class TrainingWorker(QObject):
     def _relay(self) -> RunResult:
         try:
             with self._lock:
-                self.engine.send(("run", self.run_id, self.spec, dict(self._requests)))
+                self.engine.start_run(self.run_id, self.spec, dict(self._requests))
                 self._sent = True
             self.spec = None
             while True:

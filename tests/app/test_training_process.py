@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -98,19 +99,24 @@ def test_serve_reports_a_failed_run_and_goes_on():
     assert stopped.run == 2 and stopped.stop.code == STOP_USER and stopped.epochs == 0
 
 
+def run_to_end(engine: TrainingEngine, run: int, spec: RunSpec) -> RunResult:
+    engine.start_run(run, spec, REQUESTS)
+    event = engine.next_event()
+    while not isinstance(event, RunResult):
+        event = engine.next_event()
+    return event
+
+
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
 def test_engine_process_trains_with_one_core_left_for_the_gui_and_closes():
     before = os.environ.get("OPENBLAS_NUM_THREADS")
     engine = TrainingEngine()
     try:
         spec = reference_spec(50)
-        engine.send(("run", 1, spec, REQUESTS))
-        event = engine.next_event()
-        while not isinstance(event, RunResult):
-            event = engine.next_event()
+        result = run_to_end(engine, 1, spec)
         headless = Trainer(reference_network(), spec.data.X, spec.data.Z, spec.loss, spec.config).train(50)
-        assert event.network.equals(headless.network)
-        assert event.epochs == 50 and event.elapsed > 0
+        assert result.network.equals(headless.network)
+        assert result.epochs == 50 and result.elapsed > 0
         env = Path(f"/proc/{engine.process.pid}/environ").read_bytes().split(b"\0")
         assert f"OPENBLAS_NUM_THREADS={max(1, os.cpu_count() - 1)}".encode() in env
         assert blas_threads() == max(1, os.cpu_count() - 1)
@@ -118,6 +124,27 @@ def test_engine_process_trains_with_one_core_left_for_the_gui_and_closes():
     finally:
         engine.close()
     assert engine.process.exitcode == 0 and not engine.alive
+
+
+def test_a_dataset_crosses_to_the_process_once(monkeypatch):
+    engine = TrainingEngine()
+    sent = []
+    send = engine.send
+    monkeypatch.setattr(engine, "send", lambda message: (sent.append(message), send(message)))
+    try:
+        spec = reference_spec(3)
+        first = run_to_end(engine, 1, spec)
+        again = run_to_end(engine, 2, replace(spec, epochs=5))  # same Dataset object: not sent
+        other = replace(spec, data=reference_dataset("zscore"), epochs=5)
+        third = run_to_end(engine, 3, other)
+    finally:
+        engine.close()
+    datas = [m[2].data for m in sent if m is not None]  # None: the closing message
+    assert len(datas) == 3 and datas[0] is spec.data and datas[1] is None and datas[2] is other.data
+    expected = step_online(reference_network(), spec.data, epochs=5)  # trained on the held data
+    assert again.network.equals(expected) and not first.network.equals(expected)
+    zscore = Trainer(reference_network(), other.data.X, other.data.Z, spec.loss, spec.config).train(5)
+    assert third.network.equals(zscore.network)
 
 
 def test_a_dead_engine_is_reported_with_its_exit_code():
