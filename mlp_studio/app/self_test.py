@@ -159,7 +159,7 @@ def _run(settings_dir: str, timings: dict[str, float]) -> None:
 
     try:
         _step(app, window, document, step_trace, np)
-        _train(app, window, document, np, QDockWidget)
+        engine = _train(app, window, document, np, QDockWidget)
         _say("canvas " + _check_drawn(window.canvas.grab().toImage(), "network canvas", 8))
         _say("canvas export " + _check_drawn(window.canvas.render_image(), "canvas export", 8))
         _say("window " + _check_drawn(window.grab().toImage(), "main window", 8))
@@ -170,11 +170,13 @@ def _run(settings_dir: str, timings: dict[str, float]) -> None:
     panel = window.training_panel
     if panel.session.thread is not None:
         raise SelfTestError("the training thread was still there after the window closed")
+    if engine.alive or engine.process.exitcode != 0:
+        raise SelfTestError(f"the training process did not end cleanly (exit code {engine.process.exitcode})")
     if window.isVisible():
         raise SelfTestError("the main window did not close")
     window.deleteLater()
     app.processEvents()
-    _say("window closed, training thread joined")
+    _say("window closed, training thread joined, training process ended")
 
 
 def _step(app, window, document, step_trace, np) -> None:
@@ -201,8 +203,9 @@ def _step(app, window, document, step_trace, np) -> None:
     _say(f"step on rows {rows}: loss {trace.loss_before:.6g} -> {trace.loss_after:.6g}")
 
 
-def _train(app, window, document, np, dock_type) -> None:
-    """Run N epochs on the training worker; the result is one undo step, the plot draws it."""
+def _train(app, window, document, np, dock_type):
+    """Run N epochs on the training worker and its process; the result is one undo step,
+    the plot draws it. Returns the training engine (checked again after the window closes)."""
     panel = window.training_panel
     session = panel.session
     dock = window.findChild(dock_type, "training_dock")
@@ -233,10 +236,12 @@ def _train(app, window, document, np, dock_type) -> None:
     losses = plot.train_curve.getData()[1]
     if not np.all(np.isfinite(losses)):
         raise SelfTestError(f"the loss plot holds non-finite losses: {losses}")
-    _say(f"trained {result.epochs} epochs on thread {thread.objectName()!r}: "
-         f"{result.stop.message}; loss {losses[0]:.6g} -> {losses[-1]:.6g}")
+    engine = session.engine
+    _say(f"trained {result.epochs} epochs on thread {thread.objectName()!r} with process "
+         f"{engine.process.pid}: {result.stop.message}; loss {losses[0]:.6g} -> {losses[-1]:.6g}")
     colour = plot.train_curve.opts["pen"].color()
     _say("loss plot " + _check_drawn(plot.plot_widget.grab().toImage(), "loss plot", 3, colour))
+    return engine
 
 
 def run_self_test(timeout_s: float = TIMEOUT_S) -> int:

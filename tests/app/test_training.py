@@ -212,10 +212,11 @@ def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch):
     window.show()
     p.start(None)
     qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=5000)
-    thread = p.session.thread
-    assert thread.isRunning()
+    thread, engine = p.session.thread, p.session.engine
+    assert thread.isRunning() and engine.alive
     assert window.close()
     assert not thread.isRunning() and not p.session.is_active
+    assert not engine.alive and engine.process.exitcode == 0  # the training process ended too
     assert p.session.last_result.stop.code == STOP_USER
     # the run was kept as one undo step before the prompt, so the prompt offered to save it
     (modified, net_at_prompt, active_at_prompt), = asked
