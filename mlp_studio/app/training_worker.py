@@ -74,9 +74,16 @@ class TrainingWorker(QObject):
     def _relay(self) -> RunResult:
         try:
             with self._lock:
-                self.engine.start_run(self.run_id, self.spec, dict(self._requests))
-                self._sent = True
+                requests = dict(self._requests)
+            # outside the lock: a big dataset takes a while to cross, and the GUI's
+            # requests meanwhile must not wait for it
+            self.engine.start_run(self.run_id, self.spec, requests)
             self.spec = None
+            with self._lock:
+                self._sent = True
+                for name, value in self._requests.items():  # asked for while it crossed
+                    if value != requests[name]:
+                        self.engine.send((name, self.run_id, value))
             while True:
                 event = self.engine.next_event()
                 if event.run != self.run_id:

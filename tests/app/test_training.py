@@ -309,3 +309,22 @@ def test_stop_while_paused_ends_the_run(qtbot, panel):
     wait_idle(qtbot, p)
     assert p.session.last_result.stop.code == STOP_USER
     assert p.session.last_result.epochs == p.plot.train.x.n
+
+
+def test_a_stop_asked_while_the_data_crosses_to_the_process_is_kept(qtbot, panel, monkeypatch):
+    p = panel(TrainingConfig(learning_rate=0.05, epochs=None))  # only a stop ends this run
+    p.session.warm_up()
+    engine = p.session.engine
+    send_run = engine.start_run
+    seen = []
+
+    def stop_meanwhile(run, spec, requests):  # the user clicks Stop while the dataset crosses
+        p.session.worker.request_stop()  # must not wait for the crossing (nor deadlock)
+        seen.append(dict(requests))
+        send_run(run, spec, requests)
+
+    monkeypatch.setattr(engine, "start_run", stop_meanwhile)
+    p.start(None)
+    wait_idle(qtbot, p)
+    assert seen == [{"stop": False, "paused": False, "delay": 0.0}]
+    assert p.session.last_result.stop.code == STOP_USER
