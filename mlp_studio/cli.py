@@ -103,21 +103,33 @@ def _default_out(path: str) -> Path:
 
 
 def cmd_train(args) -> int:
-    from mlp_studio.core.training import Trainer
+    from mlp_studio.core.training_run import RunSpec, Unsteered, run_training
     from mlp_studio.io.project_file import save_project
 
     project = _load(args.project)
-    data = _require_data(project, args.project)
+    _require_data(project, args.project)
     out = Path(args.project) if args.in_place else Path(args.out) if args.out else _default_out(args.project)
     if out.resolve() == Path(args.project).resolve() and not args.in_place:
         raise MLPError("refusing to overwrite the project; use --in-place", where=str(out))
-    trainer = Trainer(project.network, data.X, data.Z, project.loss, project.training)
-    on_epoch = None if args.json else (lambda epoch, loss: print(f"epoch {epoch}: loss {loss:.6g}"))
-    result = trainer.train(args.epochs, on_epoch=on_epoch)
+    losses: list[float] = []
+    validation: list[float] = []
+
+    def report(snap) -> None:  # the same run as the app's, held-out rows included
+        losses.extend(snap.train_loss.tolist())
+        if snap.val_loss is not None:
+            validation.extend(snap.val_loss.tolist())
+        if not args.json:
+            for i, (epoch, loss) in enumerate(zip(snap.epochs, snap.train_loss)):
+                held = f", validation {snap.val_loss[i]:.6g}" if snap.val_loss is not None else ""
+                print(f"epoch {epoch}: loss {loss:.6g}{held}")
+
+    result = run_training(0, RunSpec.from_project(project, args.epochs), report, Unsteered())
+    project.network = result.network
     save_project(project, out)
     if args.json:
-        print(json.dumps({"loss": result.losses, "stopped": result.stop.message,
-                          "stop_code": result.stop.code, "out": str(out)}))
+        print(json.dumps({"loss": losses, "validation_loss": validation or None,
+                          "stopped": result.stop.message, "stop_code": result.stop.code,
+                          "out": str(out)}))
     else:
         print(f"stopped: {result.stop.message}; wrote {out}")
     return 0

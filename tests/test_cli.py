@@ -125,3 +125,24 @@ def test_unscaled_sigmoid_target_is_warned_about(capsys, example):
     assert out["layers"][1]["delta"][0] == pytest.approx(-22.62, abs=0.01)  # the reference's slip
     err = captured.err
     assert "warning" in err and "91" in err and "sigmoid" in err
+
+
+def test_train_holds_rows_out_as_the_app_does(capsys, tmp_path):
+    from mlp_studio.core.evaluation import dataset_loss, holdout_split
+    from mlp_studio.core.training import Trainer
+    from mlp_studio.io.project_file import load_project, save_project
+
+    project = load_project(resource_path("noisy_sine.mlp.json"))
+    project.training.holdout, project.training.seed = 0.25, 3
+    path = tmp_path / "sine.mlp.json"
+    save_project(project, path)
+    out = run_json(capsys, "train", path, "--epochs", "4")
+    trained = load_project(tmp_path / "sine.trained.mlp.json")
+    assert trained.training.holdout == 0.25  # the setting travels with the project
+    train_rows, val_rows = holdout_split(project.data.n_rows, 0.25, 3)
+    data = project.data
+    headless = Trainer(project.network.copy(), data.X[train_rows], data.Z[train_rows], project.loss,
+                       project.training).train(4)
+    assert trained.network.equals(headless.network) and out["loss"] == headless.losses
+    expected = dataset_loss(trained.network, data.X[val_rows], data.Z[val_rows], project.loss)
+    assert len(out["validation_loss"]) == 4 and out["validation_loss"][-1] == pytest.approx(expected, rel=1e-12)

@@ -178,6 +178,7 @@ class TrainingPanel(QWidget):
         self.patience.valueChanged.connect(
             lambda v: self._edit("patience", v or None, f"Set patience to {v or 'off'}"))
         self.shuffle.toggled.connect(lambda on: self._edit("shuffle", on, f"Shuffle rows {'on' if on else 'off'}"))
+        self.holdout.valueChanged.connect(lambda v: self._edit("holdout", v, f"Set hold-out fraction to {v:g}"))
         self.speed.valueChanged.connect(self._on_speed)
         self.live.toggled.connect(self._on_live)
         self.run_button.clicked.connect(lambda: self.start(None))
@@ -205,7 +206,7 @@ class TrainingPanel(QWidget):
     def start(self, epochs: int | None) -> None:
         """Run N epochs (or, for None, until the settings' stop rules fire)."""
         try:
-            self.session.start(epochs, self.holdout.value())
+            self.session.start(epochs)
         except MLPError as exc:
             self._set_reason(str(exc), error=True)
             return
@@ -241,6 +242,7 @@ class TrainingPanel(QWidget):
             self.target.setValue(c.target_loss or 0.0)
             self.patience.setValue(c.patience or 0)
             self.shuffle.setChecked(c.shuffle)
+            self.holdout.setValue(c.holdout)
         finally:
             self._loading = False
 

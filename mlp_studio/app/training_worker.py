@@ -128,11 +128,11 @@ class TrainingSession(QObject):
     def is_active(self) -> bool:
         return self.worker is not None
 
-    def start(self, epochs: int | None = None, holdout: float = 0.0) -> None:
+    def start(self, epochs: int | None = None) -> None:
         """Train a copy of the document's network; ``epochs`` None: the settings' count."""
         if self.worker is not None:
             raise MLPError("a training run is already going; stop it first")
-        spec = RunSpec.from_project(self.document.project, epochs, holdout)
+        spec = RunSpec.from_project(self.document.project, epochs)
         self.warm_up()
         self._run += 1
         self.worker = TrainingWorker(self._run, spec, self.engine, self._delay)

@@ -47,6 +47,7 @@ class TrainingConfig:
     momentum: float = 0.0
     target_loss: float | None = None
     patience: int | None = None
+    holdout: float = 0.0  # share of the rows held out (seeded by ``seed``) for a validation loss
 
     def validate(self) -> None:
         if self.mode not in MODES:
@@ -63,6 +64,8 @@ class TrainingConfig:
             raise MLPError(f"epochs must be 0 or more, got {self.epochs}")
         if self.patience is not None and self.patience < 1:
             raise MLPError(f"patience must be at least 1 epoch, got {self.patience}")
+        if not (0.0 <= self.holdout < 1.0):
+            raise MLPError(f"the hold-out fraction must be in [0, 1), got {self.holdout}")
 
     def rows_per_update(self, n_rows: int) -> int:
         return {"online": 1, "minibatch": min(self.batch_size, n_rows), "batch": n_rows}[self.mode]

@@ -91,15 +91,13 @@ class RunSpec:
     loss: str
     config: TrainingConfig
     epochs: int | None = None  # None: the config's
-    holdout: float = 0.0
 
     @classmethod
-    def from_project(cls, project, epochs: int | None = None, holdout: float = 0.0) -> "RunSpec":
+    def from_project(cls, project, epochs: int | None = None) -> "RunSpec":
         if project.data is None:
             raise MLPError("load a dataset before training")
         project.validate()
-        return cls(project.network.copy(), project.data, project.loss, replace(project.training),
-                   epochs, holdout)
+        return cls(project.network.copy(), project.data, project.loss, replace(project.training), epochs)
 
 
 class RunControl(Protocol):
@@ -119,12 +117,28 @@ class RunControl(Protocol):
         """Block for ``seconds`` or until stopped, whichever comes first."""
 
 
+class Unsteered:
+    """The ``RunControl`` of a run nobody steers (the command line): its stop rules end it."""
+
+    stop = paused = False
+    delay = 0.0
+
+    def poll(self) -> None:
+        pass
+
+    def wait_resumed(self) -> None:
+        pass
+
+    def sleep(self, seconds: float) -> None:
+        pass
+
+
 def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
                  control: RunControl) -> RunResult:
     """Train a copy of ``spec.network`` until a stop rule fires or ``control`` stops it;
     every epoch's losses reach ``emit`` (batched into snapshots), the last one at the end."""
     data = spec.data
-    train_rows, val_rows = holdout_split(data.n_rows, spec.holdout, spec.config.seed)
+    train_rows, val_rows = holdout_split(data.n_rows, spec.config.holdout, spec.config.seed)
     held_out = val_rows.size > 0
     X, Z = (data.X[train_rows], data.Z[train_rows]) if held_out else (data.X, data.Z)
     trainer = Trainer(spec.network.copy(), X, Z, spec.loss, replace(spec.config))

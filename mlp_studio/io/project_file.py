@@ -430,7 +430,7 @@ class JsonChecker:
                 kw[key] = self.string(item, p, MODES if key == "mode" else REDUCTIONS)
             elif key == "shuffle":
                 kw[key] = self.boolean(item, p)
-            elif key in ("learning_rate", "momentum"):
+            elif key in ("learning_rate", "momentum", "holdout"):
                 kw[key] = self.number(item, p)
             elif key == "target_loss":
                 kw[key] = None if item is None else self.number(item, p)

@@ -328,3 +328,20 @@ def test_a_stop_asked_while_the_data_crosses_to_the_process_is_kept(qtbot, panel
     wait_idle(qtbot, p)
     assert seen == [{"stop": False, "paused": False, "delay": 0.0}]
     assert p.session.last_result.stop.code == STOP_USER
+
+
+def test_the_hold_out_fraction_is_an_undoable_setting_saved_with_the_project(qtbot, panel, tmp_path):
+    from mlp_studio.io.project_file import load_project, save_project
+
+    p = panel(TrainingConfig(learning_rate=0.1, mode="batch", epochs=3))
+    doc = p.document
+    p.holdout.setValue(0.3)
+    assert doc.project.training.holdout == 0.3 and doc.undo_stack.undoText() == "Set hold-out fraction to 0.3"
+    save_project(doc.project, tmp_path / "h.mlp.json")
+    assert load_project(tmp_path / "h.mlp.json").training.holdout == 0.3
+    doc.undo_stack.undo()
+    assert doc.project.training.holdout == 0.0 and p.holdout.value() == 0.0  # the widget follows
+    doc.undo_stack.redo()
+    p.start(None)
+    wait_idle(qtbot, p)
+    assert p.plot.val.x.n == 3  # a validation loss per epoch: the run held the rows out

@@ -91,7 +91,7 @@ def test_held_out_rows_give_a_validation_loss_and_classes_an_evaluation():
     x = rng.uniform(-1, 1, 80)
     data = Dataset(["x", "c"], np.c_[x, (x > 0.2).astype(float)], ["x"], ["c"])
     net = Network.create([1, 4, 1], ["tanh", "sigmoid"], "xavier", seed=0)
-    spec = RunSpec(net, data, "cross_entropy", TrainingConfig(learning_rate=0.5, mode="batch"), 4, 0.25)
+    spec = RunSpec(net, data, "cross_entropy", TrainingConfig(learning_rate=0.5, mode="batch", holdout=0.25), 4)
     snaps = []
     result = run_training(1, spec, snaps.append, Script())
     val = np.concatenate([s.val_loss for s in snaps])
@@ -118,11 +118,11 @@ def test_throttle_waits_in_proportion_to_the_cost():
     assert not t.due(1.19) and t.due(1.21)
 
 
-@pytest.mark.parametrize("holdout", [0.0, 0.5])
-def test_run_spec_from_a_project_is_a_copy(holdout):
+def test_run_spec_from_a_project_is_a_copy():
     from mlp_studio.core.project import Project
 
-    project = Project(reference_network(), data=reference_dataset())
-    spec = RunSpec.from_project(project, 5, holdout)
+    project = Project(reference_network(), data=reference_dataset(), training=TrainingConfig(holdout=0.5))
+    spec = RunSpec.from_project(project, 5)
     assert spec.network is not project.network and spec.network.equals(project.network)
-    assert (spec.epochs, spec.holdout) == (5, holdout)
+    assert spec.config is not project.training and spec.config == project.training
+    assert spec.epochs == 5

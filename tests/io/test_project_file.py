@@ -206,6 +206,8 @@ CASES = [
     (_set("training.learning_rate", False), "training.learning_rate", "got false"),
     (_set("training.momentum", 1.0), "training", "momentum must be in [0, 1)"),
     (_set("training.speed", 3), "training.speed", "unknown key 'speed'"),
+    (_set("training.holdout", 1.0), "training", "hold-out fraction must be in [0, 1)"),
+    (_set("training.holdout", "a quarter"), "training.holdout", "expected a number"),
 ]
 
 
