@@ -26,6 +26,18 @@ from mlp_studio.errors import MLPError
 
 Selection = tuple  # ("node", layer, node) | ("edge", layer, node, input) | ("input", i)
 
+UNDO_BUDGET_BYTES = 512 * 2**20  # about what the undo history may hold
+UNDO_STEP_COPIES = 6  # a step keeps two networks and a trace (weights before/after, gradients)
+UNDO_MIN_STEPS = 100
+UNDO_UNLIMITED_FROM = 100_000  # a history that long is not worth capping (small networks)
+
+
+def undo_limit(net: Network) -> int:
+    """Undo steps kept for ``net`` (0: all): as many as fit ``UNDO_BUDGET_BYTES`` when each
+    holds ``UNDO_STEP_COPIES`` float64 copies of the parameters, at least ``UNDO_MIN_STEPS``."""
+    steps = UNDO_BUDGET_BYTES // (UNDO_STEP_COPIES * 8 * net.n_parameters)
+    return 0 if steps >= UNDO_UNLIMITED_FROM else max(UNDO_MIN_STEPS, steps)
+
 
 def default_project() -> Project:
     """What File > New starts from: a 2-3-1 sigmoid network, seeded, no data."""
@@ -51,6 +63,7 @@ class Document(QObject):
         self.project: Project = project if project is not None else default_project()
         self.path: Path | None = Path(path) if path is not None else None
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(undo_limit(self.project.network))
         self.trace: StepTrace | None = None
         self.revealed: int = 0
         self.selected_row: int = 0
@@ -259,6 +272,8 @@ class Document(QObject):
     # --------------------------------------------------------------- helpers
     def _replace(self, project: Project, path: Path | None) -> None:
         self.undo_stack.clear()
+        # only an empty stack takes a new limit: it is sized for the network opened
+        self.undo_stack.setUndoLimit(undo_limit(project.network))
         self.project = project
         self.path = path
         self.snapshot = None

@@ -209,3 +209,23 @@ def test_training_snapshot_shows_the_rows_forward_pass_under_its_weights(qapp):
     assert doc.project.network.layers[1].biases[0] == 0.5  # the project's weights are untouched
     doc.show_snapshot(None)
     assert doc.shown_trace is None or doc.shown_trace is doc.trace
+
+
+def test_the_undo_history_of_a_big_network_is_capped_and_a_small_ones_is_not(qapp):
+    from mlp_studio.core.network import Network
+
+    small = Document(Project(reference_network(), data=reference_dataset()))
+    assert small.undo_stack.undoLimit() == 0  # 13 parameters: every step back to the start
+    big_net = Network.create([784, 128, 64, 10], ["relu", "relu", "softmax"], "he", seed=0)
+    # 100,480 + 8,256 + 650 = 109,386 parameters; 6 float64 copies a step = 5,250,528 bytes,
+    # and 512 MiB / 5,250,528 bytes = 102.2 steps
+    assert big_net.n_parameters == 109_386
+    big = Document(Project(big_net, loss="cross_entropy"))
+    assert big.undo_stack.undoLimit() == 102
+    for k in range(110):  # edits of different weights (edits of one weight merge)
+        big.set_weight(0, k, 0, 1.0 + k)
+    assert big.undo_stack.count() == 102  # the oldest 8 edits were let go
+    big.new_project()  # a small network again: no cap
+    assert big.undo_stack.undoLimit() == 0
+    small.new_project(Project(big_net.copy(), loss="cross_entropy"))
+    assert small.undo_stack.undoLimit() == 102
