@@ -27,6 +27,14 @@ from mlp_studio.io.csv_table import Table, read_csv
 
 ROLES = ("input", "target", "ignore")
 SELECTED_ROW = QColor("#fff2cc")
+COLUMNS_LISTED = 6  # names shown of a longer column list
+
+
+def column_list(names: list[str]) -> str:
+    """Column names for a one-line summary: all of a few, the first and last of many."""
+    if len(names) <= COLUMNS_LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:COLUMNS_LISTED - 2])}, …, {names[-1]} ({len(names)} columns)"
 
 
 class _Cancelled(Exception):
@@ -224,8 +232,8 @@ class DataPanel(QWidget):
             self.source.setText("No data. Open a CSV file (or drop one on the window).")
         else:
             name = Path(data.source).name if data.source else "Data saved in the project"
-            self.source.setText(f"{name}: {data.n_rows} rows · inputs {', '.join(data.inputs)} "
-                                f"({data.input_scaling}) · targets {', '.join(data.targets)} "
+            self.source.setText(f"{name}: {data.n_rows} rows · inputs {column_list(data.inputs)} "
+                                f"({data.input_scaling}) · targets {column_list(data.targets)} "
                                 f"({data.target_scaling})")
         self.view.resizeColumnsToContents()
         self._update_warnings()

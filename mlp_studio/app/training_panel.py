@@ -25,6 +25,8 @@ from mlp_studio.errors import MLPError
 
 #: speed slider positions: seconds to wait after each epoch (the last is full speed)
 DELAYS = (1.0, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001, 0.0)
+CONFUSION_ROWS_SHOWN = 4  # rows of the confusion matrix in view (more classes scroll)
+PLOT_MIN_HEIGHT = 150
 
 
 def _double_spin(lo: float, hi: float, decimals: int, step: float, special: str = "") -> QDoubleSpinBox:
@@ -142,15 +144,19 @@ class TrainingPanel(QWidget):
         self.confusion.setToolTip("Rows: true class; columns: predicted class")
         self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        self.accuracy.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        row = self.confusion.fontMetrics().height() + 6  # compact rows: ten classes stay readable
+        self.confusion.verticalHeader().setDefaultSectionSize(row)
+        self.confusion.setMaximumHeight(row * (CONFUSION_ROWS_SHOWN + 1) + 4)  # the rest scrolls
         self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.class_box = QGroupBox("Classification")
-        class_layout = QHBoxLayout(self.class_box)
+        class_layout = QVBoxLayout(self.class_box)
+        class_layout.setContentsMargins(6, 2, 6, 4)
+        class_layout.addWidget(self.accuracy)
         class_layout.addWidget(self.confusion)
-        class_layout.addWidget(self.accuracy, 1)
         self.class_box.setVisible(False)
 
         self.plot = LossPlot()
+        self.plot.setMinimumHeight(PLOT_MIN_HEIGHT)  # the plot never folds away under the rest
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)

@@ -174,3 +174,12 @@ def test_shutdown_stops_and_joins_a_running_read(qtbot, tmp_path):
     panel.shutdown()
     assert panel.reader is None and reader.isFinished()
     assert doc.project.data.n_rows == 4
+
+
+def test_a_long_column_list_is_summarised_in_one_line():
+    from mlp_studio.app.data_panel import column_list
+
+    assert column_list(["I0", "I1"]) == "I0, I1"
+    names = [f"x{i}" for i in range(784)]
+    assert column_list(names) == "x0, x1, x2, x3, …, x783 (784 columns)"
+    assert column_list(names[:6]) == "x0, x1, x2, x3, x4, x5"  # six fit: all are listed
