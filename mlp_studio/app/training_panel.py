@@ -26,7 +26,7 @@ from mlp_studio.errors import MLPError
 #: speed slider positions: seconds to wait after each epoch (the last is full speed)
 DELAYS = (1.0, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001, 0.0)
 CONFUSION_ROWS_SHOWN = 4  # rows of the confusion matrix in view (more classes scroll)
-PLOT_MIN_HEIGHT = 150
+PLOT_MIN_HEIGHT = 120
 
 
 def _double_spin(lo: float, hi: float, decimals: int, step: float, special: str = "") -> QDoubleSpinBox:
@@ -274,18 +274,25 @@ class TrainingPanel(QWidget):
                   self.target, self.patience, self.shuffle, self.holdout):
             w.setEnabled(idle and (w is not self.batch or self.mode.currentText() == "minibatch"))
         if state == PAUSED:
-            self._show_status(self.status.text().replace("Training", "Paused", 1))
+            self._show_status(*(t.replace("Training", "Paused", 1)
+                                for t in (self.status.toolTip(), self.status.text())))
 
     def _on_snapshot(self, snap: Snapshot) -> None:
         self.plot.add_snapshot(snap)
         if self._run_epochs:
             self.progress.setValue(min(snap.epoch, self._run_epochs))
         loss = f"{snap.train_loss[-1]:.6g}" if snap.train_loss.size else "–"
+        val = snap.val_loss[-1] if snap.val_loss is not None and snap.val_loss.size else None
         rate = snap.updates / snap.elapsed if snap.elapsed > 0 else 0.0
-        text = (f"Training: epoch {snap.epoch}, loss {loss}"
-                + (f", validation {snap.val_loss[-1]:.6g}" if snap.val_loss is not None and snap.val_loss.size else "")
+        state = "Paused" if self.session.state == PAUSED else "Training"
+        text = (f"{state}: epoch {snap.epoch}, loss {loss}"
+                + (f", validation {val:.6g}" if val is not None else "")
                 + f", {rate:,.0f} updates/s, {snap.elapsed:.1f} s")
-        self._show_status(text if self.session.state != PAUSED else text.replace("Training", "Paused", 1))
+        # the panel's line is narrow: fewer digits there, all of them in the window's status bar
+        short = (f"{state}: epoch {snap.epoch} · loss {snap.train_loss[-1]:.4g}" if snap.train_loss.size
+                 else f"{state}: epoch {snap.epoch}") \
+            + (f" · val. {val:.4g}" if val is not None else "") + f" · {rate:,.0f}/s · {snap.elapsed:.1f} s"
+        self._show_status(text, short)
         if snap.evaluation is not None:
             self._show_evaluation(snap.evaluation)
 
@@ -307,8 +314,10 @@ class TrainingPanel(QWidget):
         self.reason.setStyleSheet("color: #b00020;" if error else "")
         self.reason.setVisible(bool(text))
 
-    def _show_status(self, text: str) -> None:
-        self.status.setText(text)
+    def _show_status(self, text: str, short: str | None = None) -> None:
+        """``text`` in the window's status bar, ``short`` (else ``text``) in the panel."""
+        self.status.setText(short or text)
+        self.status.setToolTip(text)
         if self.status_bar is not None:
             self.status_bar.showMessage(text)
 
