@@ -4,8 +4,8 @@ loss when rows are held out.
 Points go into preallocated ``GrowingBuffer``s; a timer redraws at most
 ``REDRAW_HZ`` times a second with ``setData(buffer[:n])``, clip-to-view and peak
 downsampling, so a million points stay smooth; the ranges follow the data in
-steps (``plot_range``), so most frames redraw only the curves. The log scale clips losses to
-``LOG_FLOOR`` (a zero loss has no logarithm).
+steps (``plot_range``), so most frames redraw only the curves. The log scale
+clips losses to ``LOG_FLOOR`` (a zero loss has no logarithm).
 """
 
 from __future__ import annotations
@@ -228,14 +228,14 @@ class LossPlot(QWidget):
         if any(vb.state["autoRange"]):  # the "A" button: follow again
             vb.disableAutoRange()
             self._following, self._shown = True, None
-        shown = [s for s, c in ((self.train, self.train_curve), (self.val, self.val_curve),
+        drawn = [s for s, c in ((self.train, self.train_curve), (self.val, self.val_curve),
                                 (self.updates, self.update_curve)) if s.y.n and c.isVisible()]
-        if not self._following or not shown:
+        if not self._following or not drawn:
             return
-        lo, hi = min(s.y.lo for s in shown), max(s.y.hi for s in shown)
+        lo, hi = min(s.y.lo for s in drawn), max(s.y.hi for s in drawn)
         if self.is_log:
             lo, hi = (float(np.log10(max(v, LOG_FLOOR))) for v in (lo, hi))
-        x = epoch_range(max(s.x.hi for s in shown))
+        x = epoch_range(max(s.x.hi for s in drawn))
         y = value_range(self._shown[1] if self._shown else None, lo, hi, nonnegative=not self.is_log)
         if (x, y) != self._shown:
             vb.setRange(xRange=x, yRange=y, padding=0.0)

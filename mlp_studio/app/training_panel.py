@@ -289,9 +289,10 @@ class TrainingPanel(QWidget):
                 + (f", validation {val:.6g}" if val is not None else "")
                 + f", {rate:,.0f} updates/s, {snap.elapsed:.1f} s")
         # the panel's line is narrow: fewer digits there, all of them in the window's status bar
-        short = (f"{state}: epoch {snap.epoch} · loss {snap.train_loss[-1]:.4g}" if snap.train_loss.size
-                 else f"{state}: epoch {snap.epoch}") \
-            + (f" · val. {val:.4g}" if val is not None else "") + f" · {rate:,.0f}/s · {snap.elapsed:.1f} s"
+        short_loss = f"{snap.train_loss[-1]:.4g}" if snap.train_loss.size else "–"
+        short = (f"{state}: epoch {snap.epoch} · loss {short_loss}"
+                 + (f" · val. {val:.4g}" if val is not None else "")
+                 + f" · {rate:,.0f}/s · {snap.elapsed:.1f} s")
         self._show_status(text, short)
         if snap.evaluation is not None:
             self._show_evaluation(snap.evaluation)

@@ -11,8 +11,9 @@ Two one-way pipes connect them:
 
 - commands, parent -> child: ``("run", run, spec, requests)`` (the ``stop``,
   ``paused`` and ``delay`` asked for so far; ``spec.data`` None: the dataset of
-  the previous run, which the process keeps, so a dataset crosses once), then ``(name, run, value)`` for
-  each later request; ``None`` ends the process. Commands for another run than the current one are ignored.
+  the previous run, which the process keeps, so a dataset crosses once), then
+  ``(name, run, value)`` for each later request; ``None`` ends the process.
+  Requests for another run than the current one are ignored.
 - events, child -> parent: ``Snapshot`` objects, then one ``RunResult`` per run.
 
 The child exits when its parent goes away (end of file on the commands pipe),
