@@ -29,12 +29,11 @@ from mlp_studio.core.trace import (
     phases_for,
     sensitivity,
 )
-from mlp_studio.core.training import Trainer
+from mlp_studio.core.training import Carry, Trainer
+from mlp_studio.core.workspace import Velocity
 from mlp_studio.errors import MLPError
 
-Velocity = tuple[list[np.ndarray], list[np.ndarray]] | None
-
-#: how many step results (network, velocity) are remembered for Undo/Redo
+#: how many step results (network, carry) are remembered for Undo/Redo
 HISTORY = 500
 #: an epoch of more (rows x parameters) than this runs on the training worker, if there is one
 BIG_EPOCH = 20_000_000
@@ -69,10 +68,10 @@ class StepController(QObject):
         self.last_epoch_loss: float | None = None
         self._phased: PhasedStep | None = None
         self._busy = False
-        #: velocity after each step result, keyed by the network's fingerprint (oldest first)
-        self._history: OrderedDict[bytes, Velocity] = OrderedDict()
+        #: momentum's velocity and the row shuffling after each step result, keyed by the
+        #: network's fingerprint (oldest first): Epoch presses continue like one long run
+        self._history: OrderedDict[bytes, Carry] = OrderedDict()
         self._initial = document.project.network.copy()
-        self._epochs = 0
         #: starts one epoch on a worker thread (the training panel's); False if it cannot
         self.background_epoch: Callable[[], bool] | None = None
         self._make_actions()
@@ -197,22 +196,17 @@ class StepController(QObject):
             return
         before = project.network
         net = before.copy()
-        config = replace(project.training, seed=project.training.seed + self._epochs)
         try:
-            trainer = Trainer(net, project.data.X, project.data.Z, project.loss, config)
+            trainer = Trainer(net, project.data.X, project.data.Z, project.loss, project.training)
         except MLPError as exc:
             self.message.emit(f"Cannot run an epoch: {exc}")
             return
-        velocity = self._velocity_for(before)
-        if velocity is not None:
-            trainer.ws.velocity_w = [v.copy() for v in velocity[0]]
-            trainer.ws.velocity_b = [v.copy() for v in velocity[1]]
+        carry = self._carry_for(before)
+        if carry is not None:
+            trainer.resume(carry)
         with np.errstate(all="ignore"):
             loss = trainer.run_epoch()
-        self._epochs += 1
-        after_velocity = None if trainer.ws.velocity_w is None else (
-            [v.copy() for v in trainer.ws.velocity_w], [v.copy() for v in trainer.ws.velocity_b])
-        self._remember(net, after_velocity)
+        self._remember(net, trainer.carry())
         self.last_epoch_loss = loss
         self._phased = None
         with self._own_change():
@@ -289,7 +283,8 @@ class StepController(QObject):
     def _commit(self) -> None:
         phased, self._phased = self._phased, None
         trace = snapshot(phased.trace)
-        self._remember(phased.net.copy(), phased.velocity)
+        before = self._carry_for(self.doc.project.network)  # a step leaves the shuffling as it was
+        self._remember(phased.net.copy(), Carry(phased.velocity, before.shuffle if before else None))
         with self._own_change():
             self.doc.apply_step(phased.net, trace, f"Step {_rows_text(trace.rows)}")
         problem = first_non_finite(trace)
@@ -298,15 +293,19 @@ class StepController(QObject):
         if self.advance_row and not self.use_batch:
             self.next_row()
 
-    def _remember(self, net: Network, velocity: Velocity) -> None:
+    def _remember(self, net: Network, carry: Carry) -> None:
         key = net.fingerprint()
         self._history.pop(key, None)
-        self._history[key] = velocity
+        self._history[key] = carry
         while len(self._history) > HISTORY:
             self._history.popitem(last=False)
 
-    def _velocity_for(self, net: Network) -> Velocity:
+    def _carry_for(self, net: Network) -> Carry | None:
         return self._history.get(net.fingerprint())
+
+    def _velocity_for(self, net: Network) -> Velocity | None:
+        carry = self._carry_for(net)
+        return None if carry is None else carry.velocity
 
     @contextmanager
     def _own_change(self) -> Iterator[None]:

@@ -49,13 +49,10 @@ class SmallNetSGD:
         self.load()
 
     def load(self) -> None:
-        flat: list[float] = []
-        for layer in self.net.layers:
-            flat += layer.weights.ravel().tolist()
-            flat += layer.biases.tolist()
-        self.params = tuple(flat)
+        self.params = _flat([l.weights for l in self.net.layers], [l.biases for l in self.net.layers])
 
     def store(self) -> None:
+        """Write the parameters into the network's arrays (in place: no arrays are made)."""
         k = 0
         for layer in self.net.layers:
             w, b = layer.weights, layer.biases
@@ -63,6 +60,14 @@ class SmallNetSGD:
             k += w.size
             b[:] = self.params[k:k + b.size]
             k += b.size
+
+    def layer_velocity(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The velocity as per-layer weights and biases arrays (``Workspace``'s form)."""
+        return _layered(self.velocity, self.net)
+
+    def set_layer_velocity(self, velocity: tuple[list[np.ndarray], list[np.ndarray]] | None) -> None:
+        """Carry on from per-layer ``velocity``; None: at rest."""
+        self.velocity = (0.0,) * self.net.n_parameters if velocity is None else _flat(*velocity)
 
     def is_finite(self) -> bool:
         return all(map(math.isfinite, self.params))
@@ -74,6 +79,27 @@ class SmallNetSGD:
         self.params, self.velocity, total = self._epoch(
             self.params, self.velocity, xs, zs, order, learning_rate, self.momentum, losses)
         return total
+
+
+def _flat(weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple[float, ...]:
+    """Per-layer arrays as one tuple of floats: layer by layer, its weights then its biases."""
+    flat: list[float] = []
+    for w, b in zip(weights, biases):
+        flat += w.ravel().tolist()
+        flat += b.tolist()
+    return tuple(flat)
+
+
+def _layered(flat: tuple[float, ...], net: Network) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``_flat``'s inverse: float64 arrays shaped like ``net``'s weights and biases."""
+    values = np.array(flat, dtype=np.float64)
+    weights, biases, k = [], [], 0
+    for layer in net.layers:
+        weights.append(values[k:k + layer.weights.size].reshape(layer.weights.shape))
+        k += layer.weights.size
+        biases.append(values[k:k + layer.biases.size])
+        k += layer.biases.size
+    return weights, biases
 
 
 # --- code generation -------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlp_studio.core.network import Network
-from mlp_studio.core.workspace import Workspace
+from mlp_studio.core.workspace import Velocity, Workspace
 
 
 @dataclass
@@ -112,7 +112,7 @@ class PhasedStep:
         reduction: str = "mean",
         rows: list[int] | None = None,
         momentum: float = 0.0,
-        velocity: tuple[list[np.ndarray], list[np.ndarray]] | None = None,
+        velocity: Velocity | None = None,
     ) -> None:
         x = np.atleast_2d(np.asarray(x, dtype=net.dtype))
         z = np.atleast_2d(np.asarray(z, dtype=net.dtype))
@@ -121,9 +121,7 @@ class PhasedStep:
         self.single = x.shape[0] == 1
         self.ws = Workspace(net, loss, x.shape[0])
         self.ws.load(x)
-        if velocity is not None:
-            self.ws.velocity_w = [v.copy() for v in velocity[0]]
-            self.ws.velocity_b = [v.copy() for v in velocity[1]]
+        self.ws.set_velocity(velocity)
         self.phases = phases_for(len(net.layers))
         self.position = 0
         self.trace = StepTrace(
@@ -143,10 +141,8 @@ class PhasedStep:
         return None if self.done else self.phases[self.position]
 
     @property
-    def velocity(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
-        if self.ws.velocity_w is None:
-            return None
-        return [v.copy() for v in self.ws.velocity_w], [v.copy() for v in self.ws.velocity_b]
+    def velocity(self) -> Velocity | None:
+        return self.ws.velocity()
 
     def advance(self) -> Phase:
         """Run the next sub-step and record its numbers in ``trace``."""

@@ -17,7 +17,7 @@ import numpy as np
 from mlp_studio.core import small_net
 from mlp_studio.core.network import Network
 from mlp_studio.core.small_net import SmallNetSGD
-from mlp_studio.core.workspace import REDUCTIONS, Workspace, reduce_total
+from mlp_studio.core.workspace import REDUCTIONS, Velocity, Workspace, reduce_total
 from mlp_studio.errors import MLPError
 
 MODES = ("online", "minibatch", "batch")
@@ -78,6 +78,16 @@ class StopReason:
 
 
 @dataclass
+class Carry:
+    """What one epoch hands the next besides the weights: momentum's velocity (None: at
+    rest) and where the row shuffling stands (None: at the start, from the seed). Epochs
+    taken by separate trainers, each resuming the last one's carry, equal one long run."""
+
+    velocity: Velocity | None = None
+    shuffle: tuple[dict, np.ndarray] | None = None  # the generator's state, the row order
+
+
+@dataclass
 class TrainResult:
     network: Network
     losses: list[float] = field(default_factory=list)
@@ -122,6 +132,25 @@ class Trainer:
             self._fast = SmallNetSGD(net, loss, config.momentum)
             self._xs, self._zs = self.X.tolist(), self.Z.tolist()
             self._fast_losses: list[float] = []
+
+    def carry(self) -> Carry:
+        """A copy of what the next epoch will start from (see ``Carry``)."""
+        if self._fast is not None:
+            velocity = self._fast.layer_velocity() if self.config.momentum else None
+        else:
+            velocity = self.ws.velocity()
+        return Carry(velocity, (self._rng.bit_generator.state, self._order.copy()))
+
+    def resume(self, carry: Carry) -> None:
+        """Start the next epoch from ``carry`` (copied), e.g. another trainer's ``carry()``."""
+        if self._fast is not None:
+            self._fast.set_layer_velocity(carry.velocity)
+        else:
+            self.ws.set_velocity(carry.velocity)
+        if carry.shuffle is not None:
+            state, order = carry.shuffle
+            self._rng.bit_generator.state = state
+            self._order = order.copy()
 
     def run_epoch(self) -> float:
         """One pass over the data; returns the epoch loss (see module docstring)."""

@@ -15,6 +15,9 @@ from mlp_studio.errors import MLPError
 
 REDUCTIONS = ("mean", "sum")
 
+#: momentum's velocity: per layer, for the weights and for the biases
+Velocity = tuple[list[np.ndarray], list[np.ndarray]]
+
 
 def reduce_total(total: float, rows: int, reduction: str) -> float:
     """A loss summed over ``rows`` samples, averaged (``mean``) or kept (``sum``)."""
@@ -140,6 +143,20 @@ class Workspace:
                 d = np.multiply(d, scale, out=self._bv[i])
             np.matmul(d.T, self.a_prev(i), out=self.grad_w[i])
             np.add.reduce(d, axis=0, out=self.grad_b[i])
+
+    def velocity(self) -> Velocity | None:
+        """A copy of momentum's velocity, or None while at rest."""
+        if self.velocity_w is None:
+            return None
+        return [v.copy() for v in self.velocity_w], [v.copy() for v in self.velocity_b]
+
+    def set_velocity(self, velocity: Velocity | None) -> None:
+        """Carry on from ``velocity`` (copied); None: at rest."""
+        if velocity is None:
+            self.velocity_w = self.velocity_b = None
+        else:
+            self.velocity_w = [v.copy() for v in velocity[0]]
+            self.velocity_b = [v.copy() for v in velocity[1]]
 
     def update(self, learning_rate: float, momentum: float = 0.0) -> None:
         """W -= eta grad (plain), or v = mu v - eta grad; W += v (momentum).

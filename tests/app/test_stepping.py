@@ -140,21 +140,48 @@ def test_momentum_velocity_is_carried_between_steps_and_after_undo(doc, stepper)
 
 
 def test_epoch_carries_the_velocity_of_the_step_before(doc, stepper):
+    from mlp_studio.core.trace import PhasedStep
+
     mu = 0.5
     doc.set_training(replace(doc.project.training, momentum=mu))
     stepper.step_update()
     after_step = doc.project.network.copy()
     stepper.run_epoch()
-    # The same: a trainer whose velocity is the first step's (w1 - w0).
-    net = after_step.copy()
-    trainer = Trainer(net, doc.project.data.X, doc.project.data.Z, "half_squared_error",
-                      replace(doc.project.training))
-    w0 = reference_network()
-    trainer.ws.velocity_w = [a.weights - b.weights for a, b in zip(after_step.layers, w0.layers)]
-    trainer.ws.velocity_b = [a.biases - b.biases for a, b in zip(after_step.layers, w0.layers)]
-    trainer.run_epoch()
-    for a, b in zip(doc.project.network.layers, net.layers):
+    # The same by traced single-row steps over the rows in order, starting from the
+    # first step's velocity v1 = w1 - w0 and carrying it from row to row.
+    net, w0 = after_step.copy(), reference_network()
+    velocity = ([a.weights - b.weights for a, b in zip(after_step.layers, w0.layers)],
+                [a.biases - b.biases for a, b in zip(after_step.layers, w0.layers)])
+    data = doc.project.data
+    for r in range(data.n_rows):
+        step = PhasedStep(net, data.X[r:r + 1], data.Z[r:r + 1], "half_squared_error", ETA,
+                          rows=[r], momentum=mu, velocity=velocity)
+        step.run()
+        velocity = step.velocity
+    at_rest = Trainer(after_step.copy(), data.X, data.Z, "half_squared_error", doc.project.training)
+    at_rest.run_epoch()
+    assert not doc.project.network.equals(at_rest.net)  # the velocity made a difference...
+    for a, b in zip(doc.project.network.layers, net.layers):  # ...the right one
         np.testing.assert_allclose(a.weights, b.weights, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(a.biases, b.biases, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("config", [
+    TrainingConfig(learning_rate=0.3, mode="online", shuffle=True, momentum=0.8, seed=7),
+    TrainingConfig(learning_rate=0.3, mode="minibatch", batch_size=3, shuffle=True, momentum=0.8, seed=7),
+])
+def test_epoch_presses_equal_one_long_run_and_undo_replays_them(doc, stepper, config):
+    doc.set_training(config)
+    start = doc.project.network.copy()
+    data = doc.project.data
+    for _ in range(3):
+        stepper.run_epoch()
+    long_run = Trainer(start.copy(), data.X, data.Z, "half_squared_error", config).train(3)
+    assert doc.project.network.equals(long_run.network)  # shuffles and velocity carried
+    third = doc.project.network.copy()
+    doc.undo_stack.undo()
+    stepper.run_epoch()  # the third epoch again: the same rows in the same order
+    assert doc.project.network.equals(third)
 
 
 def test_batch_step_uses_the_modes_batch(doc, stepper):

@@ -173,3 +173,31 @@ def test_stop_part_way_through_a_long_epoch_keeps_the_last_whole_epoch():
     assert len(res.losses) == 2 and trainer.epoch == 2
     two = train(net, X, Z, LOSS, TrainingConfig(learning_rate=0.01, epochs=2)).network
     assert res.network.equals(two)
+
+
+@pytest.mark.parametrize("sizes, mode, dtype", [
+    ([2, 3, 1], "online", np.float64),  # small_net's plain-Python path
+    ([2, 3, 1], "minibatch", np.float64),  # Workspace path
+    ([2, 5, 4, 1], "online", np.float32),  # Workspace path (float32 is not small_net's)
+])
+def test_epochs_by_separate_trainers_resuming_each_carry_equal_one_run(sizes, mode, dtype):
+    from mlp_studio.core.training import Carry
+
+    rng = np.random.default_rng(2)
+    X, Z = rng.uniform(-1, 1, (9, 2)), rng.uniform(0, 1, (9, 1))
+    config = TrainingConfig(learning_rate=0.4, mode=mode, batch_size=2, shuffle=True, seed=5,
+                            momentum=0.9)
+    start = Network.create(sizes, "sigmoid", "xavier", seed=1).astype(dtype)
+    one_run = Trainer(start.copy(), X, Z, "half_squared_error", config).train(4)
+    net, carry = start.copy(), Carry()
+    for _ in range(4):
+        trainer = Trainer(net, X, Z, "half_squared_error", config)
+        trainer.resume(carry)
+        trainer.run_epoch()
+        carry = trainer.carry()
+    assert net.equals(one_run.network)
+    assert carry.velocity is not None and any(np.any(v) for v in carry.velocity[0])
+    forgetful = start.copy()
+    for _ in range(4):  # the same epochs without the carry: shuffles restart, velocity is lost
+        Trainer(forgetful, X, Z, "half_squared_error", config).run_epoch()
+    assert not forgetful.equals(one_run.network)
