@@ -129,11 +129,15 @@ class ColumnDialog(QDialog):
         self.table = table
         self.setWindowTitle(f"Columns of {Path(table.path).name or 'the data'}")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"{table.n_rows} rows, {len(table.columns)} columns. "
-                                "Choose what each column is:"))
+        classes = "".join(f" Class column {column!r}: {len(names)} classes, one 0/1 column each."
+                          for column, names in table.classes.items())
+        intro = QLabel(f"{table.n_rows} rows, {len(table.columns)} columns.{classes} "
+                       "Choose what each column is:")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         same = current is not None and current.columns == table.columns
-        inputs = current.inputs if same else table.columns[:-1]
-        targets = current.targets if same else table.columns[-1:]
+        targets = current.targets if same else table.default_targets
+        inputs = current.inputs if same else [c for c in table.columns if c not in targets]
         self.grid = QTableWidget(len(table.columns), 2)
         self.grid.setHorizontalHeaderLabels(["Column", "Role"])
         self.grid.verticalHeader().hide()

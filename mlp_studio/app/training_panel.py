@@ -59,6 +59,7 @@ class TrainingPanel(QWidget):
         self.status_bar = status_bar
         self.session = TrainingSession(document, self)
         self._run_epochs: int | None = None
+        self._shown_names: list[str] = []  # the confusion matrix's class names
         self._loading = False
 
         # Settings.
@@ -322,17 +323,27 @@ class TrainingPanel(QWidget):
         if self.status_bar is not None:
             self.status_bar.showMessage(text)
 
+    def _class_names(self, n: int) -> list[str]:
+        """The classes' names: a one-hot target column each (``species=setosa`` shows as
+        ``setosa``), else their numbers."""
+        data = self.document.project.data
+        if data is not None and n > 1 and len(data.targets) == n:  # one-hot: a column per class
+            return [t.split("=", 1)[-1] for t in data.targets]
+        return [str(k) for k in range(n)]
+
     def _show_evaluation(self, ev) -> None:
         m = ev.confusion
         self.class_box.setVisible(True)
         self.accuracy.setText(f"Accuracy {ev.accuracy:.1%} on {ev.rows} rows"
                               f"{' (held out)' if self.holdout.value() > 0 else ''}")
         n = m.shape[0]
-        if self.confusion.rowCount() != n:  # new items only when the shape changes
+        names = self._class_names(n)
+        if self.confusion.rowCount() != n or self._shown_names != names:  # new items: a new shape
+            self._shown_names = names
             self.confusion.setRowCount(n)
             self.confusion.setColumnCount(n)
-            self.confusion.setHorizontalHeaderLabels([f"pred. {k}" for k in range(n)])
-            self.confusion.setVerticalHeaderLabels([f"true {k}" for k in range(n)])
+            self.confusion.setHorizontalHeaderLabels([f"pred. {k}" for k in names])
+            self.confusion.setVerticalHeaderLabels([f"true {k}" for k in names])
             for i in range(n):
                 for j in range(n):
                     item = QTableWidgetItem()

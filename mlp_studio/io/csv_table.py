@@ -1,4 +1,4 @@
-"""Read a numeric CSV table: a header row naming the columns, then numbers.
+"""Read a CSV table: a header row naming the columns, then numbers or class names.
 
 Accepted as spreadsheets write them: a UTF-8 (or UTF-16) byte-order mark,
 ``,`` ``;`` or tab delimiters (detected from the header), spaces after the
@@ -7,8 +7,14 @@ quoted), quoted numbers, blank lines, trailing delimiters. Everything else is
 an :class:`MLPError` naming the file, the line (1-based, the header is line 1
 if it is the first line, as an editor counts) and the column by name.
 
+A column whose first value is a word (text starting with a letter) holds class
+names (``setosa``, ``versicolor``, ...): it becomes one 0/1 column per class, named ``species=setosa`` and so on
+(classes in sorted order), which is how a network's outputs see classes. Every
+cell of such a column must be text, and it may hold at most ``MAX_CLASSES``.
+
 Parsing is vectorised (``numpy.loadtxt``) in chunks; a chunk that the fast
-parser rejects is parsed again cell by cell to say exactly what is wrong.
+parser rejects (or one with class names) is parsed cell by cell, which also
+says exactly what is wrong.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -26,23 +33,40 @@ from mlp_studio.io.bounded_read import read_bytes_bounded
 
 MAX_CSV_BYTES = 256 * 2**20
 CHUNK_ROWS = 65536
+MAX_CLASSES = 100
 DELIMITERS = ("\t", ";", ",")
 _DELIMITER_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma"}
 
 Progress = Callable[[int, int], None]
 
 
+def class_column(column: str, name: str) -> str:
+    """The name of the 0/1 column for class ``name`` of class column ``column``."""
+    return f"{column}={name}"
+
+
 @dataclass
 class Table:
-    """Column names and a float64 array of values (rows, columns) read from ``path``."""
+    """Column names and a float64 array of values (rows, columns) read from ``path``;
+    ``classes`` maps each class column of the file to its class names (see above)."""
 
     columns: list[str]
     values: np.ndarray
     path: str
+    classes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
         return self.values.shape[0]
+
+    @property
+    def default_targets(self) -> list[str]:
+        """The last column, or all of the last class column's columns when it was one."""
+        for column, names in self.classes.items():
+            expanded = [class_column(column, n) for n in names]
+            if expanded[-1] == self.columns[-1]:
+                return expanded
+        return self.columns[-1:]
 
 
 def read_csv(path: str | os.PathLike, progress: Progress | None = None) -> Table:
@@ -70,6 +94,8 @@ def read_csv(path: str | os.PathLike, progress: Progress | None = None) -> Table
     if not total:
         raise MLPError("the file has a header but no rows of numbers", where=name)
     contiguous = total == len(lines) - header - 1
+    first = _split(lines[line_numbers[0] - 1], delimiter)[:len(columns)]
+    labels: dict[int, list[str]] = {c: [] for c, cell in enumerate(first) if _is_class_name(cell)}
     values = np.empty((total, len(columns)))
     for start in range(0, total, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, total)
@@ -77,14 +103,16 @@ def read_csv(path: str | os.PathLike, progress: Progress | None = None) -> Table
             chunk = lines[header + 1 + start:header + 1 + stop]
         else:
             chunk = [lines[i - 1] for i in line_numbers[start:stop]]
-        fast = _parse_fast(chunk, delimiter, len(columns))
+        fast = None if labels else _parse_fast(chunk, delimiter, len(columns))
         if fast is None:
-            fast = _parse_slow(chunk, line_numbers[start:stop], delimiter, columns, name)
+            fast = _parse_slow(chunk, line_numbers[start:stop], delimiter, columns, name, labels)
         values[start:stop] = fast
         if progress is not None:
             progress(stop, total)
     _check_finite(values, lines, line_numbers, delimiter, columns, name)
-    return Table(columns, values, name)
+    if not labels:
+        return Table(columns, values, name)
+    return _one_hot(columns, values, labels, name)
 
 
 def _read_text(name: str) -> str:
@@ -142,6 +170,11 @@ def _number(cell: str) -> float | None:
         return None
 
 
+def _is_class_name(cell: str) -> bool:
+    """Text that starts with a letter and is no number (``nan`` is one): a class name."""
+    return bool(cell) and cell[0].isalpha() and _number(cell) is None
+
+
 def _parse_header(line: str, delimiter: str, name: str, line_no: int) -> list[str]:
     where = f"{name}, line {line_no}"
     columns = _split(line, delimiter)
@@ -174,8 +207,9 @@ def _parse_fast(chunk: list[str], delimiter: str, n_cols: int) -> np.ndarray | N
 
 
 def _parse_slow(chunk: list[str], line_numbers: np.ndarray, delimiter: str,
-                columns: list[str], name: str) -> np.ndarray:
-    """Cell-by-cell parse that raises MLPError at the first bad cell."""
+                columns: list[str], name: str, labels: dict[int, list[str]]) -> np.ndarray:
+    """Cell-by-cell parse that raises MLPError at the first bad cell. The cells of class
+    columns (``labels``' keys) are appended to their lists and read as 0."""
     n_cols = len(columns)
     out = np.empty((len(chunk), n_cols))
     for r, line in enumerate(chunk):
@@ -196,13 +230,47 @@ def _parse_slow(chunk: list[str], line_numbers: np.ndarray, delimiter: str,
         for c, cell in enumerate(cells):
             where = f"{name}, line {line_no}, column {columns[c]!r}"
             if not cell:
-                raise MLPError("the cell is empty; every cell needs a number", where=where)
+                what = "a class name" if c in labels else "a number"
+                raise MLPError(f"the cell is empty; every cell needs {what}", where=where)
             value = _number(cell)
-            if value is None:
+            if c in labels:
+                if value is not None:
+                    raise MLPError(f"{cell!r} is a number, but the column holds class names "
+                                   f"(such as {labels[c][0] if labels[c] else cell!r}): use "
+                                   f"names or numbers, not both", where=where)
+                labels[c].append(cell)
+                value = 0.0
+            elif value is None:
                 shown = cell if len(cell) <= 40 else cell[:37] + "..."
                 raise MLPError(f"{shown!r} is not a number", where=where)
             out[r, c] = value
     return out
+
+
+def _one_hot(columns: list[str], values: np.ndarray, labels: dict[int, list[str]],
+             name: str) -> Table:
+    """The table with each class column replaced by one 0/1 column per class."""
+    names: list[str] = []
+    blocks: list[np.ndarray] = []
+    classes: dict[str, list[str]] = {}
+    for c, column in enumerate(columns):
+        if c not in labels:
+            names.append(column)
+            blocks.append(values[:, c:c + 1])
+            continue
+        found, index = np.unique(np.array(labels[c], dtype=object).astype(str), return_inverse=True)
+        if len(found) > MAX_CLASSES:
+            raise MLPError(f"the column holds {len(found)} different texts; a class column may "
+                           f"have at most {MAX_CLASSES} classes (is it a name or an ID? leave it "
+                           f"out of the file)", where=f"{name}, column {column!r}")
+        classes[column] = found.tolist()
+        names += [class_column(column, n) for n in classes[column]]
+        blocks.append(np.eye(len(found))[index])
+    clash = sorted(n for n, count in Counter(names).items() if count > 1)
+    if clash:
+        raise MLPError(f"a class column's 0/1 column would be named like another column: "
+                       f"{', '.join(map(repr, clash))}; rename that column", where=name)
+    return Table(names, np.hstack(blocks), name, classes)
 
 
 def _check_finite(values: np.ndarray, lines: list[str], line_numbers: np.ndarray,

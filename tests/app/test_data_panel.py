@@ -183,3 +183,38 @@ def test_a_long_column_list_is_summarised_in_one_line():
     names = [f"x{i}" for i in range(784)]
     assert column_list(names) == "x0, x1, x2, x3, …, x783 (784 columns)"
     assert column_list(names[:6]) == "x0, x1, x2, x3, x4, x5"  # six fit: all are listed
+
+
+def test_a_csv_with_class_names_trains_a_classifier(window, qtbot, tmp_path, accept_columns, dialogs):
+    from mlp_studio.core.training import TrainingConfig
+
+    rng = np.random.default_rng(0)
+    names = np.array(["setosa", "versicolor", "virginica"])
+    label = rng.integers(0, 3, 90)
+    x = label[:, None] * 2.0 + rng.normal(0, 0.3, (90, 2))  # three well-separated clusters
+    path = tmp_path / "flowers.csv"
+    path.write_text("a,b,species\n" + "".join(f"{p:.3f},{q:.3f},{names[k]}\n"
+                                             for (p, q), k in zip(x, label)), encoding="utf-8")
+    seen = {}
+    accept_columns["choose"] = lambda dialog: seen.update(
+        roles=[c.currentText() for c in dialog.roles], columns=list(dialog.table.columns))
+    dialogs.answers = [Yes]  # change the network from 2-3-1 to 2-3-3
+    load(window.data_panel, qtbot, path)
+    assert seen["columns"] == ["a", "b", "species=setosa", "species=versicolor", "species=virginica"]
+    assert seen["roles"] == ["input", "input", "target", "target", "target"]  # the defaults
+    doc = window.document
+    assert doc.project.network.sizes == [2, 3, 3]
+    np.testing.assert_array_equal(doc.project.data.raw_targets, np.eye(3)[label])
+    assert "species=setosa, species=versicolor, species=virginica" in window.data_panel.source.text()
+    doc.set_training(TrainingConfig(learning_rate=2.0, mode="batch", epochs=2000))
+    panel = window.training_panel
+    panel.start(None)
+    qtbot.waitUntil(lambda: not panel.session.is_active, timeout=20000)
+    assert not panel.class_box.isHidden() and panel.confusion.rowCount() == 3
+    header = panel.confusion.horizontalHeaderItem
+    assert [header(j).text() for j in range(3)] == ["pred. setosa", "pred. versicolor", "pred. virginica"]
+    matrix = np.array([[int(panel.confusion.item(i, j).text()) for j in range(3)] for i in range(3)])
+    predicted = np.argmax(doc.project.network.forward(doc.project.data.X), axis=1)
+    assert matrix.tolist() == [[int(np.sum((label == t) & (predicted == p))) for p in range(3)]
+                               for t in range(3)]
+    assert np.trace(matrix) >= 80  # the clusters are learnt

@@ -221,3 +221,39 @@ def test_an_error_deep_in_a_large_file_is_exact(tmp_path):
     path = write(tmp_path, "\n".join(lines) + "\n")
     err = error_of(path)
     assert err.where == f"{path}, line 150002, column 'b'"
+
+
+def test_a_column_of_class_names_becomes_one_0_1_column_per_class(tmp_path):
+    path = write(tmp_path, "sepal;species;petal\n5,1;Iris-virginica;6,0\n7,0;Iris-setosa;1,4\n"
+                           "6,3;Iris-versicolor;4,7\n4,9;Iris-setosa;1,5\n")
+    table = read_csv(path)
+    assert table.columns == ["sepal", "species=Iris-setosa", "species=Iris-versicolor",
+                             "species=Iris-virginica", "petal"]  # in place, classes sorted
+    assert table.values.tolist() == [[5.1, 0, 0, 1, 6.0], [7.0, 1, 0, 0, 1.4],
+                                     [6.3, 0, 1, 0, 4.7], [4.9, 1, 0, 0, 1.5]]
+    assert table.classes == {"species": ["Iris-setosa", "Iris-versicolor", "Iris-virginica"]}
+    assert table.default_targets == ["petal"]  # the last column is no class column
+    last = read_csv(write(tmp_path, "x,label\n1,b\n2,a\n", "last.csv"))
+    assert last.default_targets == ["label=a", "label=b"]
+
+
+@pytest.mark.parametrize("body, line, column, fragment", [
+    ("1,cat,0\n2,7,0\n", 3, "c", "'7' is a number, but the column holds class names (such as 'cat')"),
+    ("1,cat,0\n2,,0\n", 3, "c", "the cell is empty; every cell needs a class name"),
+    ("1,cat,0\n2,dog,0\nx,cat,0\n", 4, "n", "'x' is not a number"),
+])
+def test_class_columns_take_only_names_and_say_where_not(tmp_path, body, line, column, fragment):
+    path = write(tmp_path, "n,c,m\n" + body)
+    err = error_of(path)
+    assert err.where == f"{path}, line {line}, column {column!r}" and fragment in err.message
+
+
+def test_too_many_classes_or_a_clashing_name_are_refused(tmp_path):
+    from mlp_studio.io.csv_table import MAX_CLASSES
+
+    rows = "".join(f"{k},id{k}\n" for k in range(MAX_CLASSES + 1))
+    path = write(tmp_path, "x,name\n" + rows)
+    err = error_of(path)
+    assert err.where == f"{path}, column 'name'" and f"{MAX_CLASSES + 1} different texts" in err.message
+    clash = write(tmp_path, "c=a,c\n1,a\n2,b\n", "clash.csv")
+    assert "'c=a'" in error_of(clash).message
