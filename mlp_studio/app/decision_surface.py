@@ -1,5 +1,6 @@
 """For a network with 2 inputs: its output over the input plane as an image, the
 decision boundary as a contour, and the data points coloured by their target.
+With several outputs (one per class, say) a box picks the output shown.
 
 The grid is evaluated by core ``output_grid`` in the scaled input space (a
 margin around the data); axes and colours are in the data's own units (the
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from mlp_studio.app.refresh import Refresher
 from mlp_studio.core.activations import get_activation
@@ -23,8 +24,9 @@ COLORMAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[(59, 76, 192), (242, 242, 242
 
 
 class DecisionSurface(QStackedWidget):
-    """Page 0: a message; page 1: the plot. ``values`` is the image shown
-    (data units, ``[iy, ix]``), on the scaled grid ``xs``, ``ys``."""
+    """Page 0: a message; page 1: the output box (several outputs only) and the plot.
+    ``values`` is the image of output ``output`` (data units, ``[iy, ix]``), on the
+    scaled grid ``xs``, ``ys``."""
 
     def __init__(self, document, parent: QWidget | None = None, grid: int = GRID) -> None:
         super().__init__(parent)
@@ -47,8 +49,22 @@ class DecisionSurface(QStackedWidget):
         self.plot.addItem(self.current)
         self.colorbar = pg.ColorBarItem(colorMap=COLORMAP, interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.output_box = QComboBox()
+        self.output_box.setToolTip("The output drawn over the inputs")
+        self.output_box.activated.connect(lambda _i: self.refresh())
+        self.output_row = QWidget()
+        row = QHBoxLayout(self.output_row)
+        row.setContentsMargins(4, 2, 4, 0)
+        row.addWidget(QLabel("Output"))
+        row.addWidget(self.output_box, 1)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.output_row)
+        column.addWidget(self.plot, 1)
         self.addWidget(self.message)
-        self.addWidget(self.plot)
+        self.addWidget(page)
         self.values: np.ndarray | None = None
         self.xs: np.ndarray | None = None
         self.ys: np.ndarray | None = None
@@ -71,54 +87,78 @@ class DecisionSurface(QStackedWidget):
             self._say("Load data with 2 input columns to see the output surface behind the points.")
             return
         self.setCurrentIndex(1)
+        k = self._choose_output(data.targets)
         lo, hi = data.X.min(axis=0), data.X.max(axis=0)
         pad = MARGIN * np.where(hi > lo, hi - lo, 1.0)
         x_range, y_range = (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
         self.xs, self.ys = grid_axes(x_range, y_range, self.grid)
         with np.errstate(all="ignore"):
-            scaled = output_grid(net, x_range, y_range, self.grid, output=0)
-        values = data.target_scaler.inverse(scaled.reshape(-1, 1))[:, 0].reshape(scaled.shape)
+            scaled = output_grid(net, x_range, y_range, self.grid, output=k)
+        values = self._in_target_units(scaled.ravel()).reshape(scaled.shape)
         self.values = values
         # Pixel centres on the grid points, in the data's input units.
         dx, dy = self.xs[1] - self.xs[0], self.ys[1] - self.ys[0]
         corners = data.input_scaler.inverse(np.array([[self.xs[0] - dx / 2, self.ys[0] - dy / 2],
                                                       [self.xs[-1] + dx / 2, self.ys[-1] + dy / 2]]))
-        levels = self._levels(values, data.raw_targets[:, 0])
+        targets = data.raw_targets[:, k]
+        levels = self._levels(values, targets)
         self.image.setImage(np.nan_to_num(values), levels=levels)
         self.image.setRect(QRectF(corners[0, 0], corners[0, 1], corners[1, 0] - corners[0, 0],
                                   corners[1, 1] - corners[0, 1]))
         self.colorbar.setLevels(levels)
-        self.colorbar.setLabel("right", f"output {data.targets[0]}")
-        self._boundary(data, net.layers[-1].activation)
+        self.colorbar.setLabel("right", f"output {data.targets[k]}")
+        self._boundary(net.layers[-1].activation)
         raw = data.raw_inputs
         self.points.setData(x=raw[:, 0], y=raw[:, 1], brush=[
             pg.mkBrush(COLORMAP.map((t - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor"))
-            for t in data.raw_targets[:, 0]])
+            for t in targets])
         row = min(self.doc.selected_row, data.n_rows - 1)
         self.current.setData(x=[raw[row, 0]], y=[raw[row, 1]])
         self.plot.setLabel("bottom", data.inputs[0])
         self.plot.setLabel("left", data.inputs[1])
-        self.plot.setTitle(f"output {data.targets[0]} over the inputs (ring: row {row})", size="10pt")
+        self.plot.setTitle(f"output {data.targets[k]} over the inputs (ring: row {row})", size="10pt")
+
+    @property
+    def output(self) -> int:
+        """The output shown (an index into the network's outputs and the data's targets)."""
+        return max(self.output_box.currentIndex(), 0)
+
+    def _choose_output(self, targets: list[str]) -> int:
+        """Offer the data's target columns (kept while they stay the same); the one chosen."""
+        names = [self.output_box.itemText(i) for i in range(self.output_box.count())]
+        if names != targets:
+            chosen = self.output
+            self.output_box.clear()
+            self.output_box.addItems(targets)
+            self.output_box.setCurrentIndex(min(chosen, len(targets) - 1))
+        self.output_row.setVisible(len(targets) > 1)
+        return self.output
+
+    def _in_target_units(self, scaled: np.ndarray) -> np.ndarray:
+        """Scaled values of output ``output`` in its target column's own units."""
+        data, k = self.doc.project.data, self.output
+        full = np.zeros((scaled.size, len(data.targets)))
+        full[:, k] = scaled
+        return data.target_scaler.inverse(full)[:, k]
 
     def _levels(self, values: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
         """Colour range in data units: the output activation's range if bounded, else the values'."""
-        data = self.doc.project.data
         lo, hi = get_activation(self.doc.network.layers[-1].activation).value_range
         if np.isfinite(lo) and np.isfinite(hi):
-            ends = data.target_scaler.inverse(np.array([[lo], [hi]]))[:, 0]
+            ends = self._in_target_units(np.array([lo, hi]))
         else:
             both = np.concatenate([values[np.isfinite(values)], targets])
             ends = np.array([both.min(), both.max()])
         low, high = float(ends.min()), float(ends.max())
         return (low, high) if high > low else (low - 0.5, high + 0.5)
 
-    def _boundary(self, data, activation: str) -> None:
+    def _boundary(self, activation: str) -> None:
         """The contour where the output is half-way through the activation's range."""
         lo, hi = get_activation(activation).value_range
         if not (np.isfinite(lo) and np.isfinite(hi)):
             self.boundary.setData(None)
             return
-        level = data.target_scaler.inverse(np.array([[(lo + hi) / 2]]))[0, 0]
+        level = self._in_target_units(np.array([(lo + hi) / 2]))[0]
         # The isocurve is drawn in image pixels, mapped by the image's transform.
         self.boundary.setData(np.nan_to_num(self.values), level=float(level))
 

@@ -173,3 +173,30 @@ def test_a_big_epoch_runs_on_the_training_worker(window, views, qtbot, monkeypat
     assert doc.undo_stack.count() == 1
     for a, b in zip(doc.project.network.layers, expected.layers):
         np.testing.assert_allclose(a.weights, b.weights, rtol=1e-6)
+
+
+def test_output_surface_of_a_chosen_output_in_its_own_units(qtbot):
+    from mlp_studio.core.dataset import Dataset
+
+    rng = np.random.default_rng(4)
+    values = np.column_stack([rng.uniform(0, 10, 12), rng.uniform(-5, 5, 12), rng.uniform(0, 1, 12),
+                              rng.uniform(100, 200, 12)])
+    data = Dataset(["a", "b", "p", "q"], values, ["a", "b"], ["p", "q"], target_scaling="zscore")
+    net = Network.create([2, 4, 2], ["tanh", "identity"], "xavier", seed=3)
+    doc = Document(Project(net, data=data))
+    surface = DecisionSurface(doc, grid=5)
+    qtbot.addWidget(surface)
+    surface.flush()
+    assert not surface.output_row.isHidden() and surface.output_box.currentText() == "p"
+    surface.output_box.setCurrentIndex(1)
+    surface.output_box.activated.emit(1)  # what a user's choice emits
+    assert surface.output == 1 and "output q" in surface.plot.getPlotItem().titleLabel.text
+    q = values[:, 3]
+    for iy in (0, 4):
+        for ix in (0, 2):  # by hand: output 1 on the scaled grid point, z-score undone with q's
+            y = net.forward(np.array([[surface.xs[ix], surface.ys[iy]]]))[0, 1]
+            assert surface.values[iy, ix] == pytest.approx(q.mean() + q.std() * y, rel=1e-12)
+    single = DecisionSurface(Document(Project(Network.create([2, 2, 1]), data=reference_dataset())))
+    qtbot.addWidget(single)
+    single.flush()
+    assert single.output_row.isHidden()  # one output: no box
