@@ -15,7 +15,7 @@ import io
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from mlp_studio.app.plot_range import epoch_range, value_range
@@ -103,10 +103,14 @@ class LossPlot(QWidget):
         item = self.plot_widget.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        item.showGrid(x=True, y=True, alpha=0.25)
         item.setLabel("bottom", "epoch")
         item.setLabel("left", "loss")
         item.getAxis("left").enableAutoSIPrefix(False)
+        # No grid: pyqtgraph draws it with the axes, across the plot, so each new point
+        # replayed it (half the GUI's time while training) and each range change redrew it
+        # (~10 ms more); the axes are drawn once per range and then blitted.
+        for name in ("left", "bottom"):
+            item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.legend = item.addLegend(offset=(-10, 10), brush=(255, 255, 255, 215),
                                      pen=(200, 200, 200), labelTextColor=(50, 50, 50))
         self.update_curve = item.plot(pen=pg.mkPen((170, 170, 170), width=1))

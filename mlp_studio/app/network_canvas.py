@@ -148,10 +148,11 @@ class NetworkCanvas(QGraphicsView):
         self._press_pos: QPointF | None = None
         self._wmax = 1.0
         self._dense: list[bool] = []  # per layer: drawn with thinner edges
+        self._nodes_drawn_for: tuple = ()  # (network, trace, revealed, row) the nodes show
         d = document
         d.network_changed.connect(self._on_network_changed)
         d.data_changed.connect(self._on_network_changed)
-        d.trace_changed.connect(self.refresh_nodes)  # edges show weights only
+        d.trace_changed.connect(self._on_trace_changed)  # edges show weights only
         d.row_changed.connect(self.refresh_nodes)
         d.selection_changed.connect(self._show_selection)
         self.rebuild()
@@ -294,9 +295,23 @@ class NetworkCanvas(QGraphicsView):
                 self._place_label(edge, fmt(float(w)))
         self.refresh_nodes()
 
+    def _nodes_source(self) -> tuple:
+        doc = self.document
+        return doc.network, doc.shown_trace, doc.revealed, doc.selected_row
+
+    def _on_trace_changed(self) -> None:
+        """Nodes follow the trace, unless ``refresh`` has just drawn this very network and
+        trace (a training snapshot changes both at once: one redraw, not two)."""
+        drawn, now = self._nodes_drawn_for, self._nodes_source()
+        if len(drawn) == len(now) and all(a is b for a, b in zip(drawn[:2], now[:2])) \
+                and drawn[2:] == now[2:]:
+            return
+        self.refresh_nodes()
+
     def refresh_nodes(self) -> None:
         """Update the nodes' fills and texts (the trace's values, the biases)."""
         doc = self.document
+        self._nodes_drawn_for = self._nodes_source()
         net = doc.network
         trace = doc.shown_trace
         r = self._trace_row()
@@ -338,7 +353,7 @@ class NetworkCanvas(QGraphicsView):
             t = (value - lo) / (hi - lo)
         else:
             t = 0.5 + 0.5 * np.tanh(value)
-        t = float(np.clip(t, 0.0, 1.0))
+        t = min(max(float(t), 0.0), 1.0)  # plain floats: NumPy's clip costs ~15 µs a node
         return QColor.fromRgbF(
             NODE_LOW.redF() + t * (NODE_HIGH.redF() - NODE_LOW.redF()),
             NODE_LOW.greenF() + t * (NODE_HIGH.greenF() - NODE_LOW.greenF()),

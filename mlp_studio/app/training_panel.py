@@ -8,6 +8,7 @@ belongs to a ``TrainingSession``; its snapshots show in the document through
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -27,6 +28,9 @@ from mlp_studio.errors import MLPError
 DELAYS = (1.0, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001, 0.0)
 CONFUSION_ROWS_SHOWN = 4  # rows of the confusion matrix in view (more classes scroll)
 PLOT_MIN_HEIGHT = 120
+#: the window's status bar shows a running run's progress at most this often (repainting
+#: it repaints much of the window); the panel's own line follows every snapshot
+STATUS_BAR_HZ = 4.0
 
 
 def _double_spin(lo: float, hi: float, decimals: int, step: float, special: str = "") -> QDoubleSpinBox:
@@ -60,6 +64,7 @@ class TrainingPanel(QWidget):
         self.session = TrainingSession(document, self)
         self._run_epochs: int | None = None
         self._shown_names: list[str] = []  # the confusion matrix's class names
+        self._status_bar_shown = -float("inf")  # when the status bar last took a progress line
         self._loading = False
 
         # Settings.
@@ -294,7 +299,7 @@ class TrainingPanel(QWidget):
         short = (f"{state}: epoch {snap.epoch} · loss {short_loss}"
                  + (f" · val. {val:.4g}" if val is not None else "")
                  + f" · {rate:,.0f}/s · {snap.elapsed:.1f} s")
-        self._show_status(text, short)
+        self._show_status(text, short, progress=True)
         if snap.evaluation is not None:
             self._show_evaluation(snap.evaluation)
 
@@ -316,12 +321,16 @@ class TrainingPanel(QWidget):
         self.reason.setStyleSheet("color: #b00020;" if error else "")
         self.reason.setVisible(bool(text))
 
-    def _show_status(self, text: str, short: str | None = None) -> None:
-        """``text`` in the window's status bar, ``short`` (else ``text``) in the panel."""
+    def _show_status(self, text: str, short: str | None = None, progress: bool = False) -> None:
+        """``text`` in the window's status bar (a ``progress`` line at most ``STATUS_BAR_HZ``
+        times a second), ``short`` (else ``text``) in the panel."""
         self.status.setText(short or text)
         self.status.setToolTip(text)
-        if self.status_bar is not None:
+        now = time.perf_counter()
+        if self.status_bar is not None and (not progress
+                                            or now - self._status_bar_shown >= 1.0 / STATUS_BAR_HZ):
             self.status_bar.showMessage(text)
+            self._status_bar_shown = now
 
     def _class_names(self, n: int) -> list[str]:
         """The classes' names: a one-hot target column each (``species=setosa`` shows as

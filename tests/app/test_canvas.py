@@ -185,3 +185,20 @@ def test_ctrl_wheel_zooms_and_plain_wheel_does_not(canvas):
     assert canvas.transform().m11() == scale
     wheel(Qt.KeyboardModifier.ControlModifier)
     assert canvas.transform().m11() == pytest.approx(scale * 1.15)
+
+
+def test_a_training_snapshot_redraws_the_nodes_once_and_a_new_trace_still_shows(doc, canvas, monkeypatch):
+    calls = []
+    redraw = canvas.refresh_nodes
+    monkeypatch.setattr(canvas, "refresh_nodes", lambda: (calls.append(1), redraw()))
+    snap = doc.project.network.copy()
+    snap.layers[0].biases[:] = 0.0
+    doc.show_snapshot(snap)  # network_changed and trace_changed: one node redraw
+    assert len(calls) == 1
+    s = np.array([[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]]) @ np.ones(2)  # row 0 under the snapshot
+    assert [canvas.nodes[("node", 0, j)].value_text.text() for j in range(3)] == \
+        [f"{v:.4f}" for v in sigmoid(s)]
+    doc.show_snapshot(None)
+    calls.clear()
+    step_row0(doc)  # a step's trace: the nodes show it
+    assert calls and canvas.nodes[("node", 1, 0)].value_text.text() == "0.5030"
