@@ -243,6 +243,8 @@ class DataPanel(QWidget):
         self._update_warnings()
 
     def _update_warnings(self) -> None:
+        if getattr(self.document, "snapshot", None) is not None:
+            return  # a training run's weights on show: the output activation is the project's
         data = self.document.project.data
         warnings = data.target_range_warnings(self.document.network.layers[-1].activation) \
             if data is not None else []

@@ -326,7 +326,7 @@ class StepController(QObject):
         self._resume()
 
     def _on_trace_changed(self) -> None:
-        if not self._busy:
+        if not self._busy and getattr(self.doc, "snapshot", None) is None:  # not a run's display
             self._resume()
 
     def _on_inputs_changed(self) -> None:
