@@ -8,6 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
     QLabel,
     QSplitter,
     QTableWidget,
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlp_studio.app.refresh import Refresher
-from mlp_studio.core.trace import StepTrace
+from mlp_studio.core.trace import StepTrace, sensitivity_for
 
 #: bars drawn in the chart
 TOP_BARS = 8
@@ -97,8 +99,16 @@ class SensitivityView(QWidget):
         split.addWidget(self.chart)
         split.addWidget(self.table)
         split.setSizes([500, 500])  # half each, whatever the dock's width
+        self.output_box = QComboBox()  # networks with several outputs: which one
+        self.output_box.activated.connect(lambda _i: self.refresh())
+        self.output_row = QWidget()
+        row = QHBoxLayout(self.output_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Output"))
+        row.addWidget(self.output_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.output_row)
         layout.addWidget(self.caption)
         layout.addWidget(split, 1)
         self.rows: list[tuple[str, float, float, float | None]] = []
@@ -114,6 +124,9 @@ class SensitivityView(QWidget):
     def refresh(self) -> None:
         """Redraw now from the document's trace."""
         trace = self.doc.trace
+        k = self._choose_output()
+        if k and trace is not None and trace.layers[0].sensitivity_weights is not None:
+            trace = sensitivity_for(trace, k)  # the step computed output 0's
         self.rows, self.n_parameters = sensitivity_rows(trace, TABLE_ROWS) if trace is not None else ([], 0)
         if trace is None:
             self.caption.setText("Step forward on one row (F10) to see which parameters move the output most.")
@@ -123,13 +136,31 @@ class SensitivityView(QWidget):
             grads = "" if self.rows[0][3] is not None else (
                 " The −∂L/∂param column fills in at the update sub-step.")
             self.caption.setText(
-                f"Row {trace.rows[0]}: change of the output y<sub>o[0]</sub> per unit change of each "
+                f"Row {trace.rows[0]}: change of the output y<sub>o[{k}]</sub> per unit change of each "
                 f"parameter (weights before the step), largest first. −∂L/∂param: the parameter's "
                 f"part of the downhill direction (the update moves it η times that).{grads}"
                 + (f" The table lists the {TABLE_ROWS} largest of {self.n_parameters}."
                    if self.n_parameters > TABLE_ROWS else ""))
         self._fill_table()
         self._fill_chart()
+
+    @property
+    def output(self) -> int:
+        """The output whose sensitivities are shown."""
+        return max(self.output_box.currentIndex(), 0)
+
+    def _choose_output(self) -> int:
+        """Offer the network's outputs (named by the target columns when there is data)."""
+        net, data = self.doc.project.network, self.doc.project.data
+        names = list(data.targets) if data is not None and len(data.targets) == net.n_outputs \
+            else [f"y_o[{k}]" for k in range(net.n_outputs)]
+        if [self.output_box.itemText(i) for i in range(self.output_box.count())] != names:
+            chosen = self.output
+            self.output_box.clear()
+            self.output_box.addItems(names)
+            self.output_box.setCurrentIndex(min(chosen, len(names) - 1))
+        self.output_row.setVisible(len(names) > 1)
+        return self.output
 
     def _fill_table(self) -> None:
         self.table.setUpdatesEnabled(False)

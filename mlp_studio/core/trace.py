@@ -8,11 +8,11 @@ training loop's own kernels (``Workspace``), so the numbers are the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from mlp_studio.core.network import Network
+from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.workspace import Velocity, Workspace
 
 
@@ -246,6 +246,16 @@ def sensitivity(net: Network, x: np.ndarray, output: int = 0) -> list[tuple[np.n
 
 TRACE_QUANTITIES = ("s", "a", "delta", "grad_weights", "grad_biases", "weights_after", "biases_after")
 
+
+
+def sensitivity_for(trace: StepTrace, output: int) -> StepTrace:
+    """A copy of a one-row ``trace`` whose sensitivities are d y_output / d parameter,
+    for the weights before the step (the trace's ``weights_before``)."""
+    net = Network(trace.layers[0].weights_before.shape[1],
+                  [Layer(lt.weights_before, lt.biases_before, lt.activation) for lt in trace.layers])
+    pairs = sensitivity(net, trace.input, output)
+    return replace(trace, layers=[replace(lt, sensitivity_weights=w, sensitivity_biases=b)
+                                  for lt, (w, b) in zip(trace.layers, pairs)])
 
 def first_non_finite(trace: StepTrace) -> str | None:
     """Where the first NaN or infinity of a step appeared, in computation order, or None.

@@ -5,6 +5,7 @@ reference document's or computed by hand here."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -200,3 +201,36 @@ def test_output_surface_of_a_chosen_output_in_its_own_units(qtbot):
     qtbot.addWidget(single)
     single.flush()
     assert single.output_row.isHidden()  # one output: no box
+
+
+def test_sensitivities_of_a_chosen_output_match_finite_differences(qtbot):
+    from mlp_studio.app.sensitivity_view import SensitivityView
+    from mlp_studio.app.stepping import StepController
+    from mlp_studio.core.dataset import Dataset
+
+    rng = np.random.default_rng(5)
+    data = Dataset(["a", "b", "p", "q"], rng.uniform(0, 1, (6, 4)), ["a", "b"], ["p", "q"])
+    net = Network.create([2, 3, 2], "sigmoid", "xavier", seed=2)
+    doc = Document(Project(net, data=data))
+    view = SensitivityView(doc)
+    qtbot.addWidget(view)
+    StepController(doc).step_forward()
+    view.flush()
+    assert not view.output_row.isHidden() and view.output_box.currentText() == "p"
+    view.output_box.setCurrentIndex(1)
+    view.output_box.activated.emit(1)  # what a user's choice emits
+    assert "y<sub>o[1]</sub>" in view.caption.text()
+    x, h = data.X[0:1], 1e-6
+
+    def q_after(layer: int, node: int, inp: int | None, step: float) -> float:
+        moved = net.copy()
+        target = moved.layers[layer].biases if inp is None else moved.layers[layer].weights[node]
+        target[node if inp is None else inp] += step
+        return float(moved.forward(x)[0, 1])
+
+    for name, _value, dy, _neg in view.rows[:4]:  # the four largest, by central differences
+        numbers = [int(v) for v in re.findall(r"\[(\d+)\]", name)]  # wh[0][node][input], bo[node]
+        layer, numbers = (0, numbers[1:]) if name[1] == "h" else (1, numbers)
+        node, inp = numbers[0], (numbers[1] if name[0] == "w" else None)
+        expected = (q_after(layer, node, inp, h) - q_after(layer, node, inp, -h)) / (2 * h)
+        assert dy == pytest.approx(expected, rel=1e-6, abs=1e-9), name
