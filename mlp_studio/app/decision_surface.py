@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from mlp_studio.app.output_chooser import OutputChooser
 from mlp_studio.app.refresh import Refresher
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.surface import grid_axes, output_grid
@@ -49,19 +50,13 @@ class DecisionSurface(QStackedWidget):
         self.plot.addItem(self.current)
         self.colorbar = pg.ColorBarItem(colorMap=COLORMAP, interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
-        self.output_box = QComboBox()
-        self.output_box.setToolTip("The output drawn over the inputs")
-        self.output_box.activated.connect(lambda _i: self.refresh())
-        self.output_row = QWidget()
-        row = QHBoxLayout(self.output_row)
-        row.setContentsMargins(4, 2, 4, 0)
-        row.addWidget(QLabel("Output"))
-        row.addWidget(self.output_box, 1)
+        self.chooser = OutputChooser("The output drawn over the inputs")
+        self.chooser.chosen.connect(self.refresh)
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        column.addWidget(self.output_row)
+        column.addWidget(self.chooser)
         column.addWidget(self.plot, 1)
         self.addWidget(self.message)
         self.addWidget(page)
@@ -87,7 +82,7 @@ class DecisionSurface(QStackedWidget):
             self._say("Load data with 2 input columns to see the output surface behind the points.")
             return
         self.setCurrentIndex(1)
-        k = self._choose_output(data.targets)
+        k = self.chooser.offer(list(data.targets))
         lo, hi = data.X.min(axis=0), data.X.max(axis=0)
         pad = MARGIN * np.where(hi > lo, hi - lo, 1.0)
         x_range, y_range = (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
@@ -118,25 +113,9 @@ class DecisionSurface(QStackedWidget):
         self.plot.setLabel("left", data.inputs[1])
         self.plot.setTitle(f"output {data.targets[k]} over the inputs (ring: row {row})", size="10pt")
 
-    @property
-    def output(self) -> int:
-        """The output shown (an index into the network's outputs and the data's targets)."""
-        return max(self.output_box.currentIndex(), 0)
-
-    def _choose_output(self, targets: list[str]) -> int:
-        """Offer the data's target columns (kept while they stay the same); the one chosen."""
-        names = [self.output_box.itemText(i) for i in range(self.output_box.count())]
-        if names != targets:
-            chosen = self.output
-            self.output_box.clear()
-            self.output_box.addItems(targets)
-            self.output_box.setCurrentIndex(min(chosen, len(targets) - 1))
-        self.output_row.setVisible(len(targets) > 1)
-        return self.output
-
     def _in_target_units(self, scaled: np.ndarray) -> np.ndarray:
         """Scaled values of output ``output`` in its target column's own units."""
-        data, k = self.doc.project.data, self.output
+        data, k = self.doc.project.data, self.chooser.index
         full = np.zeros((scaled.size, len(data.targets)))
         full[:, k] = scaled
         return data.target_scaler.inverse(full)[:, k]

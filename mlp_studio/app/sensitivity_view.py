@@ -8,8 +8,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
     QLabel,
     QSplitter,
     QTableWidget,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mlp_studio.app.output_chooser import OutputChooser
 from mlp_studio.app.refresh import Refresher
 from mlp_studio.core.trace import StepTrace, sensitivity_for
 
@@ -99,16 +98,11 @@ class SensitivityView(QWidget):
         split.addWidget(self.chart)
         split.addWidget(self.table)
         split.setSizes([500, 500])  # half each, whatever the dock's width
-        self.output_box = QComboBox()  # networks with several outputs: which one
-        self.output_box.activated.connect(lambda _i: self.refresh())
-        self.output_row = QWidget()
-        row = QHBoxLayout(self.output_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Output"))
-        row.addWidget(self.output_box, 1)
+        self.chooser = OutputChooser("The output whose sensitivities are shown")
+        self.chooser.chosen.connect(self.refresh)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.output_row)
+        layout.addWidget(self.chooser)
         layout.addWidget(self.caption)
         layout.addWidget(split, 1)
         self.rows: list[tuple[str, float, float, float | None]] = []
@@ -124,7 +118,7 @@ class SensitivityView(QWidget):
     def refresh(self) -> None:
         """Redraw now from the document's trace."""
         trace = self.doc.trace
-        k = self._choose_output()
+        k = self.chooser.offer(self._output_names())
         if k and trace is not None and trace.layers[0].sensitivity_weights is not None:
             trace = sensitivity_for(trace, k)  # the step computed output 0's
         self.rows, self.n_parameters = sensitivity_rows(trace, TABLE_ROWS) if trace is not None else ([], 0)
@@ -144,23 +138,12 @@ class SensitivityView(QWidget):
         self._fill_table()
         self._fill_chart()
 
-    @property
-    def output(self) -> int:
-        """The output whose sensitivities are shown."""
-        return max(self.output_box.currentIndex(), 0)
-
-    def _choose_output(self) -> int:
-        """Offer the network's outputs (named by the target columns when there is data)."""
+    def _output_names(self) -> list[str]:
+        """The network's outputs, named by the target columns when there is data."""
         net, data = self.doc.project.network, self.doc.project.data
-        names = list(data.targets) if data is not None and len(data.targets) == net.n_outputs \
-            else [f"y_o[{k}]" for k in range(net.n_outputs)]
-        if [self.output_box.itemText(i) for i in range(self.output_box.count())] != names:
-            chosen = self.output
-            self.output_box.clear()
-            self.output_box.addItems(names)
-            self.output_box.setCurrentIndex(min(chosen, len(names) - 1))
-        self.output_row.setVisible(len(names) > 1)
-        return self.output
+        if data is not None and len(data.targets) == net.n_outputs:
+            return list(data.targets)
+        return [f"y_o[{k}]" for k in range(net.n_outputs)]
 
     def _fill_table(self) -> None:
         self.table.setUpdatesEnabled(False)

@@ -188,10 +188,10 @@ def test_output_surface_of_a_chosen_output_in_its_own_units(qtbot):
     surface = DecisionSurface(doc, grid=5)
     qtbot.addWidget(surface)
     surface.flush()
-    assert not surface.output_row.isHidden() and surface.output_box.currentText() == "p"
-    surface.output_box.setCurrentIndex(1)
-    surface.output_box.activated.emit(1)  # what a user's choice emits
-    assert surface.output == 1 and "output q" in surface.plot.getPlotItem().titleLabel.text
+    assert not surface.chooser.isHidden() and surface.chooser.box.currentText() == "p"
+    surface.chooser.box.setCurrentIndex(1)
+    surface.chooser.box.activated.emit(1)  # what a user's choice emits
+    assert surface.chooser.index == 1 and "output q" in surface.plot.getPlotItem().titleLabel.text
     q = values[:, 3]
     for iy in (0, 4):
         for ix in (0, 2):  # by hand: output 1 on the scaled grid point, z-score undone with q's
@@ -200,7 +200,7 @@ def test_output_surface_of_a_chosen_output_in_its_own_units(qtbot):
     single = DecisionSurface(Document(Project(Network.create([2, 2, 1]), data=reference_dataset())))
     qtbot.addWidget(single)
     single.flush()
-    assert single.output_row.isHidden()  # one output: no box
+    assert single.chooser.isHidden()  # one output: no box
 
 
 def test_sensitivities_of_a_chosen_output_match_finite_differences(qtbot):
@@ -216,9 +216,9 @@ def test_sensitivities_of_a_chosen_output_match_finite_differences(qtbot):
     qtbot.addWidget(view)
     StepController(doc).step_forward()
     view.flush()
-    assert not view.output_row.isHidden() and view.output_box.currentText() == "p"
-    view.output_box.setCurrentIndex(1)
-    view.output_box.activated.emit(1)  # what a user's choice emits
+    assert not view.chooser.isHidden() and view.chooser.box.currentText() == "p"
+    view.chooser.box.setCurrentIndex(1)
+    view.chooser.box.activated.emit(1)  # what a user's choice emits
     assert "y<sub>o[1]</sub>" in view.caption.text()
     x, h = data.X[0:1], 1e-6
 
