@@ -148,7 +148,7 @@ class NetworkCanvas(QGraphicsView):
         self._press_pos: QPointF | None = None
         self._wmax = 1.0
         self._dense: list[bool] = []  # per layer: drawn with thinner edges
-        self._nodes_drawn_for: tuple = ()  # (network, trace, revealed, row) the nodes show
+        self._nodes_drawn_for: tuple = (None, None, None, None)  # (network, trace, revealed, row)
         d = document
         d.network_changed.connect(self._on_network_changed)
         d.data_changed.connect(self._on_network_changed)
@@ -303,8 +303,7 @@ class NetworkCanvas(QGraphicsView):
         """Nodes follow the trace, unless ``refresh`` has just drawn this very network and
         trace (a training snapshot changes both at once: one redraw, not two)."""
         drawn, now = self._nodes_drawn_for, self._nodes_source()
-        if len(drawn) == len(now) and all(a is b for a, b in zip(drawn[:2], now[:2])) \
-                and drawn[2:] == now[2:]:
+        if drawn[0] is now[0] and drawn[1] is now[1] and drawn[2:] == now[2:]:
             return
         self.refresh_nodes()
 
