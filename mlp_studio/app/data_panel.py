@@ -23,9 +23,10 @@ from mlp_studio.app.document import Document
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.scaling import SCALINGS
 from mlp_studio.errors import MLPError
-from mlp_studio.io.csv_table import Table, read_csv
+from mlp_studio.io.csv_table import Table, class_column, read_csv, with_classes
 
-ROLES = ("input", "target", "ignore")
+#: "target classes": a column of class numbers (0, 1, 2) becomes one 0/1 target per class
+ROLES = ("input", "target", "target classes", "ignore")
 SELECTED_ROW = QColor("#fff2cc")
 COLUMNS_LISTED = 6  # names shown of a longer column list
 
@@ -175,11 +176,16 @@ class ColumnDialog(QDialog):
 
     def dataset(self) -> Dataset:
         """The dataset for the chosen roles and scalings (MLPError if the choice is impossible)."""
-        roles = [c.currentText() for c in self.roles]
-        pick = lambda role: [n for n, r in zip(self.table.columns, roles) if r == role]  # noqa: E731
-        return Dataset(self.table.columns, self.table.values, pick("input"), pick("target"),
-                       self.input_scaling.currentText(), self.target_scaling.currentText(),
-                       source=self.table.path)
+        table, inputs, targets = self.table, [], []
+        for name, combo in zip(self.table.columns, self.roles):
+            role = combo.currentText()
+            if role == "target classes":
+                table = with_classes(table, name)
+                targets += [class_column(name, k) for k in table.classes[name]]
+            elif role != "ignore":
+                (inputs if role == "input" else targets).append(name)
+        return Dataset(table.columns, table.values, inputs, targets, self.input_scaling.currentText(),
+                       self.target_scaling.currentText(), source=table.path)
 
 
 class DataPanel(QWidget):

@@ -23,7 +23,7 @@ import csv
 import io
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -112,7 +112,15 @@ def read_csv(path: str | os.PathLike, progress: Progress | None = None) -> Table
     _check_finite(values, lines, line_numbers, delimiter, columns, name)
     if not labels:
         return Table(columns, values, name)
-    return _one_hot(columns, values, labels, name)
+    return _one_hot(columns, values, {c: np.array(cells) for c, cells in labels.items()}, name)
+
+
+def with_classes(table: Table, column: str) -> Table:
+    """``table`` with the numbers of ``column`` read as classes (``label`` holding 0, 1, 2):
+    one 0/1 column per class, in numeric order, named like ``label=2``."""
+    c = table.columns.index(column)
+    expanded = _one_hot(table.columns, table.values, {c: table.values[:, c]}, table.path)
+    return replace(expanded, classes={**table.classes, **expanded.classes})
 
 
 def _read_text(name: str) -> str:
@@ -247,9 +255,11 @@ def _parse_slow(chunk: list[str], line_numbers: np.ndarray, delimiter: str,
     return out
 
 
-def _one_hot(columns: list[str], values: np.ndarray, labels: dict[int, list[str]],
+def _one_hot(columns: list[str], values: np.ndarray, labels: dict[int, np.ndarray],
              name: str) -> Table:
-    """The table with each class column replaced by one 0/1 column per class."""
+    """The table with each class column replaced by one 0/1 column per class; ``labels``
+    holds each class column's cells (names, or numbers), whose sorted distinct values
+    are the classes."""
     names: list[str] = []
     blocks: list[np.ndarray] = []
     classes: dict[str, list[str]] = {}
@@ -258,12 +268,12 @@ def _one_hot(columns: list[str], values: np.ndarray, labels: dict[int, list[str]
             names.append(column)
             blocks.append(values[:, c:c + 1])
             continue
-        found, index = np.unique(np.array(labels[c], dtype=object).astype(str), return_inverse=True)
+        found, index = np.unique(labels[c], return_inverse=True)
         if len(found) > MAX_CLASSES:
-            raise MLPError(f"the column holds {len(found)} different texts; a class column may "
+            raise MLPError(f"the column holds {len(found)} different values; a class column may "
                            f"have at most {MAX_CLASSES} classes (is it a name or an ID? leave it "
                            f"out of the file)", where=f"{name}, column {column!r}")
-        classes[column] = found.tolist()
+        classes[column] = [f"{v:g}" if isinstance(v, float) else str(v) for v in found.tolist()]
         names += [class_column(column, n) for n in classes[column]]
         blocks.append(np.eye(len(found))[index])
     clash = sorted(n for n, count in Counter(names).items() if count > 1)

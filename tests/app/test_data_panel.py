@@ -218,3 +218,22 @@ def test_a_csv_with_class_names_trains_a_classifier(window, qtbot, tmp_path, acc
     assert matrix.tolist() == [[int(np.sum((label == t) & (predicted == p))) for p in range(3)]
                                for t in range(3)]
     assert np.trace(matrix) >= 80  # the clusters are learnt
+
+
+def test_a_column_of_class_numbers_can_be_taken_as_classes(window, qtbot, tmp_path, accept_columns, dialogs):
+    path = tmp_path / "digits.csv"
+    labels = [10, 1, 2, 1, 10, 2]
+    path.write_text("a,b,label\n" + "".join(f"{k * 0.1:.1f},{1 - k * 0.1:.1f},{v}\n"
+                                           for k, v in enumerate(labels)), encoding="utf-8")
+
+    def choose(dialog):
+        assert [c.currentText() for c in dialog.roles] == ["input", "input", "target"]  # numbers
+        dialog.roles[2].setCurrentText("target classes")
+    accept_columns["choose"] = choose
+    dialogs.answers = [Yes]  # 2-3-1 becomes 2-3-3
+    load(window.data_panel, qtbot, path)
+    data = window.document.project.data
+    assert data.targets == ["label=1", "label=2", "label=10"]  # numeric order, not text order
+    expected = np.array([[0, 0, 1], [1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0]], float)
+    np.testing.assert_array_equal(data.raw_targets, expected)
+    assert data.inputs == ["a", "b"] and window.document.project.network.sizes == [2, 3, 3]

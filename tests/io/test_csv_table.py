@@ -254,6 +254,6 @@ def test_too_many_classes_or_a_clashing_name_are_refused(tmp_path):
     rows = "".join(f"{k},id{k}\n" for k in range(MAX_CLASSES + 1))
     path = write(tmp_path, "x,name\n" + rows)
     err = error_of(path)
-    assert err.where == f"{path}, column 'name'" and f"{MAX_CLASSES + 1} different texts" in err.message
+    assert err.where == f"{path}, column 'name'" and f"{MAX_CLASSES + 1} different values" in err.message
     clash = write(tmp_path, "c=a,c\n1,a\n2,b\n", "clash.csv")
     assert "'c=a'" in error_of(clash).message
