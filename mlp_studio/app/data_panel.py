@@ -144,6 +144,7 @@ class ColumnDialog(QDialog):
         self.grid.verticalHeader().hide()
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.grid.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.roles: list[QComboBox] = []
         for r, name in enumerate(table.columns):
             self.grid.setCellWidget(r, 0, QLabel(f" {name}"))
