@@ -194,7 +194,9 @@ def serve(commands: Connection, events: Connection) -> None:
         if message[0] != "run":
             continue  # a late request for a run that has already ended
         _, run, spec, requests = message
-        data = spec.data = data if spec.data is None else spec.data
+        if spec.data is None:  # the dataset of the previous run, which this process keeps
+            spec.data = data
+        data = spec.data
         control = PipeControl(commands, run, **requests)
         try:
             result = run_training(run, spec, events.send, control)
