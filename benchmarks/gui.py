@@ -35,8 +35,8 @@ def _app():
 
 def step_redraw(quick: bool) -> dict:
     """One full step (forward, deltas, update) on the example, then every view repainted."""
-    from mlp_studio.app.main import _initial_document
-    from mlp_studio.app.main_window import MainWindow
+    from mlp_studio.app.shell.main import _initial_document
+    from mlp_studio.app.shell.main_window import MainWindow
 
     app = _app()
     document = _initial_document([])
@@ -62,7 +62,7 @@ def step_redraw(quick: bool) -> dict:
 
 def loss_plot_redraw(quick: bool) -> dict:
     """The loss plot holding 1,000,000 points: append one, push the data, repaint."""
-    from mlp_studio.app.loss_plot import LossPlot
+    from mlp_studio.app.training.loss_plot import LossPlot
 
     app = _app()
     plot = LossPlot()

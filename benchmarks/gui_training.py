@@ -72,9 +72,9 @@ def make_window(document):
     """The app's MainWindow when it exists, else a bare QMainWindow with the dock."""
     from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-    from mlp_studio.app.training_panel import install_training_views
+    from mlp_studio.app.training.training_panel import install_training_views
     try:
-        from mlp_studio.app.main_window import MainWindow
+        from mlp_studio.app.shell.main_window import MainWindow
     except ImportError:
         MainWindow = None
     if MainWindow is not None:
@@ -112,7 +112,7 @@ def gui_run(app, project: Project, epochs: int, live: bool) -> dict:
     """One run in the window; ``live``: the canvas and other views redraw from snapshots."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from mlp_studio.app.document import Document
+    from mlp_studio.app.document.document import Document
 
     document = Document(project)
     window, panel, kind = make_window(document)

@@ -285,12 +285,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         gui_args = _split_gui_args(argv)
         if gui_args is not None:
-            from mlp_studio.app.main import run_app
+            from mlp_studio.app.shell.main import run_app
 
             return run_app(gui_args)
         args = build_parser().parse_args(argv)
         if args.self_test:
-            from mlp_studio.app.self_test import run_self_test
+            from mlp_studio.app.shell.self_test import run_self_test
 
             return run_self_test()
         if args.command is None:

@@ -4,7 +4,7 @@
 copies to an ``emit`` callback at most ``SNAPSHOT_HZ`` times a second. A
 ``RunControl`` steers it: stop, pause and the per-epoch delay are looked at
 between epochs and every ``STOP_CHECK_EVERY`` updates inside a long epoch. The
-app runs it in a child process (``mlp_studio.app.training_process``); tests
+app runs it in a child process (``mlp_studio.app.training.training_process``); tests
 can run it in place with a scripted control.
 """
 

@@ -80,8 +80,8 @@ def dialogs(monkeypatch):
 @pytest.fixture
 def window(qtbot):
     """A MainWindow on the bundled reference example, as ``mlp-studio`` opens it."""
-    from mlp_studio.app.main import _initial_document
-    from mlp_studio.app.main_window import MainWindow
+    from mlp_studio.app.shell.main import _initial_document
+    from mlp_studio.app.shell.main_window import MainWindow
 
     document = _initial_document([])
     win = MainWindow(document)

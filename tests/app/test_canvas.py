@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
-from mlp_studio.app.document import Document
-from mlp_studio.app.network_canvas import NEGATIVE, POSITIVE, NetworkCanvas
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.editor.network_canvas import NEGATIVE, POSITIVE, NetworkCanvas
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
 from mlp_studio.core.trace import step_trace

@@ -12,8 +12,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from mlp_studio.app.data_panel import ColumnDialog, DataPanel
-from mlp_studio.app.document import Document
+from mlp_studio.app.data.data_panel import ColumnDialog, DataPanel
+from mlp_studio.app.document.document import Document
 from mlp_studio.core.project import Project
 from mlp_studio.io.project_file import project_to_dict
 from tests.core.reference_net import reference_dataset, reference_network
@@ -182,7 +182,7 @@ def test_shutdown_stops_and_joins_a_running_read(qtbot, tmp_path):
 
 
 def test_a_long_column_list_is_summarised_in_one_line():
-    from mlp_studio.app.data_panel import column_list
+    from mlp_studio.app.data.data_panel import column_list
 
     assert column_list(["I0", "I1"]) == "I0, I1"
     names = [f"x{i}" for i in range(784)]

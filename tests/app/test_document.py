@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlp_studio.app.document import Document
+from mlp_studio.app.document.document import Document
 from mlp_studio.core.project import Project
 from mlp_studio.core.trace import step_trace
 from mlp_studio.core.training import TrainingConfig
@@ -161,7 +161,7 @@ def test_a_trace_of_another_shape_is_not_shown(doc):
 
 
 def test_structure_edits_keep_every_number_they_can():
-    from mlp_studio.app import network_edit as ed
+    from mlp_studio.app.editor import network_edit as ed
 
     net = reference_network()
     wider = ed.add_node(net, 1, seed=5)  # a 4th hidden node: new row in layer 0, new column in layer 1
@@ -190,7 +190,7 @@ def test_structure_edits_keep_every_number_they_can():
 
 
 def test_training_snapshot_shows_the_rows_forward_pass_under_its_weights(qapp):
-    from mlp_studio.app.document import Document
+    from mlp_studio.app.document.document import Document
     from mlp_studio.io.project_file import load_project
     from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path
 

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from mlp_studio.app.loss_plot import LOG_FLOOR, GrowingBuffer, LossPlot, log_safe
+from mlp_studio.app.training.loss_plot import LOG_FLOOR, GrowingBuffer, LossPlot, log_safe
 from mlp_studio.core.training_run import Snapshot
 from mlp_studio.core.network import Network
 
@@ -118,7 +118,7 @@ def test_a_million_points_redraw_fast(plot, qtbot):
 
 
 def test_per_update_points_stop_at_the_cap(plot, monkeypatch):
-    import mlp_studio.app.loss_plot as loss_plot
+    import mlp_studio.app.training.loss_plot as loss_plot
 
     monkeypatch.setattr(loss_plot, "MAX_UPDATE_POINTS", 5)
     plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], updates=[0.7, 0.3, 0.4, 0.1]))

@@ -7,8 +7,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from mlp_studio.app.main_window import MainWindow, settings
-from mlp_studio.app.network_canvas import NEGATIVE, POSITIVE
+from mlp_studio.app.shell.main_window import MainWindow, settings
+from mlp_studio.app.editor.network_canvas import NEGATIVE, POSITIVE
 from mlp_studio.io.project_file import load_project, project_to_dict
 from tests.core.reference_net import HIDDEN_W, reference_network
 
@@ -156,7 +156,7 @@ def test_dropping_a_project_file_opens_it(window, tmp_path, qtbot):
 
 
 def test_run_app_opens_the_example_and_returns(qapp, monkeypatch):
-    from mlp_studio.app import main
+    from mlp_studio.app.shell import main
 
     seen = {}
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from mlp_studio.app.document import Document
-from mlp_studio.app.math_panel import MathPanel, aligned
-from mlp_studio.app.stepping import StepController
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.stepping.math_panel import MathPanel, aligned
+from mlp_studio.app.stepping.controller import StepController
 from mlp_studio.core.project import Project
 from mlp_studio.core.training import TrainingConfig
 from tests.core.reference_net import reference_dataset, reference_network

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
-from mlp_studio.app.minimize_lab import MinimizeLab
+from mlp_studio.app.lab.minimize_lab import MinimizeLab
 from mlp_studio.core.minimize import PRESETS
 
 BOWL, QUARTIC, ROSENBROCK = range(3)

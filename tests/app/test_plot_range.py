@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlp_studio.app.loss_plot import LossPlot
-from mlp_studio.app.plot_range import epoch_range, nice_ceiling, value_range
+from mlp_studio.app.training.loss_plot import LossPlot
+from mlp_studio.app.widgets.plot_range import epoch_range, nice_ceiling, value_range
 from tests.app.test_loss_plot import snap
 
 

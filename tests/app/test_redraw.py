@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QDockWidget
 
-from mlp_studio.app.document import Document
-from mlp_studio.app.layer_strips import LayerStrips
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.stepping.layer_strips import LayerStrips
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
 from tests.core.reference_net import reference_dataset, reference_network

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from mlp_studio.app import autosave, crash_guard
-from mlp_studio.app.autosave import Autosaver, discard_recovery, load_recovery, pending_recovery
-from mlp_studio.app.main import _offer_recovery
+from mlp_studio.app.shell import autosave, crash_guard
+from mlp_studio.app.shell.autosave import Autosaver, discard_recovery, load_recovery, pending_recovery
+from mlp_studio.app.shell.main import _offer_recovery
 from mlp_studio.io.project_file import load_project
 from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path
 

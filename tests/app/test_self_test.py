@@ -31,7 +31,7 @@ def test_self_test_passes_offscreen(tmp_path):
 
 def test_self_test_fails_with_a_message_when_the_example_is_missing(monkeypatch, capsys):
     """A missing data file is a non-zero exit with the file named, not a hang."""
-    from mlp_studio.app import self_test
+    from mlp_studio.app.shell import self_test
     from mlp_studio.io import resources
 
     monkeypatch.setattr(resources, "EXAMPLE_PROJECT", "no-such-example.mlp.json")

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from mlp_studio.app.document import Document
-from mlp_studio.app.stepping import StepController
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.stepping.controller import StepController
 from mlp_studio.io.project_file import load_project
 from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from mlp_studio.app.decision_surface import DecisionSurface
-from mlp_studio.app.document import Document
-from mlp_studio.app.sensitivity_view import parameter_name
+from mlp_studio.app.stepping.decision_surface import DecisionSurface
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.stepping.sensitivity_view import parameter_name
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
 from tests.core.reference_net import reference_dataset
@@ -158,7 +158,7 @@ def test_step_menu_holds_the_actions(window, views):
 
 
 def test_a_big_epoch_runs_on_the_training_worker(window, views, qtbot, monkeypatch):
-    from mlp_studio.app import stepping
+    from mlp_studio.app.stepping import controller as stepping
     from mlp_studio.core.training import Trainer
 
     monkeypatch.setattr(stepping, "BIG_EPOCH", 0)  # treat the reference data as big
@@ -204,8 +204,8 @@ def test_output_surface_of_a_chosen_output_in_its_own_units(qtbot):
 
 
 def test_sensitivities_of_a_chosen_output_match_finite_differences(qtbot):
-    from mlp_studio.app.sensitivity_view import SensitivityView
-    from mlp_studio.app.stepping import StepController
+    from mlp_studio.app.stepping.sensitivity_view import SensitivityView
+    from mlp_studio.app.stepping.controller import StepController
     from mlp_studio.core.dataset import Dataset
 
     rng = np.random.default_rng(5)

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow
 
-from mlp_studio.app.document import Document
-from mlp_studio.app.step_toolbar import StepToolBar
-from mlp_studio.app.stepping import StepController
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.stepping.step_toolbar import StepToolBar
+from mlp_studio.app.stepping.controller import StepController
 from mlp_studio.core.project import Project
 from mlp_studio.core.training import Trainer, TrainingConfig
 from tests.core.reference_net import reference_dataset, reference_network

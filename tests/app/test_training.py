@@ -10,9 +10,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from mlp_studio.app.document import Document
-from mlp_studio.app.training_panel import DELAYS, TrainingPanel
-from mlp_studio.app.training_worker import IDLE, PAUSED, RUNNING
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.training.training_panel import DELAYS, TrainingPanel
+from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.network import Network
@@ -194,8 +194,8 @@ def test_opening_another_project_mid_run_stops_and_discards(qtbot, panel):
 def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from mlp_studio.app import main_window
-    from mlp_studio.app.main_window import MainWindow
+    from mlp_studio.app.shell import main_window
+    from mlp_studio.app.shell.main_window import MainWindow
 
     asked = []
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mlp_studio.app.training_process import EngineDied, PipeControl, TrainingEngine, blas_threads, serve
+from mlp_studio.app.training.training_process import EngineDied, PipeControl, TrainingEngine, blas_threads, serve
 from mlp_studio.core.training import STOP_EPOCHS, STOP_USER, Trainer, TrainingConfig
 from mlp_studio.core.training_run import RunResult, RunSpec, Snapshot
 from tests.core.reference_net import reference_dataset, reference_network, step_online

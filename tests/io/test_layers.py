@@ -54,4 +54,26 @@ def test_the_checker_sees_every_import_form():
               "def f():\n    from ..app import main\n")
     mods = [m for _, m in imported_modules(sample, "mlp_studio.io")]
     assert "PySide6.QtCore" in mods and "pyqtgraph" in mods and "mlp_studio.app" in mods
-    assert all(_blocked(m, NOT_ALLOWED["io"]) for m in ("PySide6.QtCore", "pyqtgraph", "mlp_studio.app.main"))
+    assert all(_blocked(m, NOT_ALLOWED["io"]) for m in ("PySide6.QtCore", "pyqtgraph", "mlp_studio.app.shell.main"))
+
+
+APP = PACKAGE / "app"
+
+
+def test_no_app_package_imports_the_shell_and_nothing_imports_benchmarks():
+    bad = []
+    for f in sorted(PACKAGE.rglob("*.py")):
+        package = ".".join(f.relative_to(PACKAGE.parent).parts[:-1])
+        shell_banned = package.startswith("mlp_studio.app") and not package.startswith("mlp_studio.app.shell")
+        for line, mod in imported_modules(f.read_text(encoding="utf-8"), package):
+            if _blocked(mod, {"benchmarks"}) or (shell_banned and _blocked(mod, {"mlp_studio.app.shell"})):
+                bad.append(f"{f.relative_to(PACKAGE.parent)}:{line}: {mod}")
+    assert not bad, "forbidden imports:\n" + "\n".join(bad)
+
+
+def test_app_is_grouped_in_documented_packages():
+    loose = [f.name for f in APP.glob("*.py") if f.name != "__init__.py"]
+    assert not loose, f"modules outside a package in app/: {loose}"
+    for package in (p for p in APP.iterdir() if p.is_dir() and p.name != "__pycache__"):
+        doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8")))
+        assert doc and "import" in doc.lower(), f"app/{package.name} does not say what it may import"

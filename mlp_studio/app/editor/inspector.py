@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayo
                                QLabel, QMessageBox, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
 
-from mlp_studio.app.document import Document
-from mlp_studio.app.edit_actions import EditActions
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.core.activations import ACTIVATIONS
 from mlp_studio.core.losses import LOSSES
 from mlp_studio.errors import MLPError

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSpinBox, QToolBar, QWidget
 
-from mlp_studio.app.stepping import StepController
+from mlp_studio.app.stepping.controller import StepController
 from mlp_studio.errors import MLPError
 
 

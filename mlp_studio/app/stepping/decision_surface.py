@@ -14,8 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from mlp_studio.app.output_chooser import OutputChooser
-from mlp_studio.app.refresh import Refresher
+from mlp_studio.app.stepping.output_chooser import OutputChooser
+from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.surface import grid_axes, output_grid
 
@@ -69,7 +69,7 @@ class DecisionSurface(QStackedWidget):
         self.refresh()
 
     def flush(self) -> None:
-        """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.refresh``)."""
+        """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.widgets.refresh``)."""
         self.refresher.flush()
 
     def refresh(self) -> None:

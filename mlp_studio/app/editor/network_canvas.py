@@ -16,7 +16,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QImage, QPainter, QPainterPath
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsRectItem,
                                QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
 
-from mlp_studio.app.document import Document
+from mlp_studio.app.document.document import Document
 from mlp_studio.core.activations import get_activation
 
 COLUMN_GAP = 300.0

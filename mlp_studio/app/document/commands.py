@@ -15,7 +15,7 @@ from mlp_studio.core.trace import StepTrace
 from mlp_studio.core.training import TrainingConfig
 
 if TYPE_CHECKING:
-    from mlp_studio.app.document import Document
+    from mlp_studio.app.document.document import Document
 
 _WEIGHT_ID = 1001
 _BIAS_ID = 1002

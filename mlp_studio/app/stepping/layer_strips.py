@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
-from mlp_studio.app.refresh import Refresher
+from mlp_studio.app.widgets.refresh import Refresher
 
 #: layers up to this many nodes get their numbers written on the bars
 LABEL_LIMIT = 8
@@ -91,7 +91,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
     Follows ``document.network`` (a training run's snapshot too) and its
     ``shown_trace``. Plots and bars are made when the network's shape changes and
     updated in place otherwise; redraws are coalesced and skipped while hidden
-    (``mlp_studio.app.refresh``)."""
+    (``mlp_studio.app.widgets.refresh``)."""
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)

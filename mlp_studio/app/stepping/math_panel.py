@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from mlp_studio.app.refresh import Refresher
+from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.trace import PHASE_UPDATE, StepTrace, phases_for
 from mlp_studio.io.formula_text import loss_formulas, phase_formulas
@@ -196,7 +196,7 @@ class MathPanel(QTextBrowser):
     step), so a redraw lays out the first chunk of about CHUNK_CHARS of HTML (the top:
     the header and the first formula) and appends the rest a chunk per event-loop turn
     (a few ms each: the visible area fills within a frame or two); redraws are
-    coalesced and skipped while the panel is hidden (``mlp_studio.app.refresh``)."""
+    coalesced and skipped while the panel is hidden (``mlp_studio.app.widgets.refresh``)."""
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -14,13 +14,13 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea,
                                QWidget)
 
-from mlp_studio.app.data_panel import DataPanel
-from mlp_studio.app.document import Document
-from mlp_studio.app.edit_actions import EditActions
-from mlp_studio.app.inspector import Inspector
-from mlp_studio.app.network_canvas import NetworkCanvas
-from mlp_studio.app.step_views import install_step_views
-from mlp_studio.app.training_panel import install_training_views
+from mlp_studio.app.data.data_panel import DataPanel
+from mlp_studio.app.document.document import Document
+from mlp_studio.app.editor.edit_actions import EditActions
+from mlp_studio.app.editor.inspector import Inspector
+from mlp_studio.app.editor.network_canvas import NetworkCanvas
+from mlp_studio.app.stepping.step_views import install_step_views
+from mlp_studio.app.training.training_panel import install_training_views
 from mlp_studio.errors import MLPError
 
 ORGANIZATION = "MLP Studio"
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
     def show_minimize_lab(self) -> QWidget:
         """Open (once, lazily: it is not needed at start-up) the gradient-descent lab window."""
         if self._lab_window is None:
-            from mlp_studio.app.minimize_lab import MinimizeLab
+            from mlp_studio.app.lab.minimize_lab import MinimizeLab
 
             self._lab_window = MinimizeLab()
             self._lab_window.setParent(self, Qt.WindowType.Window)

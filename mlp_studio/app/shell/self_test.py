@@ -124,8 +124,8 @@ def _run(settings_dir: str, timings: dict[str, float]) -> None:
 
     import numpy as np
 
-    from mlp_studio.app.document import Document
-    from mlp_studio.app.main_window import MainWindow
+    from mlp_studio.app.document.document import Document
+    from mlp_studio.app.shell.main_window import MainWindow
     from mlp_studio.core.trace import step_trace
     from mlp_studio.io.project_file import load_project
     from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path

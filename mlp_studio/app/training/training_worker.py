@@ -18,7 +18,7 @@ import time
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from mlp_studio.app.training_process import EngineDied, TrainingEngine
+from mlp_studio.app.training.training_process import EngineDied, TrainingEngine
 from mlp_studio.core.network import Network
 from mlp_studio.core.training_run import SNAPSHOT_HZ, RunResult, RunSpec, Snapshot, Throttle
 from mlp_studio.errors import MLPError

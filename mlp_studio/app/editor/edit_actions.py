@@ -11,8 +11,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QMessageBox,
                                QSpinBox, QWidget)
 
-from mlp_studio.app import network_edit
-from mlp_studio.app.document import Document
+from mlp_studio.app.editor import network_edit
+from mlp_studio.app.document.document import Document
 from mlp_studio.core.initializers import INITIALIZERS
 from mlp_studio.errors import MLPError
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 def _initial_document(argv: list[str]):
     """The document to open: the file given, else the bundled reference example."""
-    from mlp_studio.app.document import Document
+    from mlp_studio.app.document.document import Document
     from mlp_studio.io.project_file import load_project
     from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path
 
@@ -27,8 +27,8 @@ def _initial_document(argv: list[str]):
 
 def _offer_recovery(window, document) -> None:
     """After a crash, offer the autosaved copy of the last session's work."""
-    from mlp_studio.app.autosave import discard_recovery, load_recovery, pending_recovery
-    from mlp_studio.app.crash_guard import show_error
+    from mlp_studio.app.shell.autosave import discard_recovery, load_recovery, pending_recovery
+    from mlp_studio.app.shell.crash_guard import show_error
     from mlp_studio.errors import MLPError
 
     found = pending_recovery()
@@ -61,9 +61,9 @@ def run_app(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("MLP Studio")
     app.setApplicationName("MLP Studio")
-    from mlp_studio.app.autosave import Autosaver
-    from mlp_studio.app.crash_guard import install_excepthook
-    from mlp_studio.app.main_window import MainWindow
+    from mlp_studio.app.shell.autosave import Autosaver
+    from mlp_studio.app.shell.crash_guard import install_excepthook
+    from mlp_studio.app.shell.main_window import MainWindow
     from mlp_studio.io.resources import resource_path
 
     install_excepthook()

@@ -1,7 +1,7 @@
 """The document: the one open project, its undo stack and what is shown of it.
 
 Views never change each other: they call the document's methods, which push
-undo commands (``mlp_studio.app.commands``), and redraw from its signals.
+undo commands (``mlp_studio.app.document.commands``), and redraw from its signals.
 Display state (the trace shown, the selection, the chosen row) is not undoable,
 except that a step's trace comes and goes with the step.
 """
@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from mlp_studio.app import commands
+from mlp_studio.app.document import commands
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import check_pairing
 from mlp_studio.core.network import Network

@@ -18,7 +18,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
-from mlp_studio.app.plot_range import epoch_range, value_range
+from mlp_studio.app.widgets.plot_range import epoch_range, value_range
 from mlp_studio.errors import MLPError
 
 REDRAW_HZ = 30

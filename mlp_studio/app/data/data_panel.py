@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QMessageBox, QProgressBar, QPushButton, QSizePolicy, QTableView,
                                QTableWidget, QVBoxLayout, QWidget)
 
-from mlp_studio.app import network_edit
-from mlp_studio.app.document import Document
+from mlp_studio.app.editor import network_edit
+from mlp_studio.app.document.document import Document
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.scaling import SCALINGS
 from mlp_studio.errors import MLPError

@@ -10,12 +10,12 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
-from mlp_studio.app.decision_surface import DecisionSurface
-from mlp_studio.app.layer_strips import LayerStrips
-from mlp_studio.app.math_panel import MathPanel
-from mlp_studio.app.sensitivity_view import SensitivityView
-from mlp_studio.app.step_toolbar import StepToolBar
-from mlp_studio.app.stepping import StepController
+from mlp_studio.app.stepping.decision_surface import DecisionSurface
+from mlp_studio.app.stepping.layer_strips import LayerStrips
+from mlp_studio.app.stepping.math_panel import MathPanel
+from mlp_studio.app.stepping.sensitivity_view import SensitivityView
+from mlp_studio.app.stepping.step_toolbar import StepToolBar
+from mlp_studio.app.stepping.controller import StepController
 from mlp_studio.errors import MLPError
 from mlp_studio.io.atomic import write_bytes_atomic, write_text_atomic
 from mlp_studio.io.worked_example import worked_example_markdown

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mlp_studio.app.output_chooser import OutputChooser
-from mlp_studio.app.refresh import Refresher
+from mlp_studio.app.stepping.output_chooser import OutputChooser
+from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.trace import StepTrace, sensitivity_for
 
 #: bars drawn in the chart
@@ -112,7 +112,7 @@ class SensitivityView(QWidget):
         self.refresh()
 
     def flush(self) -> None:
-        """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.refresh``)."""
+        """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.widgets.refresh``)."""
         self.refresher.flush()
 
     def refresh(self) -> None:

@@ -1,0 +1,3 @@
+"""The gradient-descent lab for typed functions.
+
+Imports widgets, core and io."""
