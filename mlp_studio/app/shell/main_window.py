@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QM
                                QWidget)
 
 from mlp_studio.app.data.data_panel import DataPanel
+from mlp_studio.app.data.generator_dialog import new_from_generator
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
         self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O")
+        self._action(file_menu, "New from &Generator…", lambda: new_from_generator(self.data_panel, self),
+                     tip="Make a teaching data set (moons, circle, xor, spiral, …) with a noise slider")
         file_menu.addSeparator()
         self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
