@@ -170,6 +170,7 @@ def cmd_import_reference(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from mlp_studio import __version__
+    from mlp_studio.cli_exercise import register as register_exercise
     from mlp_studio.cli_generate import register as register_generate
     from mlp_studio.cli_lesson import register as register_lesson
     from mlp_studio.cli_minimize import register as register_minimize
@@ -233,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_minimize(sub)
     register_generate(sub)
     register_lesson(sub)
+    register_exercise(sub)
     return parser
 
 
