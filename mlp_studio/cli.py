@@ -258,6 +258,7 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from mlp_studio import __version__
+    from mlp_studio.cli_exercise import register as register_exercise
     from mlp_studio.core.gradcheck import MAX_CHECKED_PARAMETERS
     from mlp_studio.cli_generate import register as register_generate
     from mlp_studio.cli_lesson import register as register_lesson
@@ -326,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_minimize(sub)
     register_generate(sub)
     register_lesson(sub)
+    register_exercise(sub)
     return parser
 
 
