@@ -53,7 +53,7 @@ from mlp_studio.core.scaling import SCALINGS, Scaler
 from mlp_studio.core.timeline import History, HistoryEntry
 from mlp_studio.core.training import MODES, TrainingConfig
 from mlp_studio.core.workspace import REDUCTIONS
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import SHOWN_CHARS, MLPError, shown
 from mlp_studio.io.bounded_read import read_bytes_bounded
 from mlp_studio.io.atomic import write_bytes_atomic
 
@@ -197,7 +197,7 @@ def parse_json(text: str, source: str = "") -> Any:
                        where=f"{source}, {loc}" if source else loc) from None
     except _DuplicateKey as exc:
         key = str(exc)[:40]
-        raise MLPError(f"the key {key!r} appears twice in one object", where=where) from None
+        raise MLPError(f"the key {shown(key)} appears twice in one object", where=where) from None
     except RecursionError:
         raise MLPError("the JSON is nested too deeply", where=where) from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
@@ -257,18 +257,17 @@ class JsonChecker:
         for key in value:
             if key not in required and key not in optional:
                 known = ", ".join(sorted(required + optional))
-                raise self.fail(_join(path, key), f"unknown key {key!r} (known keys: {known})")
+                raise self.fail(_join(path, key[:SHOWN_CHARS]), f"unknown key {shown(key)} (known keys: {known})")
         for key in required:
             if key not in value:
-                raise self.fail(path, f"missing key {key!r}")
+                raise self.fail(path, f"missing key {shown(key)}")
         return value
 
     def string(self, value: Any, path: str, choices: Any = None) -> str:
         if not isinstance(value, str):
             raise self.fail(path, f"expected a string, got {_kind(value)}")
         if choices is not None and value not in choices:
-            shown = value if len(value) <= 40 else value[:37] + "..."
-            raise self.fail(path, f"unknown value {shown!r}; choose one of {', '.join(choices)}")
+            raise self.fail(path, f"unknown value {shown(value)}; choose one of {', '.join(choices)}")
         return value
 
     def number(self, value: Any, path: str) -> float:
@@ -333,7 +332,7 @@ class JsonChecker:
             if not name.strip():
                 raise self.fail(f"{path}[{i}]", "a name cannot be empty")
             if out.index(name) != i:
-                raise self.fail(f"{path}[{i}]", f"{name!r} appears twice")
+                raise self.fail(f"{path}[{i}]", f"{shown(name)} appears twice")
         return out
 
     def wrap(self, path: str, exc: MLPError) -> MLPError:
@@ -429,7 +428,7 @@ class JsonChecker:
                 raise self.fail(f"{path}.{key}", "choose at least one column")
             for i, name in enumerate(names):
                 if name not in columns:
-                    raise self.fail(f"{path}.{key}[{i}]", f"no column named {name!r}")
+                    raise self.fail(f"{path}.{key}[{i}]", f"no column named {shown(name)}")
             chosen[key] = names
         scaling = self.obj(value.get("scaling", {}), f"{path}.scaling", (), ("inputs", "targets"))
         methods, scalers = {}, {}
