@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from mlp_studio.cli_update_rule import add_update_rule_options, with_update_rule_options
 from mlp_studio.errors import MLPError, listed, shown
 from mlp_studio.io.atomic import check_writable, resolved
 from mlp_studio.io.json_out import dumps_strict
@@ -47,9 +48,10 @@ def _take_step(project, row: int | None):
 
     data = project.data
     rows = project.rows_for_update(row)
+    cfg = project.training
     return step_trace(project.network, data.X[rows], data.Z[rows], project.loss,
-                      project.training.learning_rate, project.training.batch_reduction,
-                      rows=rows.tolist(), momentum=project.training.momentum)
+                      cfg.rate_at(0, data.n_rows), cfg.batch_reduction, rows=rows.tolist(),
+                      optimizer=cfg.optimizer_rule(), penalty=cfg.penalty_rule())
 
 
 def cmd_trace(args) -> int:
@@ -107,6 +109,7 @@ def cmd_train(args) -> int:
 
     project = _load(args.project)
     _require_data(project, args.project)
+    project.training = with_update_rule_options(project.training, args)
     epochs = _epoch_limit(args.epochs, project)
     out = Path(args.project) if args.in_place else Path(args.out) if args.out else _default_out(args.project)
     if resolved(out) == resolved(args.project) and not args.in_place:
@@ -290,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output project (default: NAME.trained.mlp.json beside PROJECT)")
     p.add_argument("--in-place", action="store_true", help="overwrite PROJECT")
     p.add_argument("--json", action="store_true")
+    add_update_rule_options(p)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("predict", help="outputs for a CSV's rows, in the data's own units")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mlp_studio.core.gradcheck import numeric_gradients
+from mlp_studio.core.optimizers import Optimizer, OptimizerState
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.trace import (
     PHASE_FORWARD,
@@ -304,7 +305,8 @@ def test_momentum_update_uses_previous_velocity():
     ds = reference_dataset()
     velocity = ([np.full((3, 2), 0.02), np.full((1, 3), -0.01)], [np.full(3, 0.03), np.full(1, 0.04)])
     step = PhasedStep(reference_network(), ds.X[:1], ds.Z[:1], "half_squared_error", 0.1,
-                      momentum=0.9, velocity=velocity)
+                      optimizer=Optimizer(momentum=0.9),
+                      state=OptimizerState(1, 0, {"velocity": velocity}))
     trace = step.run()
     entries = phase_formulas(trace, Phase(PHASE_UPDATE, 1), "latex")
     # w_h[0][0][0]: v = 0.9 * 0.02 - 0.1 * grad, new = -0.5 + v; grad by hand.
