@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from mlp_studio.core.address import Address
 from mlp_studio.core.network import Network
 from mlp_studio.core.workspace import Workspace
 
@@ -48,13 +51,35 @@ def numeric_gradients(net: Network, x: np.ndarray, z: np.ndarray, loss: str,
     return result
 
 
-def gradient_check(net: Network, x: np.ndarray, z: np.ndarray, loss: str,
-                   reduction: str = "mean") -> list[float]:
-    """Largest relative difference per layer, |b - n| / max(|b| + |n|, 1e-8)."""
+@dataclass(frozen=True)
+class LayerCheck:
+    """One layer's worst parameter: its name, the relative difference, both gradients."""
+
+    address: Address
+    relative_difference: float
+    backprop: float
+    numeric: float
+
+
+def gradient_check_layers(net: Network, x: np.ndarray, z: np.ndarray, loss: str,
+                          reduction: str = "mean") -> list[LayerCheck]:
+    """Per layer, the parameter with the largest relative difference
+    |b - n| / max(|b| + |n|, 1e-8) between backprop (b) and central differences (n)."""
     analytic = backprop_gradients(net.astype(np.float64), x, z, loss, reduction)
     numeric = numeric_gradients(net, x, z, loss, reduction)
     out = []
-    for (aw, ab), (nw, nb) in zip(analytic, numeric):
+    for i, ((aw, ab), (nw, nb)) in enumerate(zip(analytic, numeric)):
         a, n = np.concatenate([aw.ravel(), ab.ravel()]), np.concatenate([nw.ravel(), nb.ravel()])
-        out.append(float(np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8))))
+        rel = np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)
+        k = int(np.argmax(rel))
+        address = (Address("w", (i, *np.unravel_index(k, aw.shape))) if k < aw.size
+                   else Address("b", (i, k - aw.size)))
+        out.append(LayerCheck(Address(address.kind, tuple(int(v) for v in address.index)),
+                              float(rel[k]), float(a[k]), float(n[k])))
     return out
+
+
+def gradient_check(net: Network, x: np.ndarray, z: np.ndarray, loss: str,
+                   reduction: str = "mean") -> list[float]:
+    """Largest relative difference per layer, |b - n| / max(|b| + |n|, 1e-8)."""
+    return [c.relative_difference for c in gradient_check_layers(net, x, z, loss, reduction)]
