@@ -91,9 +91,16 @@ class LessonPanel(QWidget):
         self.refresh()
 
     def set_session(self, session) -> None:
+        """Show ``session`` (None: no lesson)."""
         self.session = session
         self._shown_step = -1
-        session.changed.connect(self.refresh)
+        if session is not None:
+            session.changed.connect(self.refresh)
+        else:
+            self.title.setText("No lesson open: choose one from the Lessons menu")
+            self.progress.setText("")
+            self.text.clear()
+            self.score.setText("")
         self.refresh()
 
     def _check(self) -> None:

@@ -9,6 +9,7 @@ File > Save Timeline with Project on, saving writes the history into the file.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QTableWidget,
                                QTableWidgetItem, QToolBar, QVBoxLayout, QWidget)
@@ -49,10 +50,17 @@ class TimelineRecorder(QObject):
 
     def _on_index(self, index: int) -> None:
         stack = self.doc.undo_stack
+        if not shiboken6.isValid(stack):  # the window is closing
+            return
         for k in [k for k in self._networks if k > stack.count()]:
             del self._networks[k]  # a new edit after Undo dropped the redo points
         if len(self._networks) < MAX_POINTS or index in self._networks:
             self._networks[index] = self.doc.project.network.copy()
+        self._sync()
+
+    def set_save_with_project(self, on: bool) -> None:
+        """Whether saving the project writes the timeline into it."""
+        self.save_with_project = on
         self._sync()
 
     def _sync(self) -> None:
