@@ -33,6 +33,7 @@ class TimelineRecorder(QObject):
         self.doc = document
         self.save_with_project = False
         self.saved: History | None = None  # a history opened with the project
+        self._shown = 0  # the point of a saved history shown
         self._networks: dict[int, Network] = {}
         document.undo_stack.indexChanged.connect(self._on_index)
         document.project_replaced.connect(self._on_replaced)
@@ -45,6 +46,7 @@ class TimelineRecorder(QObject):
 
     def _on_replaced(self) -> None:
         self.saved = self.doc.project.history
+        self._shown = self.saved.current if self.saved is not None else 0
         self._networks = {0: self.doc.project.network.copy()}
         self._sync()
 
@@ -78,7 +80,7 @@ class TimelineRecorder(QObject):
 
     @property
     def current(self) -> int:
-        return self.saved.current if not self.live else self.doc.undo_stack.index()
+        return self._shown if not self.live else self.doc.undo_stack.index()
 
     def label(self, point: int) -> str:
         if not self.live:
@@ -92,6 +94,8 @@ class TimelineRecorder(QObject):
         return self._networks.get(point)
 
     def history(self) -> History:
+        if not self.live:
+            return self.saved
         points = [k for k in range(self.count) if self.network(k) is not None]
         return History([HistoryEntry(self.label(k), self.network(k)) for k in points],
                        points.index(self.current) if self.current in points else len(points) - 1)
@@ -101,6 +105,7 @@ class TimelineRecorder(QObject):
         if self.live:
             self.doc.undo_stack.setIndex(point)
         else:
+            self._shown = point
             self.doc.show_snapshot(None if point == self.saved.current else self.saved.entries[point].network)
             self.changed.emit()
 
@@ -151,7 +156,7 @@ class TimelineStrip(QToolBar):
         r = self.recorder
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(r.count - 1, 0))
-        self.slider.setValue(r.current if r.live else self.slider.value())
+        self.slider.setValue(r.current)
         self.slider.blockSignals(False)
         point = self.slider.value()
         marks = "".join(f"  {n}={p}" for n, p in (("A", self.point_a), ("B", self.point_b)) if p is not None)
