@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from mlp_studio.core.gradcheck import LayerCheck, gradient_check_layers
+from mlp_studio.core.gradcheck import GradientCheck, check_gradients
 
 MAX_ROWS = 32
 AGREE = 1e-6  # below this relative difference backprop and finite differences agree
@@ -17,7 +17,8 @@ AGREE = 1e-6  # below this relative difference backprop and finite differences a
 
 class GradientCheckDialog(QDialog):
     """Runs the check on a worker thread (finite differences take two forward passes per
-    parameter) and lists the result; ``finished_check`` fires when it is shown."""
+    parameter; a large network is sampled) and lists the result; ``finished_check`` fires
+    when it is shown."""
 
     finished_check = Signal()
     _done = Signal(object)
@@ -25,7 +26,7 @@ class GradientCheckDialog(QDialog):
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Gradient check")
-        self.checks: list[LayerCheck] = []
+        self.result: GradientCheck | None = None
         self.summary = QLabel("Checking…")
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 5)
@@ -48,21 +49,22 @@ class GradientCheckDialog(QDialog):
         args = (project.network.copy(), np.array(project.data.X[:n]), np.array(project.data.Z[:n]),
                 project.loss, project.training.batch_reduction)
         self.summary.setText(f"Checking {project.network.n_parameters} parameters on {n} rows…")
-        self._thread = threading.Thread(target=lambda: self._done.emit(gradient_check_layers(*args)),
+        self._thread = threading.Thread(target=lambda: self._done.emit(check_gradients(*args)),
                                         name="gradient-check", daemon=True)
         self._thread.start()
 
-    def _show(self, checks: list[LayerCheck]) -> None:
+    def _show(self, result: GradientCheck) -> None:
         self.wait()
-        self.checks = checks
-        worst = max(c.relative_difference for c in checks)
+        self.result = result
+        worst = max(result.max_relative_difference)
         verdict = "agree" if worst < AGREE else "DISAGREE: backprop may be wrong for this setup"
-        self.summary.setText(f"Backpropagation and central differences {verdict} "
-                             f"(largest relative difference {worst:.2e}; below {AGREE:g} is agreement).")
-        self.table.setRowCount(len(checks))
-        for r, c in enumerate(checks):
-            for col, text in enumerate((str(r), f"{c.relative_difference:.3e}", str(c.address),
-                                        f"{c.backprop:.6g}", f"{c.numeric:.6g}")):
+        sampled = " (a random sample of each layer's parameters)" if result.sampled else ""
+        self.summary.setText(f"Backpropagation and central differences {verdict}{sampled}: "
+                             f"largest relative difference {worst:.2e}; below {AGREE:g} is agreement.")
+        rows = list(zip(result.max_relative_difference, result.worst, result.backprop, result.numeric))
+        self.table.setRowCount(len(rows))
+        for r, (diff, address, b, n) in enumerate(rows):
+            for col, text in enumerate((str(r), f"{diff:.3e}", str(address), f"{b:.6g}", f"{n:.6g}")):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, col, item)
