@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubl
 
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
+from mlp_studio.app.training.update_rule_box import UpdateRuleBox
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
@@ -170,6 +171,8 @@ class TrainingPanel(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(4)
         layout.addWidget(settings)
+        self.update_rule = UpdateRuleBox()
+        layout.addWidget(self.update_rule)
         layout.addLayout(controls)
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress)
@@ -193,6 +196,7 @@ class TrainingPanel(QWidget):
             lambda v: self._edit("patience", v or None, f"Set patience to {v or 'off'}"))
         self.shuffle.toggled.connect(lambda on: self._edit("shuffle", on, f"Shuffle rows {'on' if on else 'off'}"))
         self.holdout.valueChanged.connect(lambda v: self._edit("holdout", v, f"Set hold-out fraction to {v:g}"))
+        self.update_rule.edited.connect(self._edit)
         self.speed.valueChanged.connect(self._on_speed)
         self.live.toggled.connect(self._on_live)
         self.run_button.clicked.connect(lambda: self.start(None))
@@ -257,6 +261,7 @@ class TrainingPanel(QWidget):
             self.patience.setValue(c.patience or 0)
             self.shuffle.setChecked(c.shuffle)
             self.holdout.setValue(c.holdout)
+            self.update_rule.load(c)
         finally:
             self._loading = False
 
@@ -279,7 +284,7 @@ class TrainingPanel(QWidget):
         self.resume_button.setEnabled(state == PAUSED)
         self.stop_button.setEnabled(not idle)
         for w in (self.lr, self.mode, self.batch, self.momentum, self.seed, self.epochs,
-                  self.target, self.patience, self.shuffle, self.holdout):
+                  self.target, self.patience, self.shuffle, self.holdout, self.update_rule):
             w.setEnabled(idle and (w is not self.batch or self.mode.currentText() == "minibatch"))
         if state == PAUSED:
             self._show_status(*(t.replace("Training", "Paused", 1)
