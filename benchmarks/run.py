@@ -1,6 +1,6 @@
 """Side-by-side performance runs: MLP Studio's core against its peers, in one process.
 
-    python benchmarks/run.py [--quick] [--out results.json] [--only tiny,digits,wide,gui] [--threads N]
+    python benchmarks/run.py [--quick] [--out results.json] [--only tiny,digits,adam,wide,gui] [--threads N]
 
 Each workload is timed for every implementation in turn, several rounds, and
 the best round of each is kept (the machine is shared, so the best is the
@@ -274,6 +274,52 @@ def bench_digits(rounds: int, rows: int, epochs: int, threads: int) -> dict:
                            {"pytorch": 1.2, "scikit-learn": 3.0})
 
 
+# --- workload 2b: 784-128-64-10, Adam, minibatch 64, float32 ----------------------
+
+def bench_adam(rounds: int, rows: int, epochs: int, threads: int) -> dict:
+    """Workload 2 with Adam (beta 0.9/0.999, eps 1e-8, lr 1e-3) in every implementation."""
+    net, X, Z, labels = digits_problem(rows)
+    lr, batch = 1e-3, 64
+    cfg = TrainingConfig(learning_rate=lr, mode="minibatch", batch_size=batch, epochs=epochs,
+                         optimizer="adam")
+    trainer = Trainer(net.copy(), X, Z, "cross_entropy", cfg)
+    runs: dict[str, Callable[[], object]] = {"mlp_studio": trainer.train}
+    try:
+        from sklearn.neural_network import MLPClassifier
+        quiet_sklearn()
+
+        clf = MLPClassifier(hidden_layer_sizes=(128, 64), activation="relu", solver="adam", alpha=0.0,
+                            batch_size=batch, learning_rate_init=lr, shuffle=False, tol=0.0,
+                            n_iter_no_change=10**9, random_state=0)
+        clf.partial_fit(X, labels, classes=np.arange(10))  # built before timing, like the others
+
+        def sk():
+            for _ in range(epochs):
+                clf.partial_fit(X, labels)  # one epoch each
+        runs["scikit-learn"] = sk
+    except ImportError:
+        pass
+    if torch is not None:
+        model = torch_mlp([784, 128, 64, 10], "relu")
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+        lossf = torch.nn.CrossEntropyLoss()
+        xt, yt = torch.from_numpy(X), torch.from_numpy(labels)
+
+        def tl():
+            for _ in range(epochs):
+                for start in range(0, rows, batch):
+                    opt.zero_grad()
+                    loss = lossf(model(xt[start:start + batch]), yt[start:start + batch])
+                    loss.backward()
+                    opt.step()
+        runs["pytorch"] = tl
+    t = best_time(runs, rounds, settle=0.2)
+    rates = {k: rows * epochs / v for k, v in t.items()}
+    return workload_result(f"784-128-64-10 relu/softmax + cross-entropy, Adam, minibatch {batch}, "
+                           f"float32, {rows} random rows", "samples/s", rates,
+                           {"pytorch": 1.2, "scikit-learn": 1.5})
+
+
 # --- workload 3: 64-512-512-1, full batch of 16384, float32 -------------------------
 
 def bench_wide(rounds: int, rows: int, updates: int, threads: int) -> dict:
@@ -344,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="fewer rounds and smaller runs")
     p.add_argument("--out", default=None, help="write the results as JSON here")
-    p.add_argument("--only", default="tiny,digits,wide,gui",
+    p.add_argument("--only", default="tiny,digits,adam,wide,gui",
                    help="comma-separated workloads: tiny, digits, wide, gui")
     p.add_argument("--threads", type=int, default=None,
                    help="BLAS threads for NumPy (via threadpoolctl) and PyTorch (default: BLAS's own)")
@@ -372,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_tiny(rounds, 250 if args.quick else 1000, threads))
     if "digits" in only:
         results.append(bench_digits(rounds, 4096 if args.quick else 8192, 1, threads))
+    if "adam" in only:
+        results.append(bench_adam(rounds, 4096 if args.quick else 8192, 1, threads))
     if "wide" in only:
         results.append(bench_wide(rounds, 16384, 1 if args.quick else 2, threads))
     if "gui" in only:

@@ -1,14 +1,17 @@
 """The training dock's optimiser, weight-penalty and learning-rate-schedule settings.
 
 Edits leave as ``edited(field, value, undo text)``; the panel applies them to the
-document. Only the settings the chosen optimiser and schedule use are shown.
+document. ``header`` (a button the panel places in a row of its own choosing) names the
+optimiser, sums all the settings up in its tooltip and opens the box; closed, the loss
+plot keeps the dock's height. Open, only the settings the chosen optimiser and schedule
+use are shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QLabel,
-                               QSizePolicy, QSpinBox, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QSizePolicy,
+                               QSpinBox, QToolButton, QWidget)
 
 from mlp_studio.core.optimizers import OPTIMIZERS, SCHEDULES
 
@@ -39,13 +42,29 @@ def _number(lo: float, hi: float, decimals: int, step: float) -> QDoubleSpinBox:
     return box
 
 
-class UpdateRuleBox(QGroupBox):
+def summary(config) -> str:
+    """One line: optimiser, penalties, schedule, e.g. ``adam, L2 0.01, step schedule``."""
+    parts = [config.optimizer + (f" (momentum {config.momentum:g})"
+                                 if config.optimizer in ("sgd", "nesterov") and config.momentum else "")]
+    parts += [f"{key.upper()} {getattr(config, key):g}" for key in ("l1", "l2") if getattr(config, key)]
+    parts.append("constant rate" if config.schedule == "constant" else f"{config.schedule} schedule")
+    return ", ".join(parts)
+
+
+class UpdateRuleBox(QWidget):
     """See the module docstring."""
 
     edited = Signal(str, object, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Optimiser, penalty, schedule", parent)
+        super().__init__(parent)
+        self.header = QToolButton()
+        self.header.setCheckable(True)
+        self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.header.setArrowType(Qt.ArrowType.RightArrow)
+        self.header.setAutoRaise(True)
+        self.setVisible(False)
+        self.header.toggled.connect(self._open)
         self.optimizer = QComboBox()
         self.optimizer.addItems(OPTIMIZERS)
         self.schedule = QComboBox()
@@ -70,7 +89,7 @@ class UpdateRuleBox(QGroupBox):
                   "gamma": "γ", "step_epochs": "every"}
         self.labels: dict[str, QLabel] = {}
         grid = QGridLayout(self)
-        grid.setContentsMargins(6, 2, 6, 4)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(3)
         for name, field in self.fields.items():
             row, col = _CELLS[name]  # settings never shown together may share a cell
@@ -92,6 +111,10 @@ class UpdateRuleBox(QGroupBox):
                 field.valueChanged.connect(
                     lambda v, n=name: self.edited.emit(n, v, f"Set {labels[n]} to {v:g}"))
 
+    def _open(self, on: bool) -> None:
+        self.setVisible(on)
+        self.header.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
     def load(self, config) -> None:
         """Show a ``TrainingConfig``'s settings (signals blocked: loading is no edit)."""
         for name, field in self.fields.items():
@@ -105,6 +128,8 @@ class UpdateRuleBox(QGroupBox):
                     field.setValue(getattr(config, name))
             finally:
                 field.blockSignals(False)
+        self.header.setText(f"Optimiser: {config.optimizer}")
+        self.header.setToolTip(f"Optimiser, penalty, schedule: {summary(config)}")
         used = set(_USES.get(config.optimizer, ())) | set(_USES.get(config.schedule, ()))
         for name in ("beta1", "beta2", "epsilon", "rho", "power_t", "gamma", "step_epochs"):
             self.fields[name].setVisible(name in used)
