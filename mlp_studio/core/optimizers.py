@@ -157,31 +157,34 @@ class Optimizer:
                 p += tmp
         elif name == "adam":
             m, v = slots
-            b1, b2 = float(self.beta1), float(self.beta2)
+            b1 = float(self.beta1)
             m *= b1
             np.multiply(g, 1.0 - b1, out=tmp)
             m += tmp
-            v *= b2
-            np.multiply(g, g, out=tmp)
-            tmp *= 1.0 - b2
-            v += tmp
-            np.sqrt(v, out=tmp)
-            tmp += float(self.epsilon)
-            np.divide(m, tmp, out=tmp)
-            tmp *= lr
-            p -= tmp
+            _average_square(v, g, float(self.beta2), tmp)
+            _divided_step(p, m, v, float(self.epsilon), lr, tmp)
         else:  # rmsprop
             (r,) = slots
-            rho = float(self.rho)
-            r *= rho
-            np.multiply(g, g, out=tmp)
-            tmp *= 1.0 - rho
-            r += tmp
-            np.sqrt(r, out=tmp)
-            tmp += float(self.epsilon)
-            np.divide(g, tmp, out=tmp)
-            tmp *= lr
-            p -= tmp
+            _average_square(r, g, float(self.rho), tmp)
+            _divided_step(p, g, r, float(self.epsilon), lr, tmp)
+
+
+def _average_square(avg: np.ndarray, g: np.ndarray, decay: float, tmp: np.ndarray) -> None:
+    """``avg = decay avg + (1 - decay) g^2`` in place."""
+    avg *= decay
+    np.multiply(g, g, out=tmp)
+    tmp *= 1.0 - decay
+    avg += tmp
+
+
+def _divided_step(p: np.ndarray, num: np.ndarray, square: np.ndarray, eps: float, lr: float,
+                  tmp: np.ndarray) -> None:
+    """``p -= lr num / (sqrt(square) + eps)`` in place."""
+    np.sqrt(square, out=tmp)
+    tmp += eps
+    np.divide(num, tmp, out=tmp)
+    tmp *= lr
+    p -= tmp
 
 
 @dataclass(frozen=True)
