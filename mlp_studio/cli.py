@@ -13,6 +13,9 @@ from typing import Sequence
 
 import numpy as np
 
+from mlp_studio.cli_export_interop import FORMATS as INTEROP_FORMATS
+from mlp_studio.cli_export_interop import add_arguments as add_interop_arguments
+from mlp_studio.cli_export_interop import export as export_interop
 from mlp_studio.errors import MLPError
 
 EXIT_USER_ERROR = 2
@@ -71,13 +74,7 @@ def trace_to_dict(project, trace) -> dict:
 
 
 def _take_step(project, row: int | None):
-    from mlp_studio.core.trace import step_trace
-
-    data = project.data
-    rows = project.rows_for_update(row)
-    return step_trace(project.network, data.X[rows], data.Z[rows], project.loss,
-                      project.training.learning_rate, project.training.batch_reduction,
-                      rows=rows.tolist(), momentum=project.training.momentum)
+    return project.step(row)
 
 
 def cmd_trace(args) -> int:
@@ -145,7 +142,7 @@ def cmd_predict(args) -> int:
     if missing:
         raise MLPError(f"the CSV lacks the input columns {', '.join(missing)}", where=args.csv)
     raw = table.values[:, [table.columns.index(c) for c in data.inputs]]
-    y = data.target_scaler.inverse(project.network.forward(data.input_scaler.transform(raw)))
+    y = project.predict(raw)
     if args.json:
         print(json.dumps({"columns": data.targets, "outputs": y.tolist()}))
         return 0
@@ -175,6 +172,8 @@ def cmd_export(args) -> int:
     from mlp_studio.io.atomic import write_text_atomic
 
     project = _load(args.project)
+    if args.format in INTEROP_FORMATS:
+        return export_interop(project, args)
     if args.format == "worked-example":
         from mlp_studio.io.worked_example import worked_example_markdown
 
@@ -207,6 +206,7 @@ def cmd_import_reference(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from mlp_studio import __version__
+    from mlp_studio.cli_import_onnx import register as register_import_onnx
     from mlp_studio.cli_minimize import register as register_minimize
 
     parser = argparse.ArgumentParser(
@@ -249,11 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="a worked example (Markdown/LaTeX) or the reference tool's JSON")
     p.add_argument("project")
-    p.add_argument("--format", choices=["worked-example", "reference-json", "reference-minmax"],
+    p.add_argument("--format", choices=["worked-example", "reference-json", "reference-minmax",
+                                        *INTEROP_FORMATS],
                    required=True, help="reference-json: its trained-weights file; "
                                        "reference-minmax: its min/max file")
     p.add_argument("--row", type=int, default=0)
     p.add_argument("--out")
+    add_interop_arguments(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import-reference", help="a project from the reference tool's JSON files")
@@ -266,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import_reference)
 
     register_minimize(sub)
+    register_import_onnx(sub)
     return parser
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import check_pairing
 from mlp_studio.core.network import Network
+from mlp_studio.core.trace import StepTrace, step_trace
 from mlp_studio.core.training import TrainingConfig
 from mlp_studio.errors import MLPError
 
@@ -36,6 +37,28 @@ class Project:
             if len(self.data.targets) != self.network.n_outputs:
                 raise MLPError(f"the network has {self.network.n_outputs} outputs but "
                                f"{len(self.data.targets)} target columns are chosen")
+
+    def predict(self, raw_inputs: np.ndarray) -> np.ndarray:
+        """Outputs for rows of inputs in the data's own units, returned in the targets' units
+        (the inputs scaled and the outputs unscaled with the data's scalers; as they are
+        when the project has no data)."""
+        raw = np.atleast_2d(np.asarray(raw_inputs, dtype=np.float64))
+        if raw.shape[1] != self.network.n_inputs:
+            raise MLPError(f"expected rows of {self.network.n_inputs} inputs, got {raw.shape[1]}")
+        if self.data is None:
+            return self.network.forward(raw)
+        return self.data.target_scaler.inverse(self.network.forward(self.data.input_scaler.transform(raw)))
+
+    def step(self, row: int | None = None) -> StepTrace:
+        """One traced update with the project's settings on ``row`` (None: the mode's first
+        batch); the project is left as it was (``trace.network_after()`` has the new weights)."""
+        if self.data is None:
+            raise MLPError("the project has no data")
+        rows = self.rows_for_update(row)
+        cfg = self.training
+        return step_trace(self.network, self.data.X[rows], self.data.Z[rows], self.loss,
+                          cfg.learning_rate, cfg.batch_reduction, rows=rows.tolist(),
+                          momentum=cfg.momentum)
 
     def copy(self) -> "Project":
         return replace(self, network=self.network.copy(), training=replace(self.training))
