@@ -125,6 +125,12 @@ class Network:
             a = get_activation(layer.activation).forward(s, np.empty_like(s))
         return a
 
+    def _repr_svg_(self) -> str:
+        """The network drawn as on the canvas, with its weights (Jupyter shows this)."""
+        from mlp_studio.core.network_svg import network_svg
+
+        return network_svg(self)
+
     def is_finite(self) -> bool:
         return all(np.isfinite(l.weights).all() and np.isfinite(l.biases).all() for l in self.layers)
 

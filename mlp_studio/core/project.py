@@ -62,6 +62,13 @@ class Project:
                           cfg.learning_rate, cfg.batch_reduction, rows=rows.tolist(),
                           momentum=cfg.momentum)
 
+    def _repr_svg_(self) -> str:
+        """The network drawn as on the canvas, named with the data's columns (for Jupyter)."""
+        from mlp_studio.core.network_svg import network_svg
+
+        data = self.data
+        return network_svg(self.network, data.inputs if data else None, data.targets if data else None)
+
     def copy(self) -> "Project":
         return replace(self, network=self.network.copy(), training=replace(self.training))
 
