@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from mlp_studio.errors import MLPError
+from mlp_studio.io.atomic import check_writable
 
 FORMATS = ("pytorch", "onnx")
 
@@ -21,6 +22,7 @@ def export(project, args: argparse.Namespace) -> int:
     """Write ``project`` in ``args.format`` to ``args.out`` (both formats are files)."""
     if not args.out:
         raise MLPError(f"--format {args.format} needs --out FILE")
+    check_writable(args.out)
     if args.format == "pytorch":
         from mlp_studio.io.pytorch_export import write_pytorch_script
 

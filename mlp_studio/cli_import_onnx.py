@@ -6,9 +6,11 @@ import argparse
 
 
 def run(args: argparse.Namespace) -> int:
+    from mlp_studio.io.atomic import check_writable
     from mlp_studio.io.onnx_import import load_onnx_project
     from mlp_studio.io.project_file import save_project
 
+    check_writable(args.out)
     project = load_onnx_project(args.model)
     save_project(project, args.out)
     data = f", data {project.data.n_rows} rows" if project.data is not None else ", no data"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 SCALINGS = ("none", "minmax01", "minmax11", "zscore")
 
@@ -28,7 +28,7 @@ class Scaler:
     @classmethod
     def fit(cls, method: str, values: np.ndarray) -> "Scaler":
         if method not in SCALINGS:
-            raise MLPError(f"unknown scaling {method!r}; choose one of {', '.join(SCALINGS)}")
+            raise MLPError(f"unknown scaling {shown(method)}; choose one of {', '.join(SCALINGS)}")
         values = np.atleast_2d(np.asarray(values, dtype=np.float64))
         n = values.shape[1]
         if method == "none" or values.shape[0] == 0:
