@@ -17,14 +17,18 @@ sums the shares, so 1 or N processes give the same updates as ``mlp-studio train
 from __future__ import annotations
 
 import os
+from dataclasses import fields
 
 from mlp_studio.core.project import Project
 from mlp_studio.core.scaling import Scaler
 from mlp_studio.errors import MLPError
 from mlp_studio.io.atomic import write_text_atomic
 
-#: the project settings the script reproduces; any other setting off its default is refused
 SUPPORTED_MODES = ("online", "minibatch", "batch")
+#: training settings the script reproduces, or (stop rules, held-out rows) leaves to MLP Studio;
+#: any other setting away from its default is refused rather than silently dropped
+KNOWN_SETTINGS = ("learning_rate", "mode", "batch_size", "batch_reduction", "epochs", "shuffle",
+                  "seed", "momentum", "target_loss", "patience", "holdout")
 
 
 def _scaler_constants(scaler: Scaler | None, n: int) -> dict:
@@ -41,6 +45,10 @@ def pytorch_script(project: Project, name: str = "model") -> str:
     net, cfg, data = project.network, project.training, project.data
     if cfg.mode not in SUPPORTED_MODES:
         raise MLPError(f"the PyTorch export does not know the training mode {cfg.mode!r}")
+    for f in fields(cfg):
+        if f.name not in KNOWN_SETTINGS and getattr(cfg, f.name) != f.default:
+            raise MLPError(f"the PyTorch export does not reproduce the training setting "
+                           f"{f.name} = {getattr(cfg, f.name)!r}; set it back to {f.default!r} to export")
     inputs = list(data.inputs) if data is not None else [f"x{i}" for i in range(net.n_inputs)]
     targets = list(data.targets) if data is not None else [f"y{j}" for j in range(net.n_outputs)]
     constants = {
