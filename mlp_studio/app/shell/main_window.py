@@ -21,6 +21,7 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
 from mlp_studio.app.editor.network_canvas import NetworkCanvas
+from mlp_studio.app.shell.interop_menu import InteropMenus
 from mlp_studio.app.stepping.step_views import install_step_views
 from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import install_training_views
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         self._action(file_menu, "Export Canvas as &PNG…", self.export_canvas_png)
+        self.interop_menus = InteropMenus(self, file_menu)
         self.file_menu = file_menu
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
