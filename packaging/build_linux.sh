@@ -78,11 +78,13 @@ BUNDLE="$DIST/mlp-studio"
 [ -x "$BUNDLE/mlp-studio" ] || fail "no executable $BUNDLE/mlp-studio"
 
 INTERNAL="$BUNDLE/_internal"
-# This Python carries debug info (~20 MB in libpython). Strip only the interpreter's own
-# files: PyInstaller's strip=True also strips numpy's bundled OpenBLAS, which then fails
-# to load ("ELF load command address/offset not page-aligned").
+# This Python carries debug info and symbol tables (~20 MB in libpython). Strip only the
+# interpreter's own files: PyInstaller's strip=True also strips numpy's bundled OpenBLAS,
+# which then fails to load ("ELF load command address/offset not page-aligned").
 find "$INTERNAL" -maxdepth 3 \( -name 'libpython3*.so*' -o -path '*/lib-dynload/*.so' \) -type f \
-    -exec strip --strip-debug {} +
+    -exec strip --strip-unneeded {} +
+# Shared libraries need no execute permission (wheels ship some with it).
+find "$INTERNAL" -type f -name '*.so*' -exec chmod 644 {} +
 
 # No build paths: libpython and lib-dynload of a pyenv or python.org interpreter carry a
 # RUNPATH into its installation on the build machine. Remove every RUNPATH/RPATH that
@@ -148,8 +150,7 @@ mkdir -p "$DEB_ROOT/DEBIAN" "$DEB_ROOT/opt" "$DEB_ROOT/usr/bin" \
     "$DEB_ROOT/usr/share/applications" "$DEB_ROOT/usr/share/icons/hicolor/256x256/apps" \
     "$DEB_ROOT/usr/share/icons/hicolor/scalable/apps"
 cp -a "$BUNDLE" "$DEB_ROOT/opt/mlp-studio"
-# relative, so the launcher also works from a `dpkg-deb -x` into any folder
-ln -s ../../opt/mlp-studio/mlp-studio "$DEB_ROOT/usr/bin/mlp-studio"
+ln -s /opt/mlp-studio/mlp-studio "$DEB_ROOT/usr/bin/mlp-studio"
 install -m 644 resources/mlp-studio.desktop "$DEB_ROOT/usr/share/applications/mlp-studio.desktop"
 install -m 644 resources/mlp-studio.png "$DEB_ROOT/usr/share/icons/hicolor/256x256/apps/mlp-studio.png"
 install -m 644 resources/mlp-studio.svg "$DEB_ROOT/usr/share/icons/hicolor/scalable/apps/mlp-studio.svg"
@@ -158,7 +159,7 @@ install -m 644 resources/mlp-studio.svg "$DEB_ROOT/usr/share/icons/hicolor/scala
 install -D -m 644 resources/mlp-studio.xml "$DEB_ROOT/usr/share/mime/packages/mlp-studio.xml"
 DOC="$DEB_ROOT/usr/share/doc/mlp-studio"
 install -D -m 644 packaging/debian/copyright "$DOC/copyright"
-[ "$(dpkg-parsechangelog -l packaging/debian/changelog -S Version)" = "$VERSION" ] \
+[ "$(sed -n '1s/^mlp-studio (\([^)]*\)).*/\1/p' packaging/debian/changelog)" = "$VERSION" ] \
     || fail "packaging/debian/changelog has no entry for $VERSION at the top"
 gzip -9n -c packaging/debian/changelog > "$DOC/changelog.gz"
 chmod 644 "$DOC/changelog.gz"
@@ -240,10 +241,12 @@ for platform in offscreen offscreen offscreen xcb; do
     echo "$platform: $(elapsed "$start") s$([ "$platform" = xcb ] && echo ' (with starting Xvfb)')"
 done
 
-step "self-test: the .deb's launcher (dpkg-deb -x)"
+step "self-test: the .deb's program (dpkg-deb -x)"
 dpkg-deb -x "$DEB" "$TMP/deb"
-run_clean QT_QPA_PLATFORM=offscreen "$TMP/deb/usr/bin/mlp-studio" --self-test \
-    || fail "the .deb's /usr/bin/mlp-studio --self-test"
+[ "$(readlink "$TMP/deb/usr/bin/mlp-studio")" = /opt/mlp-studio/mlp-studio ] \
+    || fail "the .deb's /usr/bin/mlp-studio does not lead to /opt/mlp-studio/mlp-studio"
+run_clean QT_QPA_PLATFORM=offscreen "$TMP/deb/opt/mlp-studio/mlp-studio" --self-test \
+    || fail "the .deb's /opt/mlp-studio/mlp-studio --self-test"
 
 step "install the .deb, the file type, self-test, remove"
 if [ "$(id -u)" = 0 ]; then sudo=(); elif sudo -n true 2>/dev/null; then sudo=(sudo -n); else sudo=(); fi
