@@ -84,7 +84,8 @@ def test_noisy_sine_is_fitted():
 def test_generator_reproduces_the_committed_files(tmp_path):
     script = ROOT / "tools" / "make_datasets.py"
     subprocess.run([sys.executable, str(script), str(tmp_path)], check=True, cwd=tmp_path)
-    for name in ["reference.csv", "xor.csv", "two_moons.csv", "noisy_sine.csv"] + list(EXAMPLE_PROJECTS):
+    csvs = ["reference.csv", "xor.csv", "two_moons.csv", "noisy_sine.csv", "overfitting_moons.csv"]
+    for name in csvs + list(EXAMPLE_PROJECTS):
         assert (tmp_path / name).read_bytes() == resource_path(name).read_bytes(), name
 
 
