@@ -82,9 +82,14 @@ class AboutDialog(QDialog):
 
 
 def install_help_menu(window: QMainWindow) -> QMenu:
-    """Add the Help menu (last in the menu bar) with About MLP Studio and About Qt; other
-    entries go above them (``menu.insertAction(menu.actions()[0], action)``)."""
-    menu = window.menuBar().addMenu("&Help")
+    """End the Help menu with About MLP Studio and About Qt (making the menu, last in the
+    menu bar, if no panel has made it yet); other entries go above them."""
+    menu = next((m for m in window.menuBar().findChildren(QMenu) if m.title().replace("&", "") == "Help"),
+                None)
+    if menu is None:
+        menu = window.menuBar().addMenu("&Help")
+    elif menu.actions():
+        menu.addSeparator()
     about = QAction("&About MLP Studio", window)
     about.setMenuRole(QAction.MenuRole.AboutRole)
     about.triggered.connect(lambda: show_about(window))

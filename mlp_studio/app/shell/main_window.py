@@ -23,6 +23,7 @@ from mlp_studio.app.editor.network_canvas import NetworkCanvas
 from mlp_studio.app.shell.about import install_help_menu
 from mlp_studio.app.shell.identity import settings
 from mlp_studio.app.stepping.step_views import install_step_views
+from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import install_training_views
 from mlp_studio.errors import MLPError
 
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
             lambda path: self.statusBar().showMessage(f"Read {path}", 5000))
         self.step_controller = install_step_views(self, document)
         self.training_panel = install_training_views(self, document)
+        install_teaching_views(self, document)
         self.help_menu = install_help_menu(self)
         document.file_changed.connect(self._update_title)
         self._layout_restored = False
