@@ -1,6 +1,6 @@
 """The bundled overfitting example: noisy moons and a 2-16-16-1 network that learns the
 training rows' noise, so the held-out loss falls and then rises; early stopping (patience on
-the held-out loss) stops near its best."""
+the held-out loss) stops near its best, and an L2 penalty keeps it from rising at all."""
 
 from __future__ import annotations
 
@@ -57,3 +57,10 @@ def test_early_stopping_watches_the_held_out_loss_and_needs_enough_patience(proj
     # falls to its best: with too little patience the run stops at that first dip
     short, _, _ = _losses(project, replace(project.training, patience=200))
     assert short.epochs < 300
+
+
+def test_an_l2_penalty_cures_the_overfitting(project):
+    _, plain_train, plain = _losses(project, project.training)
+    _, train, val = _losses(project, replace(project.training, l2=0.3))
+    assert val[-1] <= 1.03 * val.min()  # no rise: the end is (about) the best
+    assert val[-1] < 0.6 * plain[-1] and train[-1] > 10 * plain_train[-1]  # it no longer learns the noise
