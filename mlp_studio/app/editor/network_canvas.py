@@ -26,13 +26,10 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphic
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.activations import get_activation
+from mlp_studio.core.network_layout import (COLLAPSE_ABOVE, NODE_GAP, RADIUS, TAIL, drawn_indices,
+                                            labels_edges)
 
 MIN_COLUMN_GAP, MAX_COLUMN_GAP = 230.0, 360.0  # the columns' spacing follows the view's shape
-NODE_GAP = 100.0
-RADIUS = 27.0
-HEAD, TAIL = 5, 3          # nodes drawn at the start and end of a collapsed column
-COLLAPSE_ABOVE = HEAD + TAIL + 2
-LABEL_MAX_EDGES = 40       # a layer's edges are labelled with their weights when it draws
 WIDTH = 5.4                # extra pen width of the largest |weight|
 DENSE_WIDTH = 2.4          # the same in a layer drawn with more than DENSE_EDGES edges
 DENSE_EDGES = 24           # (thinner lines: readable bundles, and a quick repaint)
@@ -59,13 +56,6 @@ def negative_colour() -> QColor:
 
 #: edge pens by (positive, width, selected, palette key): widths come in 1/8 px steps, so few
 _PENS: dict[tuple, QPen] = {}
-
-
-def drawn_indices(n: int) -> list[int]:
-    """Which of a column's ``n`` nodes are drawn (all, or the first and last few)."""
-    if n <= COLLAPSE_ABOVE:
-        return list(range(n))
-    return list(range(HEAD)) + list(range(n - TAIL, n))
 
 
 def fmt(value: float) -> str:
@@ -270,7 +260,7 @@ class NetworkCanvas(QGraphicsView):
                        for layer in net.layers]
         for li, layer in enumerate(net.layers):
             n_in, n_out = len(drawn_indices(layer.n_in)), len(drawn_indices(layer.n_out))
-            labelled = n_in * n_out <= LABEL_MAX_EDGES
+            labelled = labels_edges(layer.n_in, layer.n_out)
             # a label sits near the end of the edge where fewer edges meet
             at = 0.72 if n_in <= n_out else 0.28
             for j in drawn_indices(layer.n_out):
