@@ -29,14 +29,12 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication, QDockWidget
 
     app = QApplication(sys.argv[:1])
-    app.setOrganizationName("MLP Studio")
-    app.setApplicationName("MLP Studio")
     from mlp_studio.app.shell.main import _initial_document
     from mlp_studio.app.shell.main_window import MainWindow
 
     window = MainWindow(_initial_document([]))
-    window.show()
     window.resize(args.width, args.height)
+    window.show()
     if args.example:
         window.open_example(args.example + ".mlp.json")
 
@@ -51,7 +49,7 @@ def main() -> int:
         if args.tab:
             window.findChild(QDockWidget, args.tab).raise_()
         if args.presenter:
-            window.presenter.set_active(True)
+            window.presenter.action.trigger()
         QTimer.singleShot(900, shoot)
 
     def shoot() -> None:

@@ -41,6 +41,15 @@ RING_WIDTH = 9.0           # the same for the ring round a node whose bias chang
 VALUE_PX, SMALL_PX, LABEL_PX, TITLE_PX = 15, 13, 13, 15
 
 
+def _radius() -> float:
+    """A node's radius: geometry grows with the text (large fonts, presenter mode)."""
+    return RADIUS * appearance().font_scale
+
+
+def _node_gap() -> float:
+    return NODE_GAP * appearance().font_scale
+
+
 def _colours():
     return appearance().colours()
 
@@ -79,7 +88,7 @@ class NodeItem(QGraphicsEllipseItem):
     """A node; ``key`` is ("input", i) or ("node", layer, node)."""
 
     def __init__(self, key: tuple, x: float, y: float) -> None:
-        super().__init__(-RADIUS, -RADIUS, 2 * RADIUS, 2 * RADIUS)
+        super().__init__(-_radius(), -_radius(), 2 * _radius(), 2 * _radius())
         self.key = key
         self.setPos(x, y)
         self.setZValue(2)
@@ -90,7 +99,7 @@ class NodeItem(QGraphicsEllipseItem):
         self.below_text = QGraphicsSimpleTextItem(self)
         self.below_text.setFont(look.font(SMALL_PX))
         self.below_text.setBrush(QBrush(colours.muted))
-        self.ring = QGraphicsEllipseItem(-RADIUS, -RADIUS, 2 * RADIUS, 2 * RADIUS, self)
+        self.ring = QGraphicsEllipseItem(-_radius(), -_radius(), 2 * _radius(), 2 * _radius(), self)
         self.ring.setFlag(QGraphicsEllipseItem.GraphicsItemFlag.ItemStacksBehindParent)
         self.ring.setBrush(QBrush(Qt.BrushStyle.NoBrush))
         self.ring.hide()
@@ -101,7 +110,7 @@ class NodeItem(QGraphicsEllipseItem):
         self.value_text.setPos(-r.width() / 2, -r.height() / 2)
         self.below_text.setText(below)
         r = self.below_text.boundingRect()
-        self.below_text.setPos(-r.width() / 2, RADIUS + 2)
+        self.below_text.setPos(-r.width() / 2, _radius() + 2)
 
 
 class EdgeItem(QGraphicsLineItem):
@@ -111,7 +120,7 @@ class EdgeItem(QGraphicsLineItem):
     per repaint."""
 
     def __init__(self, key: tuple, p1: QPointF, p2: QPointF) -> None:
-        super().__init__(p1.x() + RADIUS, p1.y(), p2.x() - RADIUS, p2.y())
+        super().__init__(p1.x() + _radius(), p1.y(), p2.x() - _radius(), p2.y())
         self.key = key
         self.setZValue(1)
         self.label: EdgeLabel | None = None
@@ -209,11 +218,12 @@ class NetworkCanvas(QGraphicsView):
         """The spacing of the columns that gives the network the view's shape."""
         sizes = self.document.network.sizes
         tallest = max(len(drawn_indices(n)) + (n > COLLAPSE_ABOVE) for n in sizes)
-        height = (tallest - 1) * NODE_GAP + 2 * RADIUS + 110  # titles above, bias and delta below
+        height = (tallest - 1) * _node_gap() + 2 * _radius() + 110 * appearance().font_scale  # titles, texts
         view = self.viewport().size()
         aspect = view.width() / max(view.height(), 1)
-        gap = (aspect * height - 2 * RADIUS - 200) / max(len(sizes) - 1, 1)  # 200: names beside
-        return min(max(gap, MIN_COLUMN_GAP), MAX_COLUMN_GAP)
+        unit = appearance().font_scale
+        gap = (aspect * height - 2 * _radius() - 200 * unit) / max(len(sizes) - 1, 1)  # names beside
+        return min(max(gap, MIN_COLUMN_GAP * unit), MAX_COLUMN_GAP * unit)
 
     def rebuild(self) -> None:
         """Recreate all items for the current network shape."""
@@ -232,12 +242,12 @@ class NetworkCanvas(QGraphicsView):
         look = appearance()
         positions: dict[tuple, QPointF] = {}
         tallest = max(len(drawn_indices(n)) + (n > COLLAPSE_ABOVE) for n in sizes)
-        header_y = -(tallest - 1) * NODE_GAP / 2 - RADIUS - 14 - look.px(TITLE_PX) * 1.6
+        header_y = -(tallest - 1) * _node_gap() / 2 - _radius() - 14 - look.px(TITLE_PX) * 1.6
         for p, n in enumerate(sizes):
             x = p * self._column_gap
             shown = drawn_indices(n)
             slots = len(shown) + (1 if len(shown) < n else 0)
-            top = -(slots - 1) * NODE_GAP / 2
+            top = -(slots - 1) * _node_gap() / 2
             self._column_header(p, n, x, header_y)
             slot = 0
             for j in shown:
@@ -246,11 +256,11 @@ class NetworkCanvas(QGraphicsView):
                     more.setFont(look.font(SMALL_PX))
                     more.setBrush(QBrush(_colours().muted))
                     r = more.boundingRect()
-                    more.setPos(x - r.width() / 2, top + slot * NODE_GAP - r.height() / 2)
+                    more.setPos(x - r.width() / 2, top + slot * _node_gap() - r.height() / 2)
                     scene.addItem(more)
                     slot += 1
                 key = ("input", j) if p == 0 else ("node", p - 1, j)
-                node = NodeItem(key, x, top + slot * NODE_GAP)
+                node = NodeItem(key, x, top + slot * _node_gap())
                 scene.addItem(node)
                 self.nodes[key] = node
                 positions[(p, j)] = node.pos()
@@ -307,7 +317,7 @@ class NetworkCanvas(QGraphicsView):
             item.setFont(appearance().font(VALUE_PX))
             item.setBrush(QBrush(_colours().text))
             r = item.boundingRect()
-            dx = -RADIUS - 8 - r.width() if p == 0 else RADIUS + 8
+            dx = -_radius() - 8 - r.width() if p == 0 else _radius() + 8
             item.setPos(node.pos().x() + dx, node.pos().y() - r.height() / 2)
             self.scene().addItem(item)
 
@@ -354,7 +364,7 @@ class NetworkCanvas(QGraphicsView):
                 node.ring.hide()
                 continue
             grow = 2.0 + RING_WIDTH * abs(change) / largest
-            node.ring.setRect(-RADIUS - grow / 2, -RADIUS - grow / 2, 2 * RADIUS + grow, 2 * RADIUS + grow)
+            node.ring.setRect(-_radius() - grow / 2, -_radius() - grow / 2, 2 * _radius() + grow, 2 * _radius() + grow)
             node.ring.setPen(QPen(colour, grow))
             node.ring.show()
 

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from mlp_studio.core.notation import NOTATIONS, REFERENCE, Notation, number_text
 
-ORGANIZATION = "MLP Studio"
-APPLICATION = "MLP Studio"
+SETTINGS_NAME = "mlp-studio"  # the settings file the shell's ``identity.settings`` opens too
 PALETTES = {"default": "Default (blue / red)", "colour_blind": "Colour-blind safe (blue / orange, dashed)"}
 THEMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 FONT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
@@ -25,7 +24,7 @@ PRESENTER_SCALE = 1.6  # fonts in presenter mode, on top of the chosen scale
 
 def settings() -> QSettings:
     """The app's settings (in the default format, so tests can redirect them)."""
-    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, SETTINGS_NAME)
 
 
 @dataclass(frozen=True)
