@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea,
                                QWidget)
@@ -21,6 +21,8 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
 from mlp_studio.app.editor.network_canvas import NetworkCanvas
+from mlp_studio.app.shell.about import install_help_menu
+from mlp_studio.app.shell.identity import settings
 from mlp_studio.app.shell.interop_menu import InteropMenus
 from mlp_studio.app.stepping.step_views import install_step_views
 from mlp_studio.app.teaching.teaching_views import install_teaching_views
@@ -28,8 +30,6 @@ from mlp_studio.app.training.training_panel import install_training_views
 from mlp_studio.core.project import Project
 from mlp_studio.errors import MLPError
 
-ORGANIZATION = "MLP Studio"
-APPLICATION = "MLP Studio"
 MAX_RECENT = 8
 DEFAULT_SIZE = (1280, 800)
 PROJECT_FILTER = "MLP Studio project (*.mlp.json);;JSON (*.json);;All files (*)"
@@ -44,11 +44,6 @@ DEFAULT_TABS = (("dock_math", "training_dock"),
 RIGHT_WIDTH = 540
 BOTTOM_HEIGHT = 250
 INSPECTOR_HEIGHT = 250
-
-
-def settings() -> QSettings:
-    """The app's settings (in the default format, so tests can redirect them)."""
-    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
 class MainWindow(QMainWindow):
@@ -89,6 +84,7 @@ class MainWindow(QMainWindow):
         self.step_controller = install_step_views(self, document)
         self.training_panel = install_training_views(self, document)
         install_teaching_views(self, document)
+        self.help_menu = install_help_menu(self)
         document.file_changed.connect(self._update_title)
         self._layout_restored = False
         self._update_title()
@@ -234,13 +230,17 @@ class MainWindow(QMainWindow):
         try:
             self.document.open(path)
         except MLPError as exc:
-            QMessageBox.warning(self, "Could not open the project", str(exc))
-            if not Path(path).exists():
-                self._remove_recent(Path(path))
+            self.show_open_error(path, exc)
             return False
         self._add_recent(Path(path))
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def show_open_error(self, path: str | Path, exc: MLPError) -> None:
+        """Say why ``path`` could not be opened; a file that is gone leaves the recent list."""
+        QMessageBox.warning(self, "Could not open the project", str(exc))
+        if not Path(path).exists():
+            self._remove_recent(Path(path))
 
     def open_example(self, name: str) -> bool:
         """Open a bundled example as an untitled copy (Save asks where to put it)."""
