@@ -342,6 +342,8 @@ class NetworkCanvas(QGraphicsView):
         if changes is not None or self.changes is not None:
             self.changes = changes
             self.refresh()
+            if self._auto_fit:
+                self._fit()  # the marks and their labels stay in view
 
     def _show_changes(self) -> None:
         changes = self.changes
@@ -614,7 +616,8 @@ class NetworkCanvas(QGraphicsView):
     def _fit(self) -> None:
         """Scale the whole scene into the view (at most MAX_SCALE), centred."""
         self._auto_fit = True
-        rect = self.scene().sceneRect()
+        rect = self.scene().itemsBoundingRect().adjusted(-12, -8, 12, 8)  # marks and labels too
+        self.scene().setSceneRect(rect)
         view = self.viewport().rect()
         scale = min((view.width() - 4) / rect.width(), (view.height() - 4) / rect.height(), MAX_SCALE)
         self.resetTransform()

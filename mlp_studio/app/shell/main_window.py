@@ -368,22 +368,26 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     # ------------------------------------------------------------ window state
-    def showEvent(self, event) -> None:  # noqa: N802
-        self.restore_layout()
-        super().showEvent(event)
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        """Lay the docks out before the first show: Qt fits a window to the minimum size of
+        its docks as they stand then (side by side, untabbed: wider than a laptop's screen)."""
+        if visible:
+            self.restore_layout()
+        super().setVisible(visible)
 
     def restore_layout(self) -> None:
         """Restore the saved geometry and dock layout (once; after all docks are added),
         or lay the docks out by default."""
         if not self._layout_restored:
             self._layout_restored = True
+            size = self.size()  # the default, or the size the caller gave before showing
             store = settings()
             geometry, state = store.value("geometry"), store.value("window_state")
             if not (isinstance(state, QByteArray) and self.restoreState(state)):
                 self._default_layout()
             self.layout().activate()  # minimum size of the tabbed docks, not of all stacked
-            if isinstance(geometry, QByteArray):
-                self.restoreGeometry(geometry)  # else: the size given (DEFAULT_SIZE, or the caller's)
+            if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+                self.resize(size)
 
     def _default_layout(self) -> None:
         """Tab the docks of each DEFAULT_TABS group together, the first one in front."""
