@@ -189,6 +189,7 @@ class NetworkCanvas(QGraphicsView):
         d.row_changed.connect(self.refresh_nodes)
         d.selection_changed.connect(self._show_selection)
         d.undo_stack.indexChanged.connect(self._on_document_step)
+        d.project_replaced.connect(self._forget_changes)
         appearance().changed.connect(self._on_appearance)
         self._on_appearance()
 
@@ -271,8 +272,9 @@ class NetworkCanvas(QGraphicsView):
         for li, layer in enumerate(net.layers):
             n_in, n_out = len(drawn_indices(layer.n_in)), len(drawn_indices(layer.n_out))
             labelled = labels_edges(layer.n_in, layer.n_out)
-            # a label sits near the end of the edge where fewer edges meet
-            at = 0.72 if n_in <= n_out else 0.28
+            # a label sits a little towards the end of the edge where fewer edges meet
+            # (near the middle: clear of the nodes' own texts)
+            at = 0.56 if n_in <= n_out else 0.44
             for j in drawn_indices(layer.n_out):
                 for i in drawn_indices(layer.n_in):
                     key = ("edge", li, j, i)
@@ -329,6 +331,13 @@ class NetworkCanvas(QGraphicsView):
     # ---------------------------------------------------------------- changes
     def _parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         return [(l.weights.copy(), l.biases.copy()) for l in self.document.network.layers]
+
+    def _forget_changes(self) -> None:
+        """Another project: nothing is marked, the next change is measured from its network."""
+        self._before = self._parameters()
+        if self.changes is not None:
+            self.changes = None
+            self.refresh()
 
     def _on_document_step(self) -> None:
         """The undo stack moved (a step, a run's result, an edit, an undo): mark what it changed."""
