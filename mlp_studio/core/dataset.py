@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlp_studio.core.activations import get_activation
+from mlp_studio.core.derived import DerivedColumn
 from mlp_studio.core.scaling import Scaler
 from mlp_studio.errors import MLPError, listed, shown
 
@@ -17,6 +18,7 @@ class Dataset:
 
     ``X`` and ``Z`` are the scaled inputs and targets the network sees.
     Scalers are fitted on the rows unless given (as when a project is loaded).
+    The last ``len(derived)`` columns are computed from their expressions (``core.derived``).
     """
 
     columns: list[str]
@@ -28,6 +30,7 @@ class Dataset:
     input_scaler: Scaler | None = None
     target_scaler: Scaler | None = None
     source: str = ""
+    derived: tuple[DerivedColumn, ...] = ()
     X: np.ndarray = field(init=False, repr=False)
     Z: np.ndarray = field(init=False, repr=False)
 
@@ -37,6 +40,8 @@ class Dataset:
             raise MLPError(f"expected {len(self.columns)} values per row")
         if self.values.shape[0] == 0:
             raise MLPError("the data has no rows")
+        if [d.name for d in self.derived] != self.columns[len(self.columns) - len(self.derived):]:
+            raise MLPError("derived columns must be the last columns, in order")
         self._position = {name: k for k, name in enumerate(self.columns)}
         for name in self.inputs + self.targets:
             if name not in self._position:
@@ -74,6 +79,11 @@ class Dataset:
     @property
     def raw_targets(self) -> np.ndarray:
         return self._cols(self.targets)
+
+    @property
+    def n_base_columns(self) -> int:
+        """Columns read from the data (the derived ones follow them)."""
+        return len(self.columns) - len(self.derived)
 
     @property
     def n_rows(self) -> int:

@@ -20,6 +20,10 @@ which is what a save writes, so a saved project reproduces exactly. Numbers
 are written with Python's shortest round-trip ``repr``: a load after a save
 gives the same float64 values bit for bit.
 
+``data.derived`` (optional) lists columns computed from the others, e.g. ``[{"name": "x1x2",
+"expression": "x1*x2"}]``: they are not among ``columns``/``rows`` but computed again on
+load and appended after them, in order (``core.derived``).
+
 ``history`` is the session's timeline: ``{"current": 2, "entries": [{"label":
 "Update row 0", "network": {...}}, ...]}``, each entry the network after that
 point (a network object as above) and ``current`` the entry the project is at.
@@ -41,6 +45,7 @@ import numpy as np
 
 from mlp_studio.core.activations import ACTIVATIONS
 from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.derived import DerivedColumn, with_derived
 from mlp_studio.core.losses import LOSSES, check_pairing
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.project import Project
@@ -73,9 +78,12 @@ def project_to_dict(project: Project) -> dict:
     }
     if project.data is not None:
         d = project.data
+        base = d.n_base_columns
         out["data"] = {
-            "columns": list(d.columns),
-            "rows": [[_compact(v) for v in row] for row in d.values.tolist()],
+            "columns": list(d.columns[:base]),
+            "rows": [[_compact(v) for v in row] for row in d.values[:, :base].tolist()],
+            **({"derived": [{"name": c.name, "expression": c.expression} for c in d.derived]}
+               if d.derived else {}),
             "inputs": list(d.inputs),
             "targets": list(d.targets),
             "scaling": {"inputs": _scaler_to_dict(d.input_scaler),
@@ -407,11 +415,16 @@ class JsonChecker:
             raise self.wrap(path, exc) from None
 
     def dataset(self, value: Any, path: str) -> Dataset:
-        value = self.obj(value, path, ("columns", "rows", "inputs", "targets"), ("scaling",))
+        value = self.obj(value, path, ("columns", "rows", "inputs", "targets"), ("scaling", "derived"))
         columns = self.names(value["columns"], f"{path}.columns")
         if not columns:
             raise self.fail(f"{path}.columns", "expected at least one column name")
         rows = self.matrix(value["rows"], f"{path}.rows", len(columns))
+        derived = self.derived(value.get("derived", []), f"{path}.derived")
+        try:
+            columns, rows = with_derived(columns, rows, derived)
+        except MLPError as exc:
+            raise self.wrap(f"{path}.derived", exc) from None
         chosen = {}
         for key in ("inputs", "targets"):
             names = self.names(value[key], f"{path}.{key}")
@@ -429,9 +442,21 @@ class JsonChecker:
         try:
             return Dataset(columns, rows, chosen["inputs"], chosen["targets"],
                            input_scaling=methods["inputs"], target_scaling=methods["targets"],
-                           input_scaler=scalers["inputs"], target_scaler=scalers["targets"])
+                           input_scaler=scalers["inputs"], target_scaler=scalers["targets"],
+                           derived=derived)
         except MLPError as exc:
             raise self.wrap(path, exc) from None
+
+    def derived(self, value: Any, path: str) -> tuple[DerivedColumn, ...]:
+        """Derived columns: a list of {"name", "expression"}."""
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list of derived columns, got {_kind(value)}")
+        out = []
+        for i, item in enumerate(value):
+            item = self.obj(item, f"{path}[{i}]", ("name", "expression"))
+            out.append(DerivedColumn(self.string(item["name"], f"{path}[{i}].name"),
+                                     self.string(item["expression"], f"{path}[{i}].expression")))
+        return tuple(out)
 
     def scaler(self, value: Any, path: str, n: int) -> tuple[str, Scaler | None]:
         """A method name (fitted later on the rows) or an object with fitted parameters."""

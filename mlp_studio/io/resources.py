@@ -15,7 +15,7 @@ from mlp_studio.errors import MLPError, shown
 
 EXAMPLE_PROJECT = "reference.mlp.json"
 EXAMPLE_PROJECTS = ("reference.mlp.json", "xor.mlp.json", "two_moons.mlp.json",
-                    "noisy_sine.mlp.json")
+                    "noisy_sine.mlp.json", "overfitting_moons.mlp.json")
 
 
 def _candidates(name: str) -> list[Path]:
