@@ -109,3 +109,13 @@ def test_a_role_is_chosen_with_a_combo_box_in_the_grid(qtbot):
     assert dialog.role("b") == "ignore" and dialog.roles_of() == {"input": 1, "ignore": 1, "target": 1}
     data = dialog.dataset()
     assert data.inputs == ["a"] and data.targets == ["z"]
+
+
+def test_the_lab_builds_second_derivatives_only_for_newton(qtbot, window):
+    lab = window.show_minimize_lab()
+    lab.function_edit.setText("(x - 1)**2 + 3*(y + 2)**2")
+    lab.apply_function()
+    assert "hessian" not in vars(lab.objective)  # gradient descent: no Hessian built
+    assert "∂²f" not in lab.formula_label.text()
+    lab.method_combo.setCurrentIndex(lab.method_combo.findData("newton"))
+    assert "∂²f/∂x∂x = 2" in lab.formula_label.text() and "∂²f/∂y∂y = 6" in lab.formula_label.text()
