@@ -21,6 +21,7 @@ from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
 from mlp_studio.app.editor.network_canvas import NetworkCanvas
 from mlp_studio.app.stepping.step_views import install_step_views
+from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import install_training_views
 from mlp_studio.errors import MLPError
 
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
             lambda path: self.statusBar().showMessage(f"Read {path}", 5000))
         self.step_controller = install_step_views(self, document)
         self.training_panel = install_training_views(self, document)
+        install_teaching_views(self, document)
         document.file_changed.connect(self._update_title)
         self._layout_restored = False
         self._update_title()
