@@ -143,6 +143,21 @@ def test_trace_copies_are_independent():
     assert not np.array_equal(net.layers[0].weights, trace.layers[0].weights_after)
 
 
+def test_step_trace_leaves_the_network_it_is_given_untouched():
+    net = Network.create([2, 3, 1], "sigmoid", seed=3)
+    before = net.copy()
+    x, z = np.array([[0.2, 0.4]]), np.array([[1.0]])
+    trace = step_trace(net, x, z, "half_squared_error", 0.5)
+    assert net.equals(before)
+    # the update is in the trace: W - eta * delta a_prev^T, by hand for the output layer
+    hidden = trace.layers[0].a
+    y = trace.output[0]
+    delta = y * (1 - y) * (y - 1.0)
+    expected = before.layers[1].weights - 0.5 * delta * hidden[None, :]
+    np.testing.assert_allclose(trace.network_after().layers[1].weights, expected, rtol=1e-14)
+    assert trace.network_after().layers[0].activation == "sigmoid"
+
+
 def test_gradient_check_names_the_worst_parameter_of_each_layer(monkeypatch):
     """Backprop is right: every layer agrees to 1e-6. A gradient made wrong on purpose in
     one parameter is the one the check names, with both gradients."""
