@@ -29,8 +29,10 @@ class Presenter(QObject):
         self.action = QAction("&Presenter mode", window)
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence("F5"))
-        self.action.setStatusTip("Large text, the canvas and the math panel only; "
-                                 "Space / Right: next sub-step, Left: undo, Esc: leave")
+        tip = "Large text, the canvas and the math panel only; Space / Right: next sub-step, " \
+              "Left: undo, Esc: leave"
+        self.action.setStatusTip(tip)
+        self.action.setToolTip(tip)
         self.action.toggled.connect(self.set_active)
         self._keys = []
         for key, action in (("Space", next_step), ("Right", next_step), ("Left", undo)):
