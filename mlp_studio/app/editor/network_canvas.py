@@ -351,7 +351,8 @@ class NetworkCanvas(QGraphicsView):
         if changes is not None or self.changes is not None:
             self.changes = changes
             self.refresh()
-            if self._auto_fit:
+            scene = self.scene()
+            if self._auto_fit and not scene.sceneRect().contains(scene.itemsBoundingRect()):
                 self._fit()  # the marks and their labels stay in view
 
     def _show_changes(self) -> None:
