@@ -17,6 +17,7 @@ from mlp_studio.app.stepping.neuron_maps import NeuronMaps
 from mlp_studio.app.stepping.sensitivity_view import SensitivityView
 from mlp_studio.app.stepping.step_toolbar import StepToolBar
 from mlp_studio.app.stepping.controller import StepController
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.errors import MLPError
 from mlp_studio.io.atomic import write_bytes_atomic, write_text_atomic
 from mlp_studio.io.worked_example import worked_example_markdown
@@ -57,8 +58,10 @@ class StepViews:
             "neuron_maps": window.add_dock(self.neuron_maps, "Neuron maps", bottom, "dock_neuron_maps"),
         }
         self.act_export_md = QAction("Export step as worked example (Markdown)…", window)
+        self.act_export_md.setToolTip("Write the shown step with every formula filled in, as Markdown")
         self.act_export_md.triggered.connect(self.export_worked_example)
         self.act_export_png = QAction("Export step plots as PNG…", window)
+        self.act_export_png.setToolTip("Write the layer, output-surface and sensitivity plots as PNG files")
         self.act_export_png.triggered.connect(self.export_plots)
         menu = window.menuBar().addMenu("&Step")
         menu.setObjectName("menu_step")
@@ -106,7 +109,8 @@ class StepViews:
             if not path:
                 return None
         try:
-            write_text_atomic(path, worked_example_markdown(self.doc.trace, self.doc.project))
+            write_text_atomic(path, worked_example_markdown(
+                self.doc.trace, self.doc.project, notation=appearance().prefs.notation))
         except MLPError as exc:
             self._error(exc)
             return None
