@@ -124,12 +124,17 @@ def test_per_update_points_stop_at_the_cap(plot, monkeypatch):
     assert plot.updates.x.n == 4 and plot.train.x.n == 3  # epoch losses are always kept
 
 
-def test_per_update_curve_can_be_hidden(plot):
+def test_per_update_curve_starts_hidden_and_the_legend_names_only_what_is_drawn(plot):
+    assert plot.legend.text() == ""  # an empty plot names nothing
     plot.add_snapshot(snap(1, [1, 2], [0.5, 0.4], updates=[0.6, 0.4, 0.5, 0.3]))
     plot.redraw()
-    assert plot.update_curve.isVisible()
+    assert not plot.updates_box.isChecked() and not plot.update_curve.isVisible()
+    assert plot.updates.y.n == 4  # hidden, not dropped: the CSV export still has them
+    assert "training" in plot.legend.text() and "per update" not in plot.legend.text()
+    assert "held out" not in plot.legend.text()  # no held-out rows, no such curve
+    shown = plot.plot_widget.getPlotItem().vb.viewRange()[1]
+    assert shown[1] < 0.6  # the range fits the epoch curve (0.4-0.5), not the updates' 0.6
+    plot.updates_box.setChecked(True)
+    assert plot.update_curve.isVisible() and "per update" in plot.legend.text()
     plot.updates_box.setChecked(False)
     assert not plot.update_curve.isVisible() and plot.train_curve.isVisible()
-    assert plot.updates.y.n == 4  # hidden, not dropped: the CSV export still has them
-    plot.updates_box.setChecked(True)
-    assert plot.update_curve.isVisible()

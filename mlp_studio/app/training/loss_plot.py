@@ -26,6 +26,11 @@ LOG_FLOOR = 1e-12
 MAX_UPDATE_POINTS = 4_000_000  # per-update losses kept (online training of big data makes many)
 
 
+TRAIN_COLOUR = "#1f77b4"
+VAL_COLOUR = "#d62728"
+UPDATE_COLOUR = "#aaaaaa"
+
+
 class GrowingBuffer:
     """A 1-D float64 array that doubles its capacity when full; ``view`` is the filled part."""
 
@@ -111,14 +116,17 @@ class LossPlot(QWidget):
         # (~10 ms more); the axes are drawn once per range and then blitted.
         for name in ("left", "bottom"):
             item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.legend = item.addLegend(offset=(-10, 10), brush=(255, 255, 255, 215),
-                                     pen=(200, 200, 200), labelTextColor=(50, 50, 50))
-        self.update_curve = item.plot(pen=pg.mkPen((170, 170, 170), width=1))
-        self.train_curve = item.plot(pen=pg.mkPen((31, 119, 180), width=2))
-        self.val_curve = item.plot(pen=pg.mkPen((214, 39, 40), width=2))
-        self._names = {self.update_curve: "per update", self.train_curve: "training",
-                       self.val_curve: "validation"}
-        self._in_legend: set = set()
+        self.update_curve = item.plot(pen=pg.mkPen(UPDATE_COLOUR, width=1))
+        self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2))
+        self.val_curve = item.plot(pen=pg.mkPen(VAL_COLOUR, width=2))
+        self.update_curve.setVisible(False)  # "Per update" starts off: the epoch curve sets the range
+        # the legend sits in the tool row, never over the curves, and names only curves with points
+        self._legend_entries = ((self.train_curve, self.train, "training", TRAIN_COLOUR),
+                                (self.val_curve, self.val, "held out", VAL_COLOUR),
+                                (self.update_curve, self.updates, "per update", UPDATE_COLOUR))
+        self.legend = QLabel("")
+        self.legend.setToolTip("The curves drawn: the loss of each epoch on the training rows and on "
+                               "the held-out rows, and each update's loss (online training)")
         self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
         self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
         for line in (self._vline, self._hline):
@@ -137,7 +145,6 @@ class LossPlot(QWidget):
         self.log_box.toggled.connect(self.set_log)
         self.updates_box = QCheckBox("Per update")
         self.updates_box.setToolTip("Show each update's loss (online training) behind the epoch curve")
-        self.updates_box.setChecked(True)
         self.updates_box.toggled.connect(self._show_updates)
         self.readout = QLabel("")
         self.readout.setMinimumWidth(90)
@@ -154,6 +161,7 @@ class LossPlot(QWidget):
         tools = QHBoxLayout()
         tools.addWidget(self.log_box)
         tools.addWidget(self.updates_box)
+        tools.addWidget(self.legend)
         tools.addWidget(self.readout, 1)
         for b in (png, csv, clear):
             tools.addWidget(b)
@@ -225,7 +233,7 @@ class LossPlot(QWidget):
                               (self.updates, self.update_curve)):
             y = series.y.view
             curve.setData(series.x.view, log_safe(y) if self.is_log else y)
-            self._sync_legend(curve, series.y.n > 0)
+        self._sync_legend()
         self._follow()
 
     def _follow(self) -> None:
@@ -249,6 +257,7 @@ class LossPlot(QWidget):
 
     def _show_updates(self, on: bool) -> None:
         self.update_curve.setVisible(on)
+        self._sync_legend()
         self._shown = None  # re-fit to the curves shown
         self._dirty = True
         self.redraw()
@@ -256,16 +265,12 @@ class LossPlot(QWidget):
     def _stop_following(self, *_args) -> None:
         self._following = False
 
-    def _sync_legend(self, curve, has_data: bool) -> None:
-        """List only curves that have points (and keep the legend's order stable)."""
-        if has_data == (curve in self._in_legend):
-            return
-        for c in self._in_legend:
-            self.legend.removeItem(c)
-        self._in_legend ^= {curve}
-        for c in (self.train_curve, self.val_curve, self.update_curve):
-            if c in self._in_legend:
-                self.legend.addItem(c, self._names[c])
+    def _sync_legend(self) -> None:
+        """Name the curves that are drawn and have points, each in its colour."""
+        shown = [f'<span style="color:{colour}">━</span> {name}'
+                 for curve, series, name, colour in self._legend_entries
+                 if series.y.n and curve.isVisible()]
+        self.legend.setText("&nbsp;&nbsp;".join(shown))
 
     def _on_mouse_moved(self, pos) -> None:
         item = self.plot_widget.getPlotItem()

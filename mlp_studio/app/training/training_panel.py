@@ -28,7 +28,7 @@ from mlp_studio.errors import MLPError
 #: speed slider positions: seconds to wait after each epoch (the last is full speed)
 DELAYS = (1.0, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001, 0.0)
 CONFUSION_ROWS_SHOWN = 4  # rows of the confusion matrix in view (more classes scroll)
-PLOT_MIN_HEIGHT = 120
+PLOT_MIN_HEIGHT = 200
 #: the window's status bar shows a running run's progress at most this often (repainting
 #: it repaints much of the window); the panel's own line follows every snapshot
 STATUS_BAR_HZ = 4.0
