@@ -17,11 +17,16 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from mlp_studio.app.stepping.output_chooser import OutputChooser
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.activations import get_activation
+from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.surface import grid_axes, input_window, output_grid
 
 GRID = 101
+OUTLINE = pg.mkPen("k", width=1.5)
+SAME_UNITS = 4.0  # inputs whose spans differ by less than this factor are drawn 1:1
 MARGIN = 0.1  # of the data's scaled span, on each side
 COLORMAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[(59, 76, 192), (242, 242, 242), (180, 4, 38)])
+#: the surface behind the points: the same colours, paler, so points filled with COLORMAP stand out
+SURFACE_COLORMAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[(163, 172, 226), (246, 246, 246), (222, 148, 152)])
 
 
 class DecisionSurface(QStackedWidget):
@@ -44,11 +49,11 @@ class DecisionSurface(QStackedWidget):
         self.plot.addItem(self.image)
         self.boundary = pg.IsocurveItem(pen=pg.mkPen("k", width=2), axisOrder="row-major")
         self.boundary.setParentItem(self.image)
-        self.points = pg.ScatterPlotItem(size=12, pen=pg.mkPen("k", width=1.5))
+        self.points = pg.ScatterPlotItem(size=12)
         self.plot.addItem(self.points)
         self.current = pg.ScatterPlotItem(size=22, pen=pg.mkPen("#222", width=2.5), brush=None)
         self.plot.addItem(self.current)
-        self.colorbar = pg.ColorBarItem(colorMap=COLORMAP, interactive=False, width=14)
+        self.colorbar = pg.ColorBarItem(colorMap=SURFACE_COLORMAP, interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         self.chooser = OutputChooser("The output drawn over the inputs")
         self.chooser.chosen.connect(self.refresh)
@@ -102,14 +107,31 @@ class DecisionSurface(QStackedWidget):
         self.colorbar.setLabel("right", f"output {data.targets[k]}")
         self._boundary(net.layers[-1].activation)
         raw = data.raw_inputs
-        self.points.setData(x=raw[:, 0], y=raw[:, 1], brush=[
-            pg.mkBrush(COLORMAP.map((t - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor"))
-            for t in targets])
+        colours = [COLORMAP.map((t - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor") for t in targets]
+        training = self.doc.project.training
+        held = np.zeros(data.n_rows, bool)
+        held[holdout_split(data.n_rows, training.holdout, training.seed)[1]] = True
+        # training rows: filled with their target's colour, a black ring; held-out rows: hollow
+        self.points.setData(x=raw[:, 0], y=raw[:, 1],
+                            brush=[pg.mkBrush(None) if h else pg.mkBrush(c) for c, h in zip(colours, held)],
+                            pen=[pg.mkPen(c, width=3) if h else OUTLINE for c, h in zip(colours, held)])
+        self._lock_aspect(corners)
         row = min(self.doc.selected_row, data.n_rows - 1)
         self.current.setData(x=[raw[row, 0]], y=[raw[row, 1]])
         self.plot.setLabel("bottom", data.inputs[0])
         self.plot.setLabel("left", data.inputs[1])
         self.plot.setTitle(f"output {data.targets[k]} over the inputs (ring: row {row})", size="10pt")
+
+    def _lock_aspect(self, corners: np.ndarray) -> None:
+        """Keep the plane's shape instead of stretching it to the dock: one unit of x as long as
+        one of y when the inputs' spans are alike (the data's own shape), else the window drawn
+        square (inputs in unlike units, e.g. years and euros)."""
+        width, height = corners[1] - corners[0]
+        if not (width > 0 and height > 0):
+            ratio = 1.0
+        else:
+            ratio = 1.0 if 1 / SAME_UNITS <= height / width <= SAME_UNITS else float(height / width)
+        self.plot.setAspectLocked(True, ratio=ratio)
 
     def _in_target_units(self, scaled: np.ndarray) -> np.ndarray:
         """Scaled values of output ``output`` in its target column's own units."""
