@@ -14,6 +14,9 @@ import numpy as np
 from mlp_studio.errors import MLPError, shown
 
 SCALINGS = ("none", "minmax01", "minmax11", "zscore")
+#: how a person reads each scaling (the keys are the file format's names)
+SCALING_NAMES = {"none": "none", "minmax01": "min-max [0, 1]", "minmax11": "min-max [−1, 1]",
+                 "zscore": "z-score"}
 
 
 @dataclass

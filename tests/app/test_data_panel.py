@@ -83,8 +83,9 @@ def test_column_roles_and_scaling(window, qtbot, tmp_path, accept_columns):
 
     def choose(dialog):
         dialog.set_roles(["x1", "x2"], ["z"])
-        dialog.input_scaling.setCurrentText("minmax11")
-        dialog.target_scaling.setCurrentText("zscore")
+        assert dialog.input_scaling.currentText() == "min-max [0, 1]"  # as a person reads it
+        dialog.input_scaling.setCurrentText("min-max [−1, 1]")
+        dialog.target_scaling.setCurrentText("z-score")
     accept_columns["choose"] = choose
     load(window.data_panel, qtbot, path)
     data = window.document.project.data
@@ -101,8 +102,8 @@ def test_table_shows_raw_and_scaled_side_by_side(window):
     assert headers == ["I0", "I0 (scaled)", "I1", "I1 (scaled)", "→ Z0", "→ Z0 (scaled)"]
     assert model.rowCount() == 4
     cell = lambda r, c: model.data(model.index(r, c))  # noqa: E731
-    assert [cell(1, c) for c in range(6)] == ["50", f"{25 / 45:.6g}", "85", f"{18 / 31:.6g}",
-                                              "82", f"{14 / 23:.6g}"]
+    assert [cell(1, c) for c in range(6)] == ["50", f"{25 / 45:.4f}", "85", f"{18 / 31:.4f}",
+                                              "82", f"{14 / 23:.4f}"]  # one format: 4 decimals
 
 
 def test_unscaled_target_warns_about_the_sigmoid_range(window):

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from mlp_studio.app.editor import network_edit
 from mlp_studio.app.document.document import Document
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.dataset import Dataset
-from mlp_studio.core.scaling import SCALINGS
+from mlp_studio.core.scaling import SCALING_NAMES, SCALINGS
 from mlp_studio.errors import MLPError
 from mlp_studio.io.csv_table import Table, class_column, read_csv, with_classes
 
@@ -117,7 +118,8 @@ class DataTableModel(QAbstractTableModel):
             return None
         title, values, target = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{values[index.row()]:.6g}" if title.endswith("(scaled)") else f"{values[index.row()]:g}"
+            value = values[index.row()]  # raw numbers as the file has them; scaled ones as the math panel
+            return appearance().number(value) if title.endswith("(scaled)") else f"{value:g}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.document.selected_row:
@@ -237,8 +239,9 @@ class ColumnDialog(QDialog):
         self.target_scaling = QComboBox()
         for combo, value in ((self.input_scaling, current.input_scaling if same else "minmax01"),
                              (self.target_scaling, current.target_scaling if same else "minmax01")):
-            combo.addItems(list(SCALINGS))
-            combo.setCurrentText(value)
+            for key in SCALINGS:
+                combo.addItem(SCALING_NAMES[key], key)
+            combo.setCurrentIndex(SCALINGS.index(value))
         form.addRow("Input scaling", self.input_scaling)
         form.addRow("Target scaling", self.target_scaling)
         layout.addLayout(form)
@@ -275,8 +278,8 @@ class ColumnDialog(QDialog):
         names = [d.name for d in derived]
         if table.columns[len(table.columns) - len(names):] != names:
             derived = ()  # other columns now follow them: they stay as plain numbers
-        return Dataset(table.columns, table.values, inputs, targets, self.input_scaling.currentText(),
-                       self.target_scaling.currentText(), source=table.path, derived=derived)
+        return Dataset(table.columns, table.values, inputs, targets, self.input_scaling.currentData(),
+                       self.target_scaling.currentData(), source=table.path, derived=derived)
 
 
 class DataPanel(QWidget):
@@ -341,8 +344,8 @@ class DataPanel(QWidget):
         else:
             name = Path(data.source).name if data.source else "Data saved in the project"
             self.source.setText(f"{name}: {data.n_rows} rows · inputs {column_list(data.inputs)} "
-                                f"({data.input_scaling}) · targets {column_list(data.targets)} "
-                                f"({data.target_scaling})")
+                                f"({SCALING_NAMES[data.input_scaling]}) · targets {column_list(data.targets)} "
+                                f"({SCALING_NAMES[data.target_scaling]})")
         self.view.resizeColumnsToContents()
         self._update_warnings()
 
