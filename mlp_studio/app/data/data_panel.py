@@ -232,13 +232,14 @@ class DataPanel(QWidget):
         document.data_changed.connect(self._on_data_changed)
         document.network_changed.connect(self._update_warnings)
         document.row_changed.connect(self._on_row_changed)
+        document.edit_lock_changed.connect(self._enable_buttons)
         self._on_data_changed()
 
     # --------------------------------------------------------------- display
     def _on_data_changed(self) -> None:
         self.model.reload()
         data = self.document.project.data
-        self.columns_button.setEnabled(data is not None)
+        self._enable_buttons()
         if data is None:
             self.source.setText("No data. Open a CSV file (or drop one on the window).")
         else:
@@ -248,6 +249,12 @@ class DataPanel(QWidget):
                                 f"({data.target_scaling})")
         self.view.resizeColumnsToContents()
         self._update_warnings()
+
+    def _enable_buttons(self) -> None:
+        """Open and Columns change the document: off while it is locked or a file is read."""
+        free = self.document.edit_lock is None
+        self.open_button.setEnabled(free and self.reader is None)
+        self.columns_button.setEnabled(free and self.document.project.data is not None)
 
     def _update_warnings(self) -> None:
         if getattr(self.document, "snapshot", None) is not None:
@@ -286,7 +293,7 @@ class DataPanel(QWidget):
         self.reader.finished.connect(self._on_reader_finished)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.open_button.setEnabled(False)
+        self._enable_buttons()
         self.reader.start()
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -300,7 +307,7 @@ class DataPanel(QWidget):
             self.reader.deleteLater()
             self.reader = None
         self.progress.hide()
-        self.open_button.setEnabled(True)
+        self._enable_buttons()
 
     def _on_failed(self, exc: MLPError) -> None:
         QMessageBox.warning(self, "Could not open the CSV file", str(exc))

@@ -4,6 +4,10 @@ Views never change each other: they call the document's methods, which push
 undo commands (``mlp_studio.app.document.commands``), and redraw from its signals.
 Display state (the trace shown, the selection, the chosen row) is not undoable,
 except that a step's trace comes and goes with the step.
+
+While a training run is active the document is locked (``lock_edits``): every undoable
+change raises ``MLPError`` with the lock's reason, and ``revision`` (which counts the
+changes to the project) lets a run's result land only on the project it started from.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ UNDO_STEP_COPIES = 6  # a step keeps two networks and a trace (weights before/af
 UNDO_MIN_STEPS = 100
 UNDO_UNLIMITED_FROM = 100_000  # a history that long is not worth capping (small networks)
 
+#: the reason edits are refused while a training run is active (shown to the user as is)
+EDIT_LOCK_TRAINING = "Training is running — stop it to edit"
+
+
+class StaleRunError(MLPError):
+    """A training run's result was refused: the project changed after the run started."""
+
 
 def undo_limit(net: Network) -> int:
     """Undo steps kept for ``net`` (0: all): as many as fit ``UNDO_BUDGET_BYTES`` when each
@@ -45,7 +56,7 @@ def default_project() -> Project:
 
 
 class Document(QObject):
-    """The open project. See CONTRACTS.md for the contract other panels rely on."""
+    """The open project; see the module docstring."""
 
     network_changed = Signal()
     data_changed = Signal()
@@ -56,6 +67,8 @@ class Document(QObject):
     row_changed = Signal()
     #: emitted after ``open``/``new_project`` replaced everything (after the signals above)
     project_replaced = Signal()
+    #: emitted when edits become locked or free again (``edit_lock``)
+    edit_lock_changed = Signal()
 
     def __init__(self, project: Project | None = None, path: str | Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -71,6 +84,10 @@ class Document(QObject):
         self.untitled_name = "Untitled"
         self.snapshot: Network | None = None  # weights of a training run in progress
         self._snapshot_trace: StepTrace | None = None  # the selected row's forward pass under them
+        #: why undoable changes are refused now (a training run is active), else None
+        self.edit_lock: str | None = None
+        #: counts changes to the project (network, data, settings), undo and redo included
+        self.revision = 0
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
     def _on_clean_changed(self, _clean: bool) -> None:
@@ -120,14 +137,35 @@ class Document(QObject):
     def display_name(self) -> str:
         return self.path.name if self.path is not None else self.untitled_name
 
+    # ------------------------------------------------------------------ lock
+    def lock_edits(self, reason: str | None) -> None:
+        """Refuse every undoable change with ``reason`` (None: accept them again)."""
+        if reason != self.edit_lock:
+            self.edit_lock = reason
+            self.edit_lock_changed.emit()
+
+    def _check_editable(self) -> None:
+        if self.edit_lock is not None:
+            raise MLPError(self.edit_lock)
+
+    def undo(self) -> None:
+        self._check_editable()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self._check_editable()
+        self.undo_stack.redo()
+
     # ------------------------------------------------------------- undoable
     def set_network(self, net: Network, text: str = "Change network") -> None:
+        self._check_editable()
         net.validate()
         check_pairing(self.project.loss, net.layers[-1].activation, net.n_outputs)
         self._check_fits_data(net)
         self.undo_stack.push(commands.NetworkCommand(self, net, text))
 
     def set_weight(self, layer: int, node: int, input: int, value: float) -> None:  # noqa: A002
+        self._check_editable()
         value = self._finite(value, f"weight [{layer}][{node}][{input}]")
         w = self.project.network.layers[layer].weights
         old = float(w[node, input])
@@ -138,6 +176,7 @@ class Document(QObject):
             f"Set weight [{layer}][{node}][{input}] to {value:g}"))
 
     def set_bias(self, layer: int, node: int, value: float) -> None:
+        self._check_editable()
         value = self._finite(value, f"bias [{layer}][{node}]")
         b = self.project.network.layers[layer].biases
         old = float(b[node])
@@ -147,6 +186,7 @@ class Document(QObject):
             self, (layer, node), old, value, f"Set bias [{layer}][{node}] to {value:g}"))
 
     def set_activation(self, layer: int, name: str) -> None:
+        self._check_editable()
         if self.project.network.layers[layer].activation == name:
             return
         net = self.project.network.copy()
@@ -156,6 +196,7 @@ class Document(QObject):
     def set_dataset(self, dataset: Dataset | None, network: Network | None = None,
                     text: str = "Load data") -> None:
         """Replace the data; ``network`` (when the columns change its shape) replaces the network too."""
+        self._check_editable()
         self._check_fits_data(network if network is not None else self.project.network, dataset)
         if network is not None:
             network.validate()
@@ -163,10 +204,12 @@ class Document(QObject):
         self.undo_stack.push(commands.DatasetCommand(self, dataset, network, text))
 
     def set_training(self, config: TrainingConfig, text: str = "Change training settings") -> None:
+        self._check_editable()
         config.validate()
         self.undo_stack.push(commands.SettingsCommand(self, text, config=config))
 
     def set_loss(self, name: str) -> None:
+        self._check_editable()
         if name == self.project.loss:
             return
         net = self.project.network
@@ -175,8 +218,20 @@ class Document(QObject):
 
     def apply_step(self, network_after: Network, trace: StepTrace, text: str = "Step") -> None:
         """A step: the new weights and the (complete) trace shown; undo restores both."""
+        self._check_editable()
         revealed = len(phases_for(len(network_after.layers)))
         self.undo_stack.push(commands.StepCommand(self, network_after, trace, revealed, text))
+
+    def apply_run(self, net: Network, text: str, started_at: int | None) -> None:
+        """A training run's result, unless the project changed since the run started at
+        revision ``started_at`` (then ``StaleRunError``; None: apply it anyway, on top)."""
+        self._check_editable()
+        if started_at is not None and started_at != self.revision:
+            raise StaleRunError(
+                "the project changed while training ran, so the trained weights were not "
+                "applied over that change")
+        if not net.equals(self.project.network):
+            self.set_network(net, text)
 
     # ---------------------------------------------------------- display state
     def set_trace(self, trace: StepTrace | None, revealed: int | None = None) -> None:
@@ -204,6 +259,7 @@ class Document(QObject):
     # ------------------------------------------------------------------ files
     def open(self, path: str | Path) -> None:
         """Replace the project with the file's; on MLPError the current project stays."""
+        self._check_editable()
         from mlp_studio.io.project_file import load_project
 
         project = load_project(path)
@@ -224,11 +280,13 @@ class Document(QObject):
     def new_project(self, project: Project | None = None, name: str = "Untitled") -> None:
         """Start over with ``project`` (default: a fresh 2-3-1 network) and no file name;
         ``name`` is shown until it is saved (e.g. an example's name)."""
+        self._check_editable()
         self.untitled_name = name
         self._replace(project if project is not None else default_project(), None)
 
     def restore(self, project: Project, path: str | Path | None) -> None:
         """Take a recovered project (after a crash): it belongs to ``path`` but is unsaved."""
+        self._check_editable()
         self._replace(project, Path(path) if path is not None else None)
         self.undo_stack.resetClean()
 
@@ -236,11 +294,13 @@ class Document(QObject):
     def _install_network(self, net: Network) -> None:
         structure_changed = net.sizes != self.project.network.sizes
         self.project.network = net
+        self.revision += 1
         if structure_changed:
             self._drop_stale_selection()
         self.network_changed.emit()
 
     def _values_changed(self) -> None:
+        self.revision += 1
         self.network_changed.emit()
 
     def _install_trace(self, trace: StepTrace | None, revealed: int) -> None:
@@ -252,6 +312,7 @@ class Document(QObject):
     def _install_data(self, data: Dataset | None, network: Network | None, row: int) -> None:
         """Data (and a network that fits it) are both in place before any signal goes out."""
         self.project.data = data
+        self.revision += 1
         if network is not None:
             structure_changed = network.sizes != self.project.network.sizes
             self.project.network = network
@@ -267,6 +328,7 @@ class Document(QObject):
     def _install_settings(self, config: TrainingConfig, loss: str) -> None:
         self.project.training = config
         self.project.loss = loss
+        self.revision += 1
         self.settings_changed.emit()
 
     # --------------------------------------------------------------- helpers
@@ -276,6 +338,7 @@ class Document(QObject):
         self.undo_stack.setUndoLimit(undo_limit(project.network))
         self.project = project
         self.path = path
+        self.revision += 1
         self.snapshot = None
         self.trace, self.revealed, self.selected_row, self.selection = None, 0, 0, None
         for signal in (self.network_changed, self.data_changed, self.settings_changed,

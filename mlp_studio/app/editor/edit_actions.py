@@ -48,6 +48,7 @@ class EditActions(QObject):
         document.selection_changed.connect(self._update_enabled)
         document.network_changed.connect(self._update_enabled)
         document.data_changed.connect(self._update_enabled)
+        document.edit_lock_changed.connect(self._update_enabled)
         self._update_enabled()
 
     @property
@@ -75,10 +76,12 @@ class EditActions(QObject):
         return n_layers - 1 if n_layers > 1 else None
 
     def _update_enabled(self) -> None:
-        sel = self.document.selection
-        self.remove_layer.setEnabled(self._hidden_column() is not None)
-        self.add_node.setEnabled(self._node_target() is not None)
-        self.remove_node.setEnabled(sel is not None and sel[0] in ("node", "input"))
+        sel, free = self.document.selection, self.document.edit_lock is None
+        self.add_layer.setEnabled(free)
+        self.remove_layer.setEnabled(free and self._hidden_column() is not None)
+        self.add_node.setEnabled(free and self._node_target() is not None)
+        self.remove_node.setEnabled(free and sel is not None and sel[0] in ("node", "input"))
+        self.reinitialise.setEnabled(free)
 
     def _node_target(self) -> int | None:
         col = self._selected_column()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea,
-                               QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox,
+                               QScrollArea, QWidget)
 
 from mlp_studio.app.data.data_panel import DataPanel
 from mlp_studio.app.document.document import Document
@@ -83,6 +83,11 @@ class MainWindow(QMainWindow):
         self.step_controller = install_step_views(self, document)
         self.training_panel = install_training_views(self, document)
         document.file_changed.connect(self._update_title)
+        self.lock_note = QLabel()  # why edits are locked now (a training run), in the status bar
+        self.lock_note.setStyleSheet("color: #9a4b00;")
+        self.statusBar().addPermanentWidget(self.lock_note)
+        document.edit_lock_changed.connect(self._show_lock)
+        self._show_lock()
         self._layout_restored = False
         self._update_title()
         self._update_recent_menu()
@@ -113,8 +118,8 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&New", self.new_file, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Open…", self.open_file, QKeySequence.StandardKey.Open)
+        new = self._action(file_menu, "&New", self.new_file, QKeySequence.StandardKey.New)
+        open_ = self._action(file_menu, "&Open…", self.open_file, QKeySequence.StandardKey.Open)
         examples = file_menu.addMenu("Open &Example")
         from mlp_studio.io.resources import EXAMPLE_PROJECTS
 
@@ -123,7 +128,10 @@ class MainWindow(QMainWindow):
                          lambda _=False, n=name: self.open_example(n))
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
-        self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O")
+        open_csv = self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O")
+        #: what replaces the project or its data: off while edits are locked
+        self.project_actions = [new, open_, examples.menuAction(), self.recent_menu.menuAction(),
+                                open_csv]
         file_menu.addSeparator()
         self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
@@ -133,13 +141,16 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
+        # Qt keeps their text and state; triggering them goes through the document's lock
         stack = self.document.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
+        for act, slot in ((self.undo_action, self.document.undo), (self.redo_action, self.document.redo)):
+            act.triggered.disconnect()  # from the stack's own undo/redo
+            act.triggered.connect(lambda _=False, do=slot: self._guarded(do))
+            edit.addAction(act)
         edit.addSeparator()
         for act in self.edit_actions.actions:
             edit.addAction(act)
@@ -170,6 +181,29 @@ class MainWindow(QMainWindow):
         self._lab_window.raise_()
         return self._lab_window
 
+    def _guarded(self, change) -> None:
+        """Run a document change; a refusal (e.g. edits locked) shows in the status bar."""
+        try:
+            change()
+        except MLPError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+
+    def _show_lock(self) -> None:
+        locked, stack = self.document.edit_lock, self.document.undo_stack
+        self.lock_note.setText(locked or "")
+        self.lock_note.setVisible(locked is not None)
+        for act in self.project_actions:
+            act.setEnabled(locked is None)
+        self.undo_action.setEnabled(locked is None and stack.canUndo())
+        self.redo_action.setEnabled(locked is None and stack.canRedo())
+
+    def _refused_while_locked(self) -> bool:
+        """True (and the reason in the status bar) when the project cannot be replaced now."""
+        if self.document.edit_lock is None:
+            return False
+        self.statusBar().showMessage(self.document.edit_lock, 5000)
+        return True
+
     # ------------------------------------------------------------------ title
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.display_name}[*] — MLP Studio")
@@ -190,7 +224,7 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def new_file(self) -> None:
-        if self.maybe_save():
+        if not self._refused_while_locked() and self.maybe_save():
             self.stopping_work.emit()
             self.document.new_project()
 
@@ -202,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path) -> bool:
         """Open a project file (after the unsaved-changes prompt); errors in a dialog."""
-        if not self.maybe_save():
+        if self._refused_while_locked() or not self.maybe_save():
             return False
         self.stopping_work.emit()
         try:
@@ -221,7 +255,7 @@ class MainWindow(QMainWindow):
         from mlp_studio.io.project_file import load_project
         from mlp_studio.io.resources import resource_path
 
-        if not self.maybe_save():
+        if self._refused_while_locked() or not self.maybe_save():
             return False
         try:
             project = load_project(resource_path(name))
@@ -318,6 +352,8 @@ class MainWindow(QMainWindow):
         if path is None:
             return
         event.acceptProposedAction()
+        if self._refused_while_locked():
+            return
         if path.suffix.lower() in CSV_SUFFIXES:
             self.data_panel.load_csv(path)
         else:

@@ -80,6 +80,7 @@ class StepController(QObject):
         for signal in (document.data_changed, document.settings_changed, document.row_changed):
             signal.connect(self._on_inputs_changed)
         document.project_replaced.connect(self._on_project_replaced)
+        document.edit_lock_changed.connect(self._refresh)
         self._refresh()
 
     # ------------------------------------------------------------- actions
@@ -364,8 +365,9 @@ class StepController(QObject):
 
     def _refresh(self) -> None:
         has_data = self.doc.project.data is not None
+        free = self.doc.edit_lock is None
         for act in (self.act_forward, self.act_substep, self.act_update, self.act_epoch):
-            act.setEnabled(has_data)
+            act.setEnabled(free and has_data)
         batches = has_data and self.doc.project.training.mode != "online"
         if self.use_batch and not batches:  # online mode: every update is one row
             self.use_batch = False
@@ -375,7 +377,7 @@ class StepController(QObject):
         n_rows = self.doc.project.data.n_rows if has_data else 0
         self.act_prev_row.setEnabled(has_data and self.doc.selected_row > 0)
         self.act_next_row.setEnabled(has_data and self.doc.selected_row + 1 < n_rows)
-        self.act_reset.setEnabled(not self.doc.project.network.equals(self._initial))
+        self.act_reset.setEnabled(free and not self.doc.project.network.equals(self._initial))
         self.changed.emit()
 
 

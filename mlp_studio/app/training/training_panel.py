@@ -65,6 +65,7 @@ class TrainingPanel(QWidget):
         self._run_epochs: int | None = None
         self._shown_names: list[str] = []  # the confusion matrix's class names
         self._status_bar_shown = -float("inf")  # when the status bar last took a progress line
+        self._unapplied_note = ""  # why the last run's result was not applied, if it was not
         self._loading = False
 
         # Settings.
@@ -141,6 +142,10 @@ class TrainingPanel(QWidget):
         self.reason = QLabel("")
         self.reason.setWordWrap(True)
         self.reason.setVisible(False)
+        self.apply_anyway = QPushButton("Apply trained weights")
+        self.apply_anyway.setToolTip("Put the trained network on top of the change made while "
+                                     "training ran (Undo goes back to that change)")
+        self.apply_anyway.setVisible(False)
 
         # Classification.
         self.accuracy = QLabel("")
@@ -174,6 +179,7 @@ class TrainingPanel(QWidget):
         progress_row.addWidget(self.status, 1)
         layout.addLayout(progress_row)
         layout.addWidget(self.reason)
+        layout.addWidget(self.apply_anyway, 0, Qt.AlignLeft)
         layout.addWidget(self.class_box)
         layout.addWidget(self.plot, 1)
 
@@ -201,6 +207,8 @@ class TrainingPanel(QWidget):
         self.session.snapshot.connect(self._on_snapshot)
         self.session.finished.connect(self._on_finished)
         self.session.failed.connect(self._on_failed)
+        self.session.unapplied_changed.connect(self._on_unapplied)
+        self.apply_anyway.clicked.connect(self.session.apply_unapplied)
         self.session.state_changed.connect(self._on_state)
         document.settings_changed.connect(self._load_settings)
         if hasattr(document, "project_replaced"):
@@ -304,12 +312,19 @@ class TrainingPanel(QWidget):
             self._show_evaluation(snap.evaluation)
 
     def _on_finished(self, result: RunResult) -> None:
-        self._set_reason(f"Stopped: {result.stop.message}", error=result.stop.code in (STOP_DIVERGED, STOP_ERROR))
+        self._set_reason(f"Stopped: {result.stop.message}{self._unapplied_note}",
+                         error=result.stop.code in (STOP_DIVERGED, STOP_ERROR) or bool(self._unapplied_note))
         last = f", loss {self.plot.train.y.view[-1]:.6g}" if self.plot.train.y.n else ""
         self._show_status(f"Done: {result.epochs} epochs in {result.elapsed:.1f} s{last}")
 
     def _on_failed(self, message: str) -> None:
         self._set_reason(message, error=True)
+
+    def _on_unapplied(self, message: str) -> None:
+        """A finished run's result was kept out of the document (``message`` says why), or
+        the one kept out was applied after all (no message)."""
+        self.apply_anyway.setVisible(self.session.unapplied is not None)
+        self._unapplied_note = f". Not applied: {message}" if message else ""
 
     def _on_project_replaced(self) -> None:
         self.plot.clear()
