@@ -207,6 +207,7 @@ def cmd_import_reference(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from mlp_studio import __version__
+    from mlp_studio.cli_generate import register as register_generate
     from mlp_studio.cli_minimize import register as register_minimize
 
     parser = argparse.ArgumentParser(
@@ -266,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import_reference)
 
     register_minimize(sub)
+    register_generate(sub)
     return parser
 
 

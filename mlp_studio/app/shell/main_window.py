@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWi
                                QScrollArea, QWidget)
 
 from mlp_studio.app.data.data_panel import DataPanel
+from mlp_studio.app.data.generator_dialog import new_from_generator
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
@@ -129,9 +130,12 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
         open_csv = self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O")
+        generate = self._action(file_menu, "New from &Generator…",
+                                lambda: new_from_generator(self.data_panel, self),
+                                tip="Make a teaching data set (moons, circle, xor, spiral, …) with a noise slider")
         #: what replaces the project or its data: off while edits are locked
         self.project_actions = [new, open_, examples.menuAction(), self.recent_menu.menuAction(),
-                                open_csv]
+                                open_csv, generate]
         file_menu.addSeparator()
         self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
