@@ -6,6 +6,8 @@ a traced step and a trained step give bit-for-bit the same numbers.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from mlp_studio.core.activations import get_activation
@@ -157,6 +159,18 @@ class Workspace:
         else:
             self.velocity_w = [v.copy() for v in velocity[0]]
             self.velocity_b = [v.copy() for v in velocity[1]]
+
+    def copy(self, net: Network) -> "Workspace":
+        """This workspace for ``net`` (this one's network or an equal copy), with copies of
+        its buffers, gradients and velocity: working on either leaves the other as it is."""
+        twin = copy.copy(self)
+        twin.net = net
+        for name in ("_s", "_a", "_delta", "_back", "grad_w", "grad_b"):
+            setattr(twin, name, [b.copy() for b in getattr(self, name)])
+        twin._terms = self._terms.copy()
+        twin.set_velocity(self.velocity())
+        twin._views(self.rows)
+        return twin
 
     def update(self, learning_rate: float, momentum: float = 0.0) -> None:
         """W -= eta grad (plain), or v = mu v - eta grad; W += v (momentum).

@@ -131,6 +131,31 @@ def test_phased_step_sub_steps_in_order_and_equal_to_full_step():
     assert [p.layer for p in deep[5:8]] == [2, 1, 0]
 
 
+def test_a_copied_phased_step_continues_on_its_own():
+    ds = reference_dataset()
+    velocity = ([np.full((3, 2), 0.01), np.full((1, 3), -0.02)], [np.full(3, 0.03), np.full(1, 0.04)])
+    step = PhasedStep(reference_network(), ds.X[:2], ds.Z[:2], LOSS, 0.1, momentum=0.5,
+                      velocity=velocity)
+    for _ in range(3):  # the forward pass and the output delta
+        step.advance()
+    twin = step.copy()
+    shown = [(lt.s.copy(), lt.a.copy()) for lt in step.trace.layers]
+    twin.run()
+    # the original is untouched: its network, its trace and its position
+    assert step.position == 3 and step.net.equals(reference_network())
+    assert step.trace.layers[0].delta is None and step.trace.layers[0].weights_after is None
+    for lt, (s, a) in zip(step.trace.layers, shown):
+        assert np.array_equal(lt.s, s) and np.array_equal(lt.a, a)
+    step.run()  # ...and finishes the same update the copy did, from the same velocity
+    whole = PhasedStep(reference_network(), ds.X[:2], ds.Z[:2], LOSS, 0.1, momentum=0.5,
+                       velocity=velocity)
+    whole.run()
+    for a, b, c in zip(step.trace.layers, twin.trace.layers, whole.trace.layers):
+        assert np.array_equal(a.weights_after, c.weights_after)
+        assert np.array_equal(b.weights_after, c.weights_after)
+    assert all(np.array_equal(u, v) for u, v in zip(twin.velocity[0], whole.velocity[0]))
+
+
 def test_float32_network_trains_in_float32():
     ds = reference_dataset()
     net = reference_network().astype(np.float32)

@@ -3,7 +3,14 @@
 Views never change each other: they call the document's methods, which push
 undo commands (``mlp_studio.app.document.commands``), and redraw from its signals.
 Display state (the trace shown, the selection, the chosen row) is not undoable,
-except that a step's trace comes and goes with the step.
+except that a step's trace comes and goes with the step. A partly taken step is
+shown with its ``PhasedStep`` (``partial_step``), which is never advanced in place:
+the step controller continues a copy of it.
+
+What stepping carries besides the weights (``step_state``: the network Reset goes
+back to, the optimiser's state, the row order) is document state too, changed only
+by the undo commands, so Undo/Redo and Epoch presses always continue from the
+state that belongs to the weights shown.
 
 While a training run is active the document is locked (``lock_edits``): every undoable
 change raises ``MLPError`` with the lock's reason, and ``revision`` (which counts the
@@ -20,12 +27,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from mlp_studio.app.document import commands
+from mlp_studio.app.document.step_state import StepState
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import check_pairing
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
-from mlp_studio.core.trace import StepTrace, forward_trace, phases_for
-from mlp_studio.core.training import TrainingConfig
+from mlp_studio.core.trace import PhasedStep, StepTrace, forward_trace, phases_for
+from mlp_studio.core.training import Carry, TrainingConfig
 from mlp_studio.errors import MLPError
 
 Selection = tuple  # ("node", layer, node) | ("edge", layer, node, input) | ("input", i)
@@ -79,6 +87,9 @@ class Document(QObject):
         self.undo_stack.setUndoLimit(undo_limit(self.project.network))
         self.trace: StepTrace | None = None
         self.revealed: int = 0
+        #: the step the trace shows part of, continued by the next sub-step (never advanced)
+        self.partial_step: PhasedStep | None = None
+        self.step_state = StepState(self.project.network.copy())
         self.selected_row: int = 0
         self.selection: Selection | None = None
         self.untitled_name = "Untitled"
@@ -162,7 +173,10 @@ class Document(QObject):
         net.validate()
         check_pairing(self.project.loss, net.layers[-1].activation, net.n_outputs)
         self._check_fits_data(net)
-        self.undo_stack.push(commands.NetworkCommand(self, net, text))
+        self._push_network(net, text, StepState.edited(net))
+
+    def _push_network(self, net: Network, text: str, state: StepState) -> None:
+        self.undo_stack.push(commands.NetworkCommand(self, net, text, state))
 
     def set_weight(self, layer: int, node: int, input: int, value: float) -> None:  # noqa: A002
         self._check_editable()
@@ -216,11 +230,25 @@ class Document(QObject):
         check_pairing(name, net.layers[-1].activation, net.n_outputs)
         self.undo_stack.push(commands.SettingsCommand(self, f"Set loss to {name}", loss=name))
 
-    def apply_step(self, network_after: Network, trace: StepTrace, text: str = "Step") -> None:
-        """A step: the new weights and the (complete) trace shown; undo restores both."""
+    def apply_step(self, network_after: Network, trace: StepTrace, text: str = "Step",
+                   carry: Carry | None = None) -> None:
+        """A step: the new weights, the (complete) trace shown and the optimiser's state
+        after it (``carry``); undo restores all three."""
         self._check_editable()
         revealed = len(phases_for(len(network_after.layers)))
-        self.undo_stack.push(commands.StepCommand(self, network_after, trace, revealed, text))
+        state = StepState(self.step_state.initial, carry)
+        self.undo_stack.push(commands.StepCommand(self, network_after, trace, revealed, text, state))
+
+    def apply_epoch(self, network_after: Network, carry: Carry, text: str) -> None:
+        """An epoch: the new weights and the optimiser's state and row order after it."""
+        self._check_editable()
+        self._push_network(network_after, text, StepState(self.step_state.initial, carry))
+
+    def reset_weights(self) -> None:
+        """Back to ``step_state.initial``, the optimiser at rest (undoable)."""
+        self._check_editable()
+        self._push_network(self.step_state.initial, "Reset to initial weights",
+                           self.step_state.at_rest())
 
     def apply_run(self, net: Network, text: str, started_at: int | None) -> None:
         """A training run's result, unless the project changed since the run started at
@@ -231,7 +259,9 @@ class Document(QObject):
                 "the project changed while training ran, so the trained weights were not "
                 "applied over that change")
         if not net.equals(self.project.network):
-            self.set_network(net, text)
+            net.validate()
+            self._check_fits_data(net)
+            self._push_network(net, text, self.step_state.at_rest())
 
     # ---------------------------------------------------------- display state
     def set_trace(self, trace: StepTrace | None, revealed: int | None = None) -> None:
@@ -239,6 +269,14 @@ class Document(QObject):
         if revealed is None:
             revealed = len(phases_for(len(self.project.network.layers))) if trace is not None else 0
         self._install_trace(trace, revealed)
+
+    def show_partial_step(self, step: PhasedStep) -> None:
+        """Show a step taken up to ``step.position``; the document keeps ``step`` as it is."""
+        self._install_trace(step.trace, step.position, step)
+
+    def end_partial_step(self) -> None:
+        """The next sub-step starts a new step (the trace stays shown)."""
+        self.partial_step = None
 
     def select(self, selection: Selection | None) -> None:
         selection = tuple(selection) if selection is not None else None
@@ -254,6 +292,7 @@ class Document(QObject):
                 f": the data has rows 0 to {data.n_rows - 1}" if data is not None else ": no data"))
         if row != self.selected_row:
             self.selected_row = row
+            self.partial_step = None  # a step goes on with the row it started on, or not at all
             self.row_changed.emit()
 
     # ------------------------------------------------------------------ files
@@ -303,11 +342,20 @@ class Document(QObject):
         self.revision += 1
         self.network_changed.emit()
 
-    def _install_trace(self, trace: StepTrace | None, revealed: int) -> None:
+    def _shown_step(self) -> tuple[StepTrace | None, int, PhasedStep | None]:
+        """What ``_install_trace`` takes to show this again."""
+        return self.trace, self.revealed, self.partial_step
+
+    def _install_trace(self, trace: StepTrace | None, revealed: int,
+                       partial: PhasedStep | None = None) -> None:
+        self.partial_step = partial
         if trace is self.trace and revealed == self.revealed:
             return
         self.trace, self.revealed = trace, revealed
         self.trace_changed.emit()
+
+    def _install_step_state(self, state: StepState) -> None:
+        self.step_state = state
 
     def _install_data(self, data: Dataset | None, network: Network | None, row: int) -> None:
         """Data (and a network that fits it) are both in place before any signal goes out."""
@@ -341,6 +389,8 @@ class Document(QObject):
         self.revision += 1
         self.snapshot = None
         self.trace, self.revealed, self.selected_row, self.selection = None, 0, 0, None
+        self.partial_step = None
+        self.step_state = StepState(project.network.copy())
         for signal in (self.network_changed, self.data_changed, self.settings_changed,
                        self.trace_changed, self.selection_changed, self.row_changed,
                        self.file_changed, self.project_replaced):
