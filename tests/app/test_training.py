@@ -232,9 +232,15 @@ def test_hundred_start_stop_cycles_leave_no_thread(qtbot, panel):
     for _ in range(100):
         p.start(None)
         threads.append(p.session.thread)
-        p.session.shutdown()
+        p.session.stop()
+        wait_idle(qtbot, p)
     assert len(set(map(id, threads))) == 100 and not any(t.isRunning() for t in threads)
     assert p.document.undo_stack.count() <= 100
+    engine = p.session.engine
+    assert engine.alive  # one training process served every run
+    p.session.shutdown()
+    assert not engine.alive and p.session.engine is None
+    p.session.shutdown()  # again: nothing left to do
 
 
 def test_settings_edits_are_undoable_and_locked_while_running(qtbot, panel):

@@ -257,7 +257,7 @@ class DataPanel(QWidget):
         self.columns_button.setEnabled(free and self.document.project.data is not None)
 
     def _update_warnings(self) -> None:
-        if getattr(self.document, "snapshot", None) is not None:
+        if self.document.snapshot is not None:
             return  # a training run's weights on show: the output activation is the project's
         data = self.document.project.data
         warnings = data.target_range_warnings(self.document.network.layers[-1].activation) \

@@ -80,6 +80,6 @@ def run_app(argv: list[str]) -> int:
         session = window.training_panel.session
         QTimer.singleShot(WARM_UP_DELAY_MS, window, lambda: window.isVisible() and session.warm_up())
     code = app.exec()
-    window.training_panel.session.close()  # also when the app quit without closing the window
+    window.training_panel.session.shutdown()  # also when the app quit without closing the window
     autosaver.close_cleanly()
     return code

@@ -1,6 +1,7 @@
 """The main window: canvas in the middle, docks around it, File/Edit/View menus.
 
-Other engineers' panels are added with ``add_dock``. Window geometry and the
+It creates every panel and wires them to the document and to each other here,
+explicitly; panels are put in docks with ``add_dock``. Window geometry and the
 dock layout are saved in QSettings on close and restored when the window is
 first shown (after every dock has been added).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox,
                                QScrollArea, QWidget)
@@ -20,8 +21,8 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
 from mlp_studio.app.editor.network_canvas import NetworkCanvas
-from mlp_studio.app.stepping.step_views import install_step_views
-from mlp_studio.app.training.training_panel import install_training_views
+from mlp_studio.app.stepping.step_views import StepViews
+from mlp_studio.app.training.training_panel import TrainingPanel
 from mlp_studio.errors import MLPError
 
 ORGANIZATION = "MLP Studio"
@@ -49,12 +50,6 @@ def settings() -> QSettings:
 class MainWindow(QMainWindow):
     """The window of one document."""
 
-    #: emitted before the document is replaced (New/Open) and when the window closes:
-    #: panels that run work (training) stop and join it here
-    stopping_work = Signal()
-    #: emitted when a close is accepted: panels end what they started (the training process)
-    closed = Signal()
-
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
@@ -81,8 +76,12 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea, "data_dock")
         self.data_panel.csv_loaded.connect(
             lambda path: self.statusBar().showMessage(f"Read {path}", 5000))
-        self.step_controller = install_step_views(self, document)
-        self.training_panel = install_training_views(self, document)
+        self.step_views = StepViews(self, document, self.add_dock)
+        self.step_controller = self.step_views.controller
+        self.training_panel = TrainingPanel(document, self.statusBar())
+        self.add_dock(self.training_panel, "Training", Qt.DockWidgetArea.RightDockWidgetArea,
+                      "training_dock")
+        self.step_controller.background_epoch = self.training_panel.session.run_one_epoch
         document.file_changed.connect(self._update_title)
         self.lock_note = QLabel()  # why edits are locked now (a training run), in the status bar
         self.lock_note.setStyleSheet("color: #9a4b00;")
@@ -229,7 +228,6 @@ class MainWindow(QMainWindow):
 
     def new_file(self) -> None:
         if not self._refused_while_locked() and self.maybe_save():
-            self.stopping_work.emit()
             self.document.new_project()
 
     def open_file(self) -> None:
@@ -242,7 +240,6 @@ class MainWindow(QMainWindow):
         """Open a project file (after the unsaved-changes prompt); errors in a dialog."""
         if self._refused_while_locked() or not self.maybe_save():
             return False
-        self.stopping_work.emit()
         try:
             self.document.open(path)
         except MLPError as exc:
@@ -266,7 +263,6 @@ class MainWindow(QMainWindow):
         except MLPError as exc:
             QMessageBox.warning(self, "Could not open the example", str(exc))
             return False
-        self.stopping_work.emit()
         self.document.new_project(project, name=f"{name} (example)")
         return True
 
@@ -400,13 +396,13 @@ class MainWindow(QMainWindow):
                              Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # a run stops first, so the unsaved-changes prompt offers to save its result
+        self.training_panel.session.shutdown()
         if not self.maybe_save():
             event.ignore()
             return
-        self.stopping_work.emit()
         self.data_panel.shutdown()
         store = settings()
         store.setValue("geometry", self.saveGeometry())
         store.setValue("window_state", self.saveState())
         event.accept()
-        self.closed.emit()

@@ -11,13 +11,14 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox,
                                QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QStatusBar,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from mlp_studio.app.document.document import Document
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
@@ -56,7 +57,7 @@ def _spin(lo: int, hi: int, special: str = "") -> QSpinBox:
 class TrainingPanel(QWidget):
     """See the module docstring. ``status_bar`` (the window's) shows the progress too."""
 
-    def __init__(self, document, status_bar: QStatusBar | None = None,
+    def __init__(self, document: Document, status_bar: QStatusBar | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
@@ -211,15 +212,14 @@ class TrainingPanel(QWidget):
         self.apply_anyway.clicked.connect(self.session.apply_unapplied)
         self.session.state_changed.connect(self._on_state)
         document.settings_changed.connect(self._load_settings)
-        if hasattr(document, "project_replaced"):
-            document.project_replaced.connect(self._on_project_replaced)
+        document.project_replaced.connect(self._on_project_replaced)
 
         self._load_settings()
         self._on_speed(self.speed.value())
         self._on_state(IDLE)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - a panel shown on its own
-        self.session.close()
+        self.session.shutdown()
         super().closeEvent(event)
 
     # -------------------------------------------------------------- actions
@@ -382,33 +382,3 @@ class TrainingPanel(QWidget):
         finally:
             model.blockSignals(False)
         model.dataChanged.emit(model.index(0, 0), model.index(n - 1, n - 1))
-
-
-class _CloseGuard(QObject):
-    """Stops and joins the training thread when its window gets a close event (before
-    the window's own closeEvent, so an unsaved-changes prompt sees the trained weights)."""
-
-    def __init__(self, session: TrainingSession, parent: QObject) -> None:
-        super().__init__(parent)
-        self.session = session
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Close:
-            self.session.shutdown()
-        return False
-
-
-def install_training_views(window, document) -> TrainingPanel:
-    """Add the training dock to ``window`` (``MainWindow.add_dock``); stop and join the
-    training thread when the window gets a close event (the run's result is kept),
-    on the window's ``stopping_work`` (New/Open: the result is dropped), and end the
-    training process on its ``closed``."""
-    panel = TrainingPanel(document, window.statusBar())
-    window.add_dock(panel, "Training", Qt.RightDockWidgetArea, "training_dock")
-    window.installEventFilter(_CloseGuard(panel.session, window))
-    if hasattr(window, "stopping_work"):
-        window.stopping_work.connect(panel.session.discard)
-    if hasattr(window, "closed"):
-        window.closed.connect(panel.session.close)
-    window.training_panel = panel
-    return panel

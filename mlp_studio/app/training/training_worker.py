@@ -103,8 +103,8 @@ class TrainingSession(QObject):
     ``start`` begins a run; ``pause``/``resume``/``stop`` steer it; when it ends
     the trained network enters the document as one undoable step and
     ``finished`` carries the ``RunResult`` (its ``stop.message`` says why).
-    ``shutdown`` stops and joins the run (another file opened); ``close`` also ends
-    the training process (window closed).
+    ``shutdown`` stops and joins the run and ends the training process (window
+    closed, app quit).
     """
 
     snapshot = Signal(object)  # Snapshot
@@ -128,7 +128,7 @@ class TrainingSession(QObject):
         self._run = 0
         self._delay = 0.0
         self.live_views = True  # show snapshots in the document (canvas etc.) while training
-        document.project_replaced.connect(self.discard)
+        document.project_replaced.connect(self._forget_unapplied)
 
     @property
     def is_active(self) -> bool:
@@ -178,28 +178,30 @@ class TrainingSession(QObject):
         if self.worker is not None:
             self.worker.request_stop()
 
+    def run_one_epoch(self) -> bool:
+        """One epoch as a run (a big network's Step > Epoch, so the window never blocks);
+        False when a run is going already or it cannot start (``failed`` says why)."""
+        if self.is_active:
+            return False
+        try:
+            self.start(1)
+        except MLPError as exc:
+            self.failed.emit(str(exc))
+            return False
+        return True
+
     def set_delay(self, seconds: float) -> None:
         """Wait this long after each epoch (0: full speed); applies to the running run too."""
         self._delay = max(0.0, seconds)
         if self.worker is not None:
             self.worker.set_delay(self._delay)
 
-    def shutdown(self, apply: bool = True) -> None:
-        """Stop and join the run now; with ``apply`` the result enters the document."""
-        if self.worker is None:
-            return
-        self.worker.request_stop()
-        result = self._join()
-        if apply:
-            self._apply(result)
-        else:
-            self.document.show_snapshot(None)
-            self.document.lock_edits(None)
-            self._set_state(IDLE)
-
-    def close(self) -> None:
-        """Stop the run (keeping its result) and end the training process (window closed)."""
-        self.shutdown()
+    def shutdown(self) -> None:
+        """Stop and join the run now (its result enters the document) and end the training
+        process. Every wait is bounded; calling it again does nothing."""
+        if self.worker is not None:
+            self.worker.request_stop()
+            self._apply(self._join())
         if self.engine is not None:
             self.engine.close()
             self.engine = None
@@ -228,10 +230,10 @@ class TrainingSession(QObject):
         worker, thread = self.worker, self.thread
         thread.quit()
         if not thread.wait(JOIN_TIMEOUT_MS):  # stuck in a very long update: end the process
-            self.engine.kill()
-            thread.wait()
+            self.engine.kill()  # the worker then sees the pipe end and returns
+            thread.wait(JOIN_TIMEOUT_MS)
         self.worker = self.thread = None
-        return worker.result
+        return worker.result or RunResult.failure(worker.run_id, "the training thread did not stop")
 
     def _apply(self, result: RunResult) -> None:
         self.document.show_snapshot(None)
@@ -260,15 +262,15 @@ class TrainingSession(QObject):
             return
         self._set_unapplied(None)
 
+    @Slot()
+    def _forget_unapplied(self) -> None:
+        """Another project: a result kept out of the last one is never applied to it."""
+        self._set_unapplied(None)
+
     def _set_unapplied(self, result: RunResult | None, message: str = "") -> None:
         if result is not None or self.unapplied is not None:
             self.unapplied = result
             self.unapplied_changed.emit(message)
-
-    @Slot()
-    def discard(self) -> None:
-        """Stop and join without keeping the result (the project is being replaced)."""
-        self.shutdown(apply=False)
 
     def _set_state(self, state: str) -> None:
         if state != self.state:
