@@ -26,6 +26,8 @@ from mlp_studio.core.workspace import Workspace
 from mlp_studio.errors import MLPError
 
 MAX_PARAMETERS = 200
+#: a Hessian whose condition number exceeds this is treated as singular (float64 keeps ~16 digits)
+SINGULAR_CONDITION = 1e12
 
 
 def _first_second(activation: str, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,12 +123,16 @@ class HessianReport:
     def positive_definite(self) -> bool:
         return bool(self.eigenvalues[0] > 0)
 
+    @property
+    def singular(self) -> bool:
+        return self.condition_number > SINGULAR_CONDITION
+
     def newton_step(self) -> np.ndarray:
         """The Newton step -H^-1 g; a clear error where H is singular."""
-        try:
-            return -np.linalg.solve(self.matrix, self.gradient)
-        except np.linalg.LinAlgError:
-            raise MLPError("the Hessian is singular here: Newton's step is not defined") from None
+        if self.singular:
+            raise MLPError(f"the Hessian is singular here (condition number {self.condition_number:.3g}): "
+                           "Newton's step is not defined; some direction has no curvature")
+        return -np.linalg.solve(self.matrix, self.gradient)
 
 
 def hessian_report(objective: Objective) -> HessianReport:

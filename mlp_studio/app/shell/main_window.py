@@ -33,7 +33,8 @@ PROJECT_FILTER = "MLP Studio project (*.mlp.json);;JSON (*.json);;All files (*)"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 #: docks shown as tabs of one another until the user arranges them (first one in front)
 DEFAULT_TABS = (("dock_math", "training_dock"),
-                ("data_dock", "dock_layer_strips", "dock_output_surface", "dock_sensitivity"))
+                ("data_dock", "dock_layer_strips", "dock_output_surface", "dock_sensitivity",
+                 "dock_neuron_maps"))
 #: default sizes at 1280x800: the right column is the inspector (it scrolls) over
 #: the math panel and the training panel (tabs: the math panel's formulas and the loss
 #: plot get the rest of the column's height); the bottom tabs hold data and step plots
@@ -169,7 +170,10 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Gradient-Descent Lab", self.show_minimize_lab, "Ctrl+L",
                      "Minimise a function step by step: gradient descent, momentum, Newton")
+        self._action(tools, "&Loss Landscape", self.show_loss_landscape, "Ctrl+Shift+L",
+                     "The network's own loss over two of its weights, along the gradient, and its Hessian")
         self._lab_window: QWidget | None = None
+        self._landscape_window: QWidget | None = None
 
     def show_minimize_lab(self) -> QWidget:
         """Open (once, lazily: it is not needed at start-up) the gradient-descent lab window."""
@@ -208,6 +212,19 @@ class MainWindow(QMainWindow):
         return True
 
     # ------------------------------------------------------------------ title
+    def show_loss_landscape(self) -> QWidget:
+        """Open (once, lazily) the loss landscape window of the open network."""
+        if self._landscape_window is None:
+            from mlp_studio.app.lab.loss_landscape_view import LossLandscapeView
+
+            self._landscape_window = LossLandscapeView(self.document)
+            self._landscape_window.setParent(self, Qt.WindowType.Window)
+            self._landscape_window.setWindowTitle("Loss Landscape — MLP Studio")
+            self._landscape_window.resize(1100, 760)
+        self._landscape_window.show()
+        self._landscape_window.raise_()
+        return self._landscape_window
+
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.display_name}[*] — MLP Studio")
         self.setWindowModified(self.document.is_modified)
