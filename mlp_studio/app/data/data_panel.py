@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog,
                                QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QProgressBar, QPushButton, QSizePolicy, QTableView,
                                QTableWidget, QVBoxLayout, QWidget)
 
 from mlp_studio.app.editor import network_edit
+from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
 from mlp_studio.app.document.document import Document
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.scaling import SCALINGS
@@ -164,11 +165,7 @@ class ColumnDialog(QDialog):
         form.addRow("Input scaling", self.input_scaling)
         form.addRow("Target scaling", self.target_scaling)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self))
         self.resize(420, min(640, 200 + 32 * len(table.columns)))
 
     def set_roles(self, inputs: list[str], targets: list[str]) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QMessageBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QMessageBox,
                                QSpinBox, QWidget)
 
 from mlp_studio.app.editor import network_edit
 from mlp_studio.app.document.document import Document
+from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
 from mlp_studio.core.initializers import INITIALIZERS
 from mlp_studio.errors import MLPError
 
@@ -171,11 +172,7 @@ class ReinitialiseDialog(QDialog):
         self.seed.setValue(seed)
         form.addRow("Initialiser", self.initializer)
         form.addRow("Seed", self.seed)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel_buttons(self))
 
     def choice(self) -> tuple[str, int]:
         return self.initializer.currentText(), self.seed.value()

@@ -188,6 +188,20 @@ class MainWindow(QMainWindow):
         self._lab_window.raise_()
         return self._lab_window
 
+    def show_loss_landscape(self) -> QWidget:
+        """Open (once, lazily) the loss landscape window of the open network."""
+        if self._landscape_window is None:
+            from mlp_studio.app.lab.loss_landscape_view import LossLandscapeView
+
+            self._landscape_window = LossLandscapeView(self.document)
+            self._landscape_window.setParent(self, Qt.WindowType.Window)
+            self._landscape_window.setWindowTitle("Loss Landscape — MLP Studio")
+            self._landscape_window.resize(1100, 760)
+        self._landscape_window.show()
+        self._landscape_window.raise_()
+        return self._landscape_window
+
+    # ------------------------------------------------------------------ lock
     def _guarded(self, change) -> None:
         """Run a document change; a refusal (e.g. edits locked) shows in the status bar."""
         try:
@@ -212,19 +226,6 @@ class MainWindow(QMainWindow):
         return True
 
     # ------------------------------------------------------------------ title
-    def show_loss_landscape(self) -> QWidget:
-        """Open (once, lazily) the loss landscape window of the open network."""
-        if self._landscape_window is None:
-            from mlp_studio.app.lab.loss_landscape_view import LossLandscapeView
-
-            self._landscape_window = LossLandscapeView(self.document)
-            self._landscape_window.setParent(self, Qt.WindowType.Window)
-            self._landscape_window.setWindowTitle("Loss Landscape — MLP Studio")
-            self._landscape_window.resize(1100, 760)
-        self._landscape_window.show()
-        self._landscape_window.raise_()
-        return self._landscape_window
-
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.display_name}[*] — MLP Studio")
         self.setWindowModified(self.document.is_modified)

@@ -68,8 +68,20 @@ class TrainingPanel(QWidget):
         self._status_bar_shown = -float("inf")  # when the status bar last took a progress line
         self._unapplied_note = ""  # why the last run's result was not applied, if it was not
         self._loading = False
+        self._build_settings()
+        self._build_run_controls()
+        self._build_classification()
+        self.plot = LossPlot()
+        self.plot.setMinimumHeight(PLOT_MIN_HEIGHT)  # the plot never folds away under the rest
+        self._lay_out()
+        self._wire_settings()
+        self._wire_session()
+        self._load_settings()
+        self._on_speed(self.speed.value())
+        self._on_state(IDLE)
 
-        # Settings.
+    # ---------------------------------------------------------------- build
+    def _build_settings(self) -> None:
         self.lr = _double_spin(1e-6, 1e6, 6, 0.01)
         self.mode = QComboBox()
         self.mode.addItems(MODES)
@@ -92,8 +104,72 @@ class TrainingPanel(QWidget):
         self.live.setToolTip("Redraw the canvas and the other views from snapshots while training; "
                              "turn off to keep a big network's training smooth")
 
-        # Settings in a compact grid (three label/field pairs a row), so the loss plot
-        # below gets the dock's height.
+    def _build_run_controls(self) -> None:
+        self.run_button = QPushButton("Run")
+        self.run_button.setToolTip("Train until a stop rule fires (the Epochs setting, target loss, patience)")
+        self.pause_button = QPushButton("Pause")
+        self.resume_button = QPushButton("Resume")
+        self.stop_button = QPushButton("Stop")
+        self.run_n_button = QPushButton("Run N")
+        self.run_n = _spin(1, 100_000_000)
+        self.run_n.setValue(100)
+        self.run_n.setToolTip("Epochs for Run N")
+        self.progress = QProgressBar()
+        self.progress.setFormat("epoch %v of %m")
+        self.progress.setFixedWidth(190)
+        self.status = QLabel("Ready")
+        # fixed-size labels: new text repaints the label only, no relayout of the window
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.reason = QLabel("")
+        self.reason.setWordWrap(True)
+        self.reason.setVisible(False)
+        self.apply_anyway = QPushButton("Apply trained weights")
+        self.apply_anyway.setToolTip("Put the trained network on top of the change made while "
+                                     "training ran (Undo goes back to that change)")
+        self.apply_anyway.setVisible(False)
+
+    def _build_classification(self) -> None:
+        self.accuracy = QLabel("")
+        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.confusion = QTableWidget(0, 0)
+        self.confusion.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.confusion.setToolTip("Rows: true class; columns: predicted class")
+        self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        row = self.confusion.fontMetrics().height() + 6  # compact rows: ten classes stay readable
+        self.confusion.verticalHeader().setDefaultSectionSize(row)
+        self.confusion.setMaximumHeight(row * (CONFUSION_ROWS_SHOWN + 1) + 4)  # the rest scrolls
+        self.class_box = QGroupBox("Classification")
+        class_layout = QVBoxLayout(self.class_box)
+        class_layout.setContentsMargins(6, 2, 6, 4)
+        class_layout.addWidget(self.accuracy)
+        class_layout.addWidget(self.confusion)
+        self.class_box.setVisible(False)
+
+    # --------------------------------------------------------------- layout
+    def _lay_out(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self._settings_grid())
+        controls = QHBoxLayout()
+        for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
+                  self.run_n_button, self.run_n):
+            controls.addWidget(w)
+        layout.addLayout(controls)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress)
+        progress_row.addWidget(self.status, 1)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.apply_anyway, 0, Qt.AlignLeft)
+        layout.addWidget(self.class_box)
+        layout.addWidget(self.plot, 1)
+
+    def _settings_grid(self) -> QWidget:
+        """The settings in a compact grid, three label/field pairs a row, so the loss plot
+        below gets the dock's height."""
         settings = QWidget()
         grid = QGridLayout(settings)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -119,72 +195,11 @@ class TrainingPanel(QWidget):
         speed_row.addWidget(self.speed_label)
         speed_row.addWidget(self.live)
         grid.addLayout(speed_row, 3, 0, 1, 6)
+        return settings
 
-        # Run controls.
-        self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Train until a stop rule fires (the Epochs setting, target loss, patience)")
-        self.pause_button = QPushButton("Pause")
-        self.resume_button = QPushButton("Resume")
-        self.stop_button = QPushButton("Stop")
-        self.run_n_button = QPushButton("Run N")
-        self.run_n = _spin(1, 100_000_000)
-        self.run_n.setValue(100)
-        self.run_n.setToolTip("Epochs for Run N")
-        controls = QHBoxLayout()
-        for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
-                  self.run_n_button, self.run_n):
-            controls.addWidget(w)
-        self.progress = QProgressBar()
-        self.progress.setFormat("epoch %v of %m")
-        self.progress.setFixedWidth(190)
-        self.status = QLabel("Ready")
-        # fixed-size labels: new text repaints the label only, no relayout of the window
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.reason = QLabel("")
-        self.reason.setWordWrap(True)
-        self.reason.setVisible(False)
-        self.apply_anyway = QPushButton("Apply trained weights")
-        self.apply_anyway.setToolTip("Put the trained network on top of the change made while "
-                                     "training ran (Undo goes back to that change)")
-        self.apply_anyway.setVisible(False)
-
-        # Classification.
-        self.accuracy = QLabel("")
-        self.confusion = QTableWidget(0, 0)
-        self.confusion.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.confusion.setToolTip("Rows: true class; columns: predicted class")
-        self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        row = self.confusion.fontMetrics().height() + 6  # compact rows: ten classes stay readable
-        self.confusion.verticalHeader().setDefaultSectionSize(row)
-        self.confusion.setMaximumHeight(row * (CONFUSION_ROWS_SHOWN + 1) + 4)  # the rest scrolls
-        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.class_box = QGroupBox("Classification")
-        class_layout = QVBoxLayout(self.class_box)
-        class_layout.setContentsMargins(6, 2, 6, 4)
-        class_layout.addWidget(self.accuracy)
-        class_layout.addWidget(self.confusion)
-        self.class_box.setVisible(False)
-
-        self.plot = LossPlot()
-        self.plot.setMinimumHeight(PLOT_MIN_HEIGHT)  # the plot never folds away under the rest
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(4)
-        layout.addWidget(settings)
-        layout.addLayout(controls)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress)
-        progress_row.addWidget(self.status, 1)
-        layout.addLayout(progress_row)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.apply_anyway, 0, Qt.AlignLeft)
-        layout.addWidget(self.class_box)
-        layout.addWidget(self.plot, 1)
-
-        # Wiring: widgets -> document (undoable), document -> widgets.
+    # --------------------------------------------------------------- wiring
+    def _wire_settings(self) -> None:
+        """Setting widgets -> the document (undoable); the document -> the widgets."""
         self.lr.valueChanged.connect(lambda v: self._edit("learning_rate", v, f"Set learning rate to {v:g}"))
         self.mode.activated.connect(lambda i: self._edit("mode", MODES[i], f"Set mode to {MODES[i]}"))
         self.batch.valueChanged.connect(lambda v: self._edit("batch_size", v, f"Set batch size to {v}"))
@@ -200,23 +215,22 @@ class TrainingPanel(QWidget):
         self.holdout.valueChanged.connect(lambda v: self._edit("holdout", v, f"Set hold-out fraction to {v:g}"))
         self.speed.valueChanged.connect(self._on_speed)
         self.live.toggled.connect(self._on_live)
+        self.document.settings_changed.connect(self._load_settings)
+        self.document.project_replaced.connect(self._on_project_replaced)
+
+    def _wire_session(self) -> None:
+        """Run controls -> the session; the session's events -> this panel."""
         self.run_button.clicked.connect(lambda: self.start(None))
         self.run_n_button.clicked.connect(lambda: self.start(self.run_n.value()))
         self.pause_button.clicked.connect(self.session.pause)
         self.resume_button.clicked.connect(self.session.resume)
         self.stop_button.clicked.connect(self.session.stop)
+        self.apply_anyway.clicked.connect(self.session.apply_unapplied)
         self.session.snapshot.connect(self._on_snapshot)
         self.session.finished.connect(self._on_finished)
         self.session.failed.connect(self._on_failed)
         self.session.unapplied_changed.connect(self._on_unapplied)
-        self.apply_anyway.clicked.connect(self.session.apply_unapplied)
         self.session.state_changed.connect(self._on_state)
-        document.settings_changed.connect(self._load_settings)
-        document.project_replaced.connect(self._on_project_replaced)
-
-        self._load_settings()
-        self._on_speed(self.speed.value())
-        self._on_state(IDLE)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - a panel shown on its own
         self.session.shutdown()
