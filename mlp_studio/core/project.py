@@ -32,12 +32,7 @@ class Project:
         check_pairing(self.loss, self.network.layers[-1].activation, self.network.n_outputs)
         self.training.validate()
         if self.data is not None:
-            if len(self.data.inputs) != self.network.n_inputs:
-                raise MLPError(f"the network has {self.network.n_inputs} inputs but "
-                               f"{len(self.data.inputs)} input columns are chosen")
-            if len(self.data.targets) != self.network.n_outputs:
-                raise MLPError(f"the network has {self.network.n_outputs} outputs but "
-                               f"{len(self.data.targets)} target columns are chosen")
+            self.network.check_fits(len(self.data.inputs), len(self.data.targets))
 
     def copy(self) -> "Project":
         return replace(self, network=self.network.copy(), training=replace(self.training))

@@ -3,7 +3,7 @@
 ``run_training`` trains a copy of a network with ``Trainer`` and hands ``Snapshot``
 copies to an ``emit`` callback at most ``SNAPSHOT_HZ`` times a second. A
 ``RunControl`` steers it: stop, pause and the per-epoch delay are looked at
-between epochs and every ``STOP_CHECK_EVERY`` updates inside a long epoch. The
+between epochs and every ``STOP_CHECK_ROWS`` rows inside a long epoch. The
 app runs it in a child process (``mlp_studio.app.training.training_process``); tests
 can run it in place with a scripted control.
 """
@@ -19,7 +19,8 @@ import numpy as np
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import Evaluation, Evaluator, holdout_split
 from mlp_studio.core.network import Network
-from mlp_studio.core.training import StopReason, Trainer, TrainingConfig
+from mlp_studio.core.stop_reason import StopReason
+from mlp_studio.core.training import Trainer, TrainingConfig
 from mlp_studio.errors import MLPError
 
 SNAPSHOT_HZ = 30.0

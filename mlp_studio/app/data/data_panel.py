@@ -129,6 +129,7 @@ class ColumnDialog(QDialog):
     def __init__(self, table: Table, current: Dataset | None, parent=None) -> None:
         super().__init__(parent)
         self.table = table
+        self.current = current
         self.setWindowTitle(f"Columns of {Path(table.path).name or 'the data'}")
         layout = QVBoxLayout(self)
         classes = "".join(f" Class column {column!r}: {len(names)} classes, one 0/1 column each."
@@ -182,8 +183,12 @@ class ColumnDialog(QDialog):
                 targets += [class_column(name, k) for k in table.classes[name]]
             elif role != "ignore":
                 (inputs if role == "input" else targets).append(name)
+        derived = self.current.derived if self.current is not None else ()
+        names = [d.name for d in derived]
+        if table.columns[len(table.columns) - len(names):] != names:
+            derived = ()  # other columns now follow them: they stay as plain numbers
         return Dataset(table.columns, table.values, inputs, targets, self.input_scaling.currentText(),
-                       self.target_scaling.currentText(), source=table.path)
+                       self.target_scaling.currentText(), source=table.path, derived=derived)
 
 
 class DataPanel(QWidget):
@@ -202,11 +207,15 @@ class DataPanel(QWidget):
         self.open_button.clicked.connect(self.choose_csv)
         self.columns_button = QPushButton("Columns…")
         self.columns_button.clicked.connect(self.edit_columns)
+        self.derive_button = QPushButton("Add column…")
+        self.derive_button.setToolTip("A new input column from an expression of the others (x1*x2, x1**2, sin(x1))")
+        self.derive_button.clicked.connect(self.add_derived_column)
         self.source = QLabel()
         self.source.setWordWrap(True)
         self.source.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.open_button)
         bar.addWidget(self.columns_button)
+        bar.addWidget(self.derive_button)
         bar.addWidget(self.source, 1)
         layout.addLayout(bar)
         self.progress = QProgressBar()
@@ -248,10 +257,12 @@ class DataPanel(QWidget):
         self._update_warnings()
 
     def _enable_buttons(self) -> None:
-        """Open and Columns change the document: off while it is locked or a file is read."""
-        free = self.document.edit_lock is None
+        """Open, Columns and Derive change the document: off while it is locked (Open also
+        while a file is read)."""
+        free, data = self.document.edit_lock is None, self.document.project.data
         self.open_button.setEnabled(free and self.reader is None)
-        self.columns_button.setEnabled(free and self.document.project.data is not None)
+        self.columns_button.setEnabled(free and data is not None)
+        self.derive_button.setEnabled(free and data is not None)
 
     def _update_warnings(self) -> None:
         if self.document.snapshot is not None:
@@ -317,6 +328,22 @@ class DataPanel(QWidget):
         data = self.document.project.data
         if data is not None:
             self.choose_columns(Table(list(data.columns), data.values, data.source))
+
+    def add_derived_column(self) -> bool:
+        """Ask for a derived column and add it as an input; True when it was added."""
+        from mlp_studio.app.data.derived_column_dialog import DerivedColumnDialog, with_new_input
+
+        data = self.document.project.data
+        if data is None:
+            return False
+        dialog = DerivedColumnDialog(data, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            return self.apply_dataset(with_new_input(data, dialog.column()))
+        except MLPError as exc:
+            QMessageBox.warning(self, "MLP Studio", str(exc))
+            return False
 
     def choose_columns(self, table: Table) -> None:
         dialog = ColumnDialog(table, self.document.project.data, self)
