@@ -252,7 +252,8 @@ class Document(QObject):
 
     def apply_run(self, net: Network, text: str, started_at: int | None) -> None:
         """A training run's result, unless the project changed since the run started at
-        revision ``started_at`` (then ``StaleRunError``; None: apply it anyway, on top)."""
+        revision ``started_at`` (then ``StaleRunError``; None: apply it anyway, on top).
+        A run starts from rest and leaves the optimiser at rest; Reset is not moved."""
         self._check_editable()
         if started_at is not None and started_at != self.revision:
             raise StaleRunError(

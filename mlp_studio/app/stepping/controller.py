@@ -25,6 +25,7 @@ from mlp_studio.core.training import Carry, Trainer
 from mlp_studio.errors import MLPError
 
 #: an epoch of more (rows x parameters) than this runs on the training worker, if there is one
+#: (as a one-epoch training run: it starts, and leaves, the optimiser at rest)
 BIG_EPOCH = 20_000_000
 
 
