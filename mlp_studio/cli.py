@@ -15,6 +15,9 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from mlp_studio.cli_export_interop import FORMATS as INTEROP_FORMATS
+from mlp_studio.cli_export_interop import add_arguments as add_interop_arguments
+from mlp_studio.cli_export_interop import export as export_interop
 from mlp_studio.errors import MLPError, listed, shown
 from mlp_studio.io.atomic import check_writable, resolved
 from mlp_studio.io.json_out import dumps_strict
@@ -43,13 +46,7 @@ def _require_data(project, path: str):
 
 
 def _take_step(project, row: int | None):
-    from mlp_studio.core.trace import step_trace
-
-    data = project.data
-    rows = project.rows_for_update(row)
-    return step_trace(project.network, data.X[rows], data.Z[rows], project.loss,
-                      project.training.learning_rate, project.training.batch_reduction,
-                      rows=rows.tolist(), momentum=project.training.momentum)
+    return project.step(row)
 
 
 def cmd_trace(args) -> int:
@@ -149,7 +146,7 @@ def cmd_predict(args) -> int:
     if missing:
         raise MLPError(f"the CSV lacks the input columns {listed(missing)}", where=args.csv)
     raw = table.values[:, [position[c] for c in data.inputs]]
-    y = data.target_scaler.inverse(project.network.forward(data.input_scaler.transform(raw)))
+    y = project.predict(raw)
     if args.json:
         print(dumps_strict({"columns": data.targets, "outputs": y}))
         return 0
@@ -204,6 +201,8 @@ def cmd_export(args) -> int:
     from mlp_studio.io.atomic import write_text_atomic
 
     project = _load(args.project)
+    if args.format in INTEROP_FORMATS:
+        return export_interop(project, args)
     if args.format == "worked-example":
         from mlp_studio.io.worked_example import worked_example_markdown
 
@@ -261,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     from mlp_studio.cli_exercise import register as register_exercise
     from mlp_studio.core.gradcheck import MAX_CHECKED_PARAMETERS
     from mlp_studio.cli_generate import register as register_generate
+    from mlp_studio.cli_import_onnx import register as register_import_onnx
     from mlp_studio.cli_lesson import register as register_lesson
     from mlp_studio.cli_minimize import register as register_minimize
 
@@ -308,11 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="a worked example (Markdown/LaTeX) or the reference tool's JSON")
     p.add_argument("project")
-    p.add_argument("--format", choices=["worked-example", "reference-json", "reference-minmax"],
+    p.add_argument("--format", choices=["worked-example", "reference-json", "reference-minmax",
+                                        *INTEROP_FORMATS],
                    required=True, help="reference-json: its trained-weights file; "
-                                       "reference-minmax: its min/max file")
+                                       "reference-minmax: its min/max file; pytorch: a standalone "
+                                       "PyTorch script; onnx: an ONNX model (docs/interop.md)")
     p.add_argument("--row", type=int, default=0)
     p.add_argument("--out")
+    add_interop_arguments(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import-reference", help="a project from the reference tool's JSON files")
@@ -328,6 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_generate(sub)
     register_lesson(sub)
     register_exercise(sub)
+    register_import_onnx(sub)
     return parser
 
 

@@ -141,6 +141,12 @@ class Network:
                 f"the network has {self.n_inputs} inputs and {self.n_outputs} outputs but the data "
                 f"has {n_inputs} input and {n_outputs} target columns")
 
+    def _repr_svg_(self) -> str:
+        """The network drawn as on the canvas, with its weights (Jupyter shows this)."""
+        from mlp_studio.core.network_svg import network_svg
+
+        return network_svg(self)
+
     def is_finite(self) -> bool:
         return all(np.isfinite(l.weights).all() and np.isfinite(l.biases).all() for l in self.layers)
 

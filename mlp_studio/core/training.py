@@ -173,8 +173,12 @@ class Trainer:
         epochs: int | None = None,
         on_epoch: Callable[[int, float], None] | None = None,
         should_stop: StopCheck | None = None,
+        watched: Callable[[], float] | None = None,
     ) -> TrainResult:
         """Train until a stop rule fires. ``epochs`` overrides the config's.
+
+        ``patience`` watches the epoch's training loss, or what ``watched`` returns after
+        ``on_epoch`` (a run with held-out rows watches their loss: early stopping).
 
         ``should_stop`` is asked before every epoch and every ``STOP_CHECK_ROWS`` rows
         inside one; a stop inside an epoch leaves the weights of the last whole epoch.
@@ -216,13 +220,15 @@ class Trainer:
                 if cfg.target_loss is not None and loss <= cfg.target_loss:
                     result.stop = StopReason(STOP_TARGET, f"loss {loss:.6g} reached the target {cfg.target_loss:g}")
                     break
-                if loss < best:
-                    best, since_best = loss, 0
+                value = loss if watched is None else watched()
+                if value < best:
+                    best, since_best = value, 0
                 else:
                     since_best += 1
                     if cfg.patience is not None and since_best >= cfg.patience:
+                        what = "" if watched is None else " of the held-out loss"
                         result.stop = StopReason(
-                            STOP_PLATEAU, f"no improvement for {cfg.patience} epochs (best {best:.6g})")
+                            STOP_PLATEAU, f"no improvement{what} for {cfg.patience} epochs (best {best:.6g})")
                         break
         finally:
             runner.store()

@@ -10,6 +10,7 @@ can run it in place with a scripted control.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 from typing import Callable, Protocol
@@ -151,7 +152,8 @@ def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
 
     epochs: list[int] = []
     train_loss: list[float] = []
-    val_loss: list[float] = []
+    val_loss: list[float] = []  # since the last snapshot
+    held_out_loss = [math.inf]  # of the last epoch (patience watches it)
     update_loss: list[np.ndarray] = []
     clock = {"start": time.perf_counter(), "paused": 0.0, "emit": 0.0}
     eval_throttle = Throttle(EVALUATION_HZ, EVALUATION_SHARE)
@@ -179,7 +181,8 @@ def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
         epochs.append(epoch)
         train_loss.append(loss)
         if held_out:
-            val_loss.append(evaluator.loss_of(trainer.net))
+            held_out_loss[0] = evaluator.loss_of(trainer.net)
+            val_loss.append(held_out_loss[0])
         if online:
             update_loss.append(trainer.update_losses.copy())
         if time.perf_counter() - clock["emit"] >= 1.0 / SNAPSHOT_HZ:
@@ -197,6 +200,7 @@ def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
             clock["paused"] += time.perf_counter() - t0
         return control.stop
 
-    result = trainer.train(spec.epochs, on_epoch, should_stop)
+    watched = (lambda: held_out_loss[0]) if held_out else None  # early stopping on the held-out rows
+    result = trainer.train(spec.epochs, on_epoch, should_stop, watched)
     flush(evaluate_now=True)
     return RunResult(run, trainer.net.copy(), result.stop, len(result.losses), elapsed())

@@ -76,8 +76,11 @@ def test_fast_path_divergence_keeps_last_finite_weights():
     # (by the trace path) is what diverged.
     again = net.copy()
     with np.errstate(all="ignore"):
-        losses = [step_trace(again, X[r:r + 1], Z[r:r + 1], "squared_error", 5.0).loss_before
-                  for r in range(3)]
+        losses = []
+        for r in range(3):
+            trace = step_trace(again, X[r:r + 1], Z[r:r + 1], "squared_error", 5.0)
+            losses.append(trace.loss_before)
+            again = trace.network_after()
     assert not (all(map(math.isfinite, losses)) and again.is_finite())
 
 

@@ -9,8 +9,9 @@ first shown (after every dock has been added).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox,
                                QScrollArea, QWidget)
@@ -21,12 +22,14 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
 from mlp_studio.app.editor.network_canvas import NetworkCanvas
+from mlp_studio.app.shell.about import install_help_menu
+from mlp_studio.app.shell.identity import settings
+from mlp_studio.app.shell.interop_menu import InteropMenus
 from mlp_studio.app.stepping.step_views import StepViews
+from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import TrainingPanel
 from mlp_studio.errors import MLPError
 
-ORGANIZATION = "MLP Studio"
-APPLICATION = "MLP Studio"
 MAX_RECENT = 8
 DEFAULT_SIZE = (1280, 800)
 PROJECT_FILTER = "MLP Studio project (*.mlp.json);;JSON (*.json);;All files (*)"
@@ -43,13 +46,13 @@ BOTTOM_HEIGHT = 250
 INSPECTOR_HEIGHT = 250
 
 
-def settings() -> QSettings:
-    """The app's settings (in the default format, so tests can redirect them)."""
-    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
-
-
 class MainWindow(QMainWindow):
     """The window of one document."""
+
+    #: emitted before the document is replaced (New, Open, a lesson, an import) and when the
+    #: window closes: a lesson under way ends here (a training run cannot be going then:
+    #: replacing the project is refused while it runs, and closing stops it first)
+    stopping_work = Signal()
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +86,8 @@ class MainWindow(QMainWindow):
         self.add_dock(self.training_panel, "Training", Qt.DockWidgetArea.RightDockWidgetArea,
                       "training_dock")
         self.step_controller.background_epoch = self.training_panel.session.run_one_epoch
+        install_teaching_views(self, document)
+        self.help_menu = install_help_menu(self)
         document.file_changed.connect(self._update_title)
         self.lock_note = QLabel()  # why edits are locked now (a training run), in the status bar
         self.lock_note.setStyleSheet("color: #9a4b00;")
@@ -140,6 +145,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         self._action(file_menu, "Export Canvas as &PNG…", self.export_canvas_png)
+        self.interop_menus = InteropMenus(self, file_menu)
         self.file_menu = file_menu
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -172,34 +178,34 @@ class MainWindow(QMainWindow):
                      "Minimise a function step by step: gradient descent, momentum, Newton")
         self._action(tools, "&Loss Landscape", self.show_loss_landscape, "Ctrl+Shift+L",
                      "The network's own loss over two of its weights, along the gradient, and its Hessian")
-        self._lab_window: QWidget | None = None
-        self._landscape_window: QWidget | None = None
+        self._tool_windows: dict[str, QWidget] = {}
+
+    def _tool_window(self, key: str, make: Callable[[], QWidget], title: str, size: tuple[int, int]) -> QWidget:
+        """Show the tool window ``key``, made by ``make`` the first time (lazily: tools are not
+        needed at start-up)."""
+        window = self._tool_windows.get(key)
+        if window is None:
+            window = make()
+            window.setParent(self, Qt.WindowType.Window)
+            window.setWindowTitle(f"{title} — MLP Studio")
+            window.resize(*size)
+            self._tool_windows[key] = window
+        window.show()
+        window.raise_()
+        return window
 
     def show_minimize_lab(self) -> QWidget:
-        """Open (once, lazily: it is not needed at start-up) the gradient-descent lab window."""
-        if self._lab_window is None:
-            from mlp_studio.app.lab.minimize_lab import MinimizeLab
+        """The gradient-descent lab window."""
+        from mlp_studio.app.lab.minimize_lab import MinimizeLab
 
-            self._lab_window = MinimizeLab()
-            self._lab_window.setParent(self, Qt.WindowType.Window)
-            self._lab_window.setWindowTitle("Gradient-Descent Lab — MLP Studio")
-            self._lab_window.resize(1200, 780)
-        self._lab_window.show()
-        self._lab_window.raise_()
-        return self._lab_window
+        return self._tool_window("lab", MinimizeLab, "Gradient-Descent Lab", (1200, 780))
 
     def show_loss_landscape(self) -> QWidget:
-        """Open (once, lazily) the loss landscape window of the open network."""
-        if self._landscape_window is None:
-            from mlp_studio.app.lab.loss_landscape_view import LossLandscapeView
+        """The loss landscape window of the open network."""
+        from mlp_studio.app.lab.loss_landscape_view import LossLandscapeView
 
-            self._landscape_window = LossLandscapeView(self.document)
-            self._landscape_window.setParent(self, Qt.WindowType.Window)
-            self._landscape_window.setWindowTitle("Loss Landscape — MLP Studio")
-            self._landscape_window.resize(1100, 760)
-        self._landscape_window.show()
-        self._landscape_window.raise_()
-        return self._landscape_window
+        return self._tool_window("landscape", lambda: LossLandscapeView(self.document), "Loss Landscape",
+                                 (1100, 760))
 
     # ------------------------------------------------------------------ lock
     def _guarded(self, change) -> None:
@@ -218,7 +224,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(locked is None and stack.canUndo())
         self.redo_action.setEnabled(locked is None and stack.canRedo())
 
-    def _refused_while_locked(self) -> bool:
+    def refuse_while_locked(self) -> bool:
         """True (and the reason in the status bar) when the project cannot be replaced now."""
         if self.document.edit_lock is None:
             return False
@@ -245,7 +251,8 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def new_file(self) -> None:
-        if not self._refused_while_locked() and self.maybe_save():
+        if not self.refuse_while_locked() and self.maybe_save():
+            self.stopping_work.emit()
             self.document.new_project()
 
     def open_file(self) -> None:
@@ -256,31 +263,37 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path) -> bool:
         """Open a project file (after the unsaved-changes prompt); errors in a dialog."""
-        if self._refused_while_locked() or not self.maybe_save():
+        if self.refuse_while_locked() or not self.maybe_save():
             return False
+        self.stopping_work.emit()
         try:
             self.document.open(path)
         except MLPError as exc:
-            QMessageBox.warning(self, "Could not open the project", str(exc))
-            if not Path(path).exists():
-                self._remove_recent(Path(path))
+            self.show_open_error(path, exc)
             return False
         self._add_recent(Path(path))
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def show_open_error(self, path: str | Path, exc: MLPError) -> None:
+        """Say why ``path`` could not be opened; a file that is gone leaves the recent list."""
+        QMessageBox.warning(self, "Could not open the project", str(exc))
+        if not Path(path).exists():
+            self._remove_recent(Path(path))
 
     def open_example(self, name: str) -> bool:
         """Open a bundled example as an untitled copy (Save asks where to put it)."""
         from mlp_studio.io.project_file import load_project
         from mlp_studio.io.resources import resource_path
 
-        if self._refused_while_locked() or not self.maybe_save():
+        if self.refuse_while_locked() or not self.maybe_save():
             return False
         try:
             project = load_project(resource_path(name))
         except MLPError as exc:
             QMessageBox.warning(self, "Could not open the example", str(exc))
             return False
+        self.stopping_work.emit()
         self.document.new_project(project, name=f"{name} (example)")
         return True
 
@@ -370,7 +383,7 @@ class MainWindow(QMainWindow):
         if path is None:
             return
         event.acceptProposedAction()
-        if self._refused_while_locked():
+        if self.refuse_while_locked():
             return
         if path.suffix.lower() in CSV_SUFFIXES:
             self.data_panel.load_csv(path)
@@ -419,6 +432,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.stopping_work.emit()
         self.data_panel.shutdown()
         store = settings()
         store.setValue("geometry", self.saveGeometry())
