@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.stepping.step_toolbar import StepToolBar
 from mlp_studio.app.stepping.controller import StepController
+from mlp_studio.core.optimizers import Optimizer, OptimizerState
 from mlp_studio.core.project import Project
 from mlp_studio.core.training import Trainer, TrainingConfig
 from tests.core.reference_net import reference_dataset, reference_network, sgd_by_hand
@@ -152,12 +153,13 @@ def test_epoch_carries_the_velocity_of_the_step_before(doc, stepper):
     net, w0 = after_step.copy(), reference_network()
     velocity = ([a.weights - b.weights for a, b in zip(after_step.layers, w0.layers)],
                 [a.biases - b.biases for a, b in zip(after_step.layers, w0.layers)])
+    state = OptimizerState(1, 0, {"velocity": velocity})
     data = doc.project.data
     for r in range(data.n_rows):
         step = PhasedStep(net, data.X[r:r + 1], data.Z[r:r + 1], "half_squared_error", ETA,
-                          rows=[r], momentum=mu, velocity=velocity)
+                          rows=[r], optimizer=Optimizer(momentum=mu), state=state)
         step.run()
-        velocity = step.velocity
+        state = step.state
     at_rest = Trainer(after_step.copy(), data.X, data.Z, "half_squared_error", doc.project.training)
     at_rest.run_epoch()
     assert not doc.project.network.equals(at_rest.net)  # the velocity made a difference...
@@ -221,6 +223,26 @@ def test_epoch_presses_equal_a_run_after_undo_and_redo_far_back(doc, stepper):
     assert_same_network(doc.project.network, by_hand, rtol=1e-12)
     in_order = sgd_by_hand(reference_network(), data.X, data.Z, 5, 0.3, momentum=0.8)
     assert not np.allclose(by_hand.layers[0].weights, in_order.layers[0].weights, rtol=1e-3)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
+def test_moments_and_step_count_of_adam_and_rmsprop_follow_undo_and_redo(doc, stepper, optimizer):
+    config = TrainingConfig(learning_rate=0.05, mode="minibatch", batch_size=3, shuffle=True,
+                            seed=3, optimizer=optimizer)
+    doc.set_training(config)
+    data = doc.project.data
+    for _ in range(4):
+        stepper.run_epoch()
+    for _ in range(3):
+        doc.undo()
+    doc.redo()
+    stepper.run_epoch()
+    stepper.run_epoch()  # epoch 4 again, from epoch 3's moments, step count and row order
+    four = Trainer(reference_network(), data.X, data.Z, "half_squared_error", config)
+    four.train(4)
+    assert doc.project.network.equals(four.net)
+    assert doc.step_state.carry.optimizer.equals(four.carry().optimizer)
+    assert doc.step_state.carry.optimizer.steps == 8  # two updates (3 + 1 rows) an epoch
 
 
 def test_a_step_then_epochs_carry_one_velocity_and_one_row_order(doc, stepper):

@@ -7,6 +7,7 @@ import pytest
 
 from mlp_studio.core.epoch_runner import STOP_CHECK_ROWS, NumpyRunner
 from mlp_studio.core.network import Network
+from mlp_studio.core.optimizers import Optimizer
 from mlp_studio.core.small_net import SmallNetRunner
 from mlp_studio.core.trace import PHASE_FORWARD, PHASE_UPDATE, PhasedStep, phases_for, step_trace
 from mlp_studio.core.training import (
@@ -143,27 +144,34 @@ def test_phased_step_sub_steps_in_order_and_equal_to_full_step():
 
 def test_a_copied_phased_step_continues_on_its_own():
     ds = reference_dataset()
-    velocity = ([np.full((3, 2), 0.01), np.full((1, 3), -0.02)], [np.full(3, 0.03), np.full(1, 0.04)])
-    step = PhasedStep(reference_network(), ds.X[:2], ds.Z[:2], LOSS, 0.1, momentum=0.5,
-                      velocity=velocity)
+    adam = Optimizer("adam")
+    first = PhasedStep(reference_network(), ds.X[2:4], ds.Z[2:4], LOSS, 0.1, optimizer=adam)
+    first.run()  # Adam's moments and step count after one update: the state carried in
+    state = first.state
+
+    def started() -> PhasedStep:
+        return PhasedStep(reference_network(), ds.X[:2], ds.Z[:2], LOSS, 0.1, optimizer=adam,
+                          state=state)
+
+    step = started()
     for _ in range(3):  # the forward pass and the output delta
         step.advance()
     twin = step.copy()
     shown = [(lt.s.copy(), lt.a.copy()) for lt in step.trace.layers]
     twin.run()
-    # the original is untouched: its network, its trace and its position
+    # the original is untouched: its network, its trace, its position and its state
     assert step.position == 3 and step.net.equals(reference_network())
     assert step.trace.layers[0].delta is None and step.trace.layers[0].weights_after is None
     for lt, (s, a) in zip(step.trace.layers, shown):
         assert np.array_equal(lt.s, s) and np.array_equal(lt.a, a)
-    step.run()  # ...and finishes the same update the copy did, from the same velocity
-    whole = PhasedStep(reference_network(), ds.X[:2], ds.Z[:2], LOSS, 0.1, momentum=0.5,
-                       velocity=velocity)
+    assert step.state.equals(state)
+    step.run()  # ...and finishes the same update the copy did, from the same state
+    whole = started()
     whole.run()
     for a, b, c in zip(step.trace.layers, twin.trace.layers, whole.trace.layers):
         assert np.array_equal(a.weights_after, c.weights_after)
         assert np.array_equal(b.weights_after, c.weights_after)
-    assert all(np.array_equal(u, v) for u, v in zip(twin.velocity[0], whole.velocity[0]))
+    assert twin.state.equals(whole.state) and whole.state.steps == 2
 
 
 def test_float32_network_trains_in_float32():
@@ -211,7 +219,7 @@ def test_stop_part_way_through_an_epoch_keeps_the_last_whole_epoch(runner):
     two = Trainer(reference_network(), X, Z, LOSS, config, runner=runner)
     two.train(2)
     assert res.network.equals(two.net)  # weights, velocity and row order as after epoch 2
-    assert all(np.array_equal(a, b) for a, b in zip(trainer.carry().velocity[0], two.carry().velocity[0]))
+    assert trainer.carry().optimizer.equals(two.carry().optimizer)
     assert np.array_equal(trainer.carry().shuffle[1], two.carry().shuffle[1])
 
 
@@ -255,7 +263,7 @@ def test_epochs_by_separate_trainers_resuming_each_carry_equal_one_run(sizes, mo
         trainer.run_epoch()
         carry = trainer.carry()
     assert net.equals(one_run.network)
-    assert carry.velocity is not None and any(np.any(v) for v in carry.velocity[0])
+    assert any(np.any(v) for v in carry.optimizer.slots["velocity"][0])
     forgetful = start.copy()
     for _ in range(4):  # the same epochs without the carry: shuffles restart, velocity is lost
         Trainer(forgetful, X, Z, "half_squared_error", config).run_epoch()

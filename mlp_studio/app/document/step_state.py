@@ -16,8 +16,8 @@ class StepState:
     ``initial``: the network Reset goes back to (as opened, or as last edited by hand:
     steps, epochs and training runs do not move it). ``carry``: the optimiser's state and
     the row order the next step or epoch continues from (core ``Carry``: momentum's
-    velocity, and whatever state an optimiser keeps between updates); None: at rest, rows
-    shuffled from the seed.
+    velocity or Adam's and RMSprop's moments, the step and epoch counts); None: at rest,
+    rows shuffled from the seed.
     """
 
     initial: Network

@@ -220,7 +220,7 @@ class StepController(QObject):
         return partial.copy() if partial is not None else None
 
     def _start(self) -> PhasedStep | None:
-        """A new step on a copy of the network, from the carried velocity; None (with a
+        """A new step on a copy of the network, from the carried optimiser state; None (with a
         message) if impossible."""
         project = self.doc.project
         if project.data is None:
@@ -231,9 +231,9 @@ class StepController(QObject):
             rows = self.rows()
             cfg = project.training
             x, z = project.data.X[rows], project.data.Z[rows]
-            step = PhasedStep(project.network.copy(), x, z, project.loss, cfg.learning_rate,
-                              cfg.batch_reduction, rows, cfg.momentum,
-                              carry.velocity if carry is not None else None)
+            step = PhasedStep.for_config(
+                project.network.copy(), x, z, project.loss, cfg, project.data.n_rows, rows,
+                carry.optimizer if carry is not None else None)
         except MLPError as exc:
             self.message.emit(f"Cannot step: {exc}")
             return None
@@ -247,7 +247,7 @@ class StepController(QObject):
 
     def _commit(self, step: PhasedStep) -> None:
         """Apply a finished step with the optimiser's state after it (rows as they were)."""
-        carry = replace(self.doc.step_state.carry or Carry(), velocity=step.velocity)
+        carry = replace(self.doc.step_state.carry or Carry(), optimizer=step.state)
         self.doc.apply_step(step.net, step.trace, f"Step {_rows_text(step.trace.rows)}", carry)
         problem = first_non_finite(step.trace)
         if problem is not None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubl
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
+from mlp_studio.app.training.update_rule_box import UpdateRuleBox
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
@@ -105,6 +106,7 @@ class TrainingPanel(QWidget):
         self.live.setChecked(True)
         self.live.setToolTip("Redraw the canvas and the other views from snapshots while training; "
                              "turn off to keep a big network's training smooth")
+        self.update_rule = UpdateRuleBox()  # optimiser, penalty and schedule (opens from a header)
 
     def _build_run_controls(self) -> None:
         self.run_button = QPushButton("Run")
@@ -163,7 +165,9 @@ class TrainingPanel(QWidget):
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress)
         progress_row.addWidget(self.status, 1)
+        progress_row.addWidget(self.update_rule.header)
         layout.addLayout(progress_row)
+        layout.addWidget(self.update_rule)
         layout.addWidget(self.reason)
         layout.addWidget(self.apply_anyway, 0, Qt.AlignLeft)
         layout.addWidget(self.class_box)
@@ -215,6 +219,7 @@ class TrainingPanel(QWidget):
             lambda v: self._edit("patience", v or None, f"Set patience to {v or 'off'}"))
         self.shuffle.toggled.connect(lambda on: self._edit("shuffle", on, f"Shuffle rows {'on' if on else 'off'}"))
         self.holdout.valueChanged.connect(lambda v: self._edit("holdout", v, f"Set hold-out fraction to {v:g}"))
+        self.update_rule.edited.connect(self._edit)
         self.speed.valueChanged.connect(self._on_speed)
         self.live.toggled.connect(self._on_live)
         self.document.settings_changed.connect(self._load_settings)
@@ -279,6 +284,7 @@ class TrainingPanel(QWidget):
             self.patience.setValue(c.patience or 0)
             self.shuffle.setChecked(c.shuffle)
             self.holdout.setValue(c.holdout)
+            self.update_rule.load(c)
         finally:
             self._loading = False
 
@@ -301,7 +307,7 @@ class TrainingPanel(QWidget):
         self.resume_button.setEnabled(state == PAUSED)
         self.stop_button.setEnabled(not idle)
         for w in (self.lr, self.mode, self.batch, self.momentum, self.seed, self.epochs,
-                  self.target, self.patience, self.shuffle, self.holdout):
+                  self.target, self.patience, self.shuffle, self.holdout, self.update_rule):
             w.setEnabled(idle and (w is not self.batch or self.mode.currentText() == "minibatch"))
         if state == PAUSED:
             self._show_status(*(t.replace("Training", "Paused", 1)
