@@ -1,7 +1,8 @@
-"""The window with hostile files and stuck work: no hang, every wait bounded, close returns.
+"""The window with hostile files and stuck work: no hang, every wait bounded, close returns;
+the column dialog with the most columns allowed; the lab's second derivatives.
 
-Each test would hang (not fail) without the bound; the harness's timeouts catch
-that. Nothing here measures time.
+A missing bound shows as a hang, which the harness's timeouts catch. Nothing
+here measures time.
 """
 
 from __future__ import annotations
