@@ -23,10 +23,9 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.scaling import SCALINGS
 from mlp_studio.errors import MLPError
-from mlp_studio.io.csv_table import Table, class_column, read_csv, with_classes
+from mlp_studio.io.column_choice import ROLES, dataset_for_roles, default_roles, roles_of
+from mlp_studio.io.csv_table import Table, read_csv
 
-#: "target classes": a column of class numbers (0, 1, 2) becomes one 0/1 target per class
-ROLES = ("input", "target", "target classes", "ignore")
 SELECTED_ROW = QColor("#fff2cc")
 COLUMNS_LISTED = 6  # names shown of a longer column list
 
@@ -137,8 +136,8 @@ class ColumnDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         same = current is not None and current.columns == table.columns
-        targets = current.targets if same else table.default_targets
-        inputs = current.inputs if same else [c for c in table.columns if c not in targets]
+        roles = roles_of(table.columns, current.inputs, current.targets) if same \
+            else default_roles(table)
         self.grid = QTableWidget(len(table.columns), 2)
         self.grid.setHorizontalHeaderLabels(["Column", "Role"])
         self.grid.verticalHeader().hide()
@@ -146,11 +145,11 @@ class ColumnDialog(QDialog):
         self.grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.grid.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.roles: list[QComboBox] = []
-        for r, name in enumerate(table.columns):
+        for r, (name, role) in enumerate(zip(table.columns, roles)):
             self.grid.setCellWidget(r, 0, QLabel(f" {name}"))
             combo = QComboBox()
             combo.addItems(list(ROLES))
-            combo.setCurrentText("input" if name in inputs else "target" if name in targets else "ignore")
+            combo.setCurrentText(role)
             self.grid.setCellWidget(r, 1, combo)
             self.roles.append(combo)
         layout.addWidget(self.grid)
@@ -172,21 +171,13 @@ class ColumnDialog(QDialog):
         self.resize(420, min(640, 200 + 32 * len(table.columns)))
 
     def set_roles(self, inputs: list[str], targets: list[str]) -> None:
-        for name, combo in zip(self.table.columns, self.roles):
-            combo.setCurrentText("input" if name in inputs else "target" if name in targets else "ignore")
+        for role, combo in zip(roles_of(self.table.columns, inputs, targets), self.roles):
+            combo.setCurrentText(role)
 
     def dataset(self) -> Dataset:
         """The dataset for the chosen roles and scalings (MLPError if the choice is impossible)."""
-        table, inputs, targets = self.table, [], []
-        for name, combo in zip(self.table.columns, self.roles):
-            role = combo.currentText()
-            if role == "target classes":
-                table = with_classes(table, name)
-                targets += [class_column(name, k) for k in table.classes[name]]
-            elif role != "ignore":
-                (inputs if role == "input" else targets).append(name)
-        return Dataset(table.columns, table.values, inputs, targets, self.input_scaling.currentText(),
-                       self.target_scaling.currentText(), source=table.path)
+        return dataset_for_roles(self.table, [combo.currentText() for combo in self.roles],
+                                 self.input_scaling.currentText(), self.target_scaling.currentText())
 
 
 class DataPanel(QWidget):
