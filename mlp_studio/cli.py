@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 from mlp_studio.cli_support import PROG, add_command, examples_epilog, warn, wrapped
 from mlp_studio.cli_support import require_data as _require_data
 from mlp_studio.errors import MLPError
+from mlp_studio.io.trace_json import trace_to_dict
 
 EXIT_USER_ERROR = 2
 GRADCHECK_MAX_ROWS = 32
@@ -26,42 +25,6 @@ def _load(path: str):
     from mlp_studio.io.project_file import load_project
 
     return load_project(path)
-
-
-def _lists(arr: np.ndarray | None):
-    return None if arr is None else np.asarray(arr).tolist()
-
-
-def trace_to_dict(project, trace) -> dict:
-    """The CLI's JSON form of a step trace (scaled values plus the data's own units)."""
-    data = project.data
-    rows = np.array(trace.rows)
-    output = np.atleast_2d(trace.output)
-    out = {
-        "rows": trace.rows,
-        "loss": project.loss,
-        "learning_rate": trace.learning_rate,
-        "batch_reduction": trace.reduction,
-        "loss_before": trace.loss_before,
-        "loss_after": trace.loss_after,
-        "input": _lists(trace.input),
-        "target": _lists(trace.target),
-        "input_raw": _lists(data.raw_inputs[rows][0] if len(rows) == 1 else data.raw_inputs[rows]),
-        "target_raw": _lists(data.raw_targets[rows][0] if len(rows) == 1 else data.raw_targets[rows]),
-        "output": _lists(trace.output),
-        "output_raw": _lists(data.target_scaler.inverse(output)[0] if len(rows) == 1
-                             else data.target_scaler.inverse(output)),
-        "layers": [],
-    }
-    for lt in trace.layers:
-        out["layers"].append({
-            "activation": lt.activation,
-            **{key: _lists(getattr(lt, key)) for key in (
-                "s", "a", "delta", "grad_weights", "grad_biases", "weights_before",
-                "weights_after", "biases_before", "biases_after",
-                "sensitivity_weights", "sensitivity_biases")},
-        })
-    return out
 
 
 def _take_step(project, row: int | None):
@@ -196,6 +159,8 @@ def cmd_import_reference(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from mlp_studio import __version__
     from mlp_studio.cli_evaluate import register as register_evaluate
+    from mlp_studio.cli_generate import register as register_generate
+    from mlp_studio.cli_lesson import register as register_lesson
     from mlp_studio.cli_minimize import register as register_minimize
     from mlp_studio.cli_new import register as register_new
 
@@ -318,6 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import_reference)
 
     register_minimize(sub)
+    register_generate(sub)
+    register_lesson(sub)
     return parser
 
 

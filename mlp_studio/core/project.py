@@ -13,6 +13,7 @@ import numpy as np
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import check_pairing
 from mlp_studio.core.network import Network
+from mlp_studio.core.timeline import History
 from mlp_studio.core.training import TrainingConfig
 from mlp_studio.errors import MLPError
 
@@ -23,6 +24,7 @@ class Project:
     loss: str = "half_squared_error"
     data: Dataset | None = None
     training: TrainingConfig = field(default_factory=TrainingConfig)
+    history: History | None = None  # the session's timeline, saved for a teacher to scrub
 
     def validate(self) -> None:
         """Check that the parts fit together; raise MLPError saying what does not."""

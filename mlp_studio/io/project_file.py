@@ -12,13 +12,17 @@ Format version 1::
                           "targets": "minmax01"}},
      "training": {"learning_rate": 0.1, "mode": "online", ...}}
 
-``weights[layer][node][input]``. ``data`` and ``training`` may be absent;
+``weights[layer][node][input]``. ``data``, ``training`` and ``history`` may be absent;
 missing training keys take the defaults of :class:`TrainingConfig`. A scaling
 is either a method name (fitted on the rows when loaded) or an object with the
 method and its fitted ``min``/``max`` (min-max) or ``mean``/``std`` (z-score),
 which is what a save writes, so a saved project reproduces exactly. Numbers
 are written with Python's shortest round-trip ``repr``: a load after a save
 gives the same float64 values bit for bit.
+
+``history`` is the session's timeline: ``{"current": 2, "entries": [{"label":
+"Update row 0", "network": {...}}, ...]}``, each entry the network after that
+point (a network object as above) and ``current`` the entry the project is at.
 
 Loading only parses JSON (never executes anything), caps the file size and
 nesting, and checks every key, type and shape; errors name the JSON path,
@@ -41,6 +45,7 @@ from mlp_studio.core.losses import LOSSES, check_pairing
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.project import Project
 from mlp_studio.core.scaling import SCALINGS, Scaler
+from mlp_studio.core.timeline import History, HistoryEntry
 from mlp_studio.core.training import MODES, TrainingConfig
 from mlp_studio.core.workspace import REDUCTIONS
 from mlp_studio.errors import MLPError
@@ -60,19 +65,10 @@ _SCALER_KEYS = {"minmax01": ("min", "max"), "minmax11": ("min", "max"), "zscore"
 
 def project_to_dict(project: Project) -> dict:
     """The JSON-ready dict of ``project`` (format version 1)."""
-    net = project.network
-    for i, layer in enumerate(net.layers):
-        if not (np.isfinite(layer.weights).all() and np.isfinite(layer.biases).all()):
-            raise MLPError("the layer has NaN or infinite weights and cannot be saved",
-                           where=f"network.layers[{i}]")
     out: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "network": {"inputs": net.n_inputs, "layers": [
-            {"activation": layer.activation,
-             "weights": np.asarray(layer.weights, np.float64).tolist(),
-             "biases": np.asarray(layer.biases, np.float64).tolist()}
-            for layer in net.layers]},
+        "network": _network_to_dict(project.network, "network"),
         "loss": project.loss,
     }
     if project.data is not None:
@@ -87,7 +83,23 @@ def project_to_dict(project: Project) -> dict:
         }
     out["training"] = {k: v.item() if isinstance(v, np.generic) else v
                        for k, v in asdict(project.training).items()}
+    if project.history is not None:
+        out["history"] = {"current": project.history.current, "entries": [
+            {"label": e.label, "network": _network_to_dict(e.network, f"history.entries[{i}].network")}
+            for i, e in enumerate(project.history.entries)]}
     return out
+
+
+def _network_to_dict(net: Network, where: str) -> dict:
+    for i, layer in enumerate(net.layers):
+        if not (np.isfinite(layer.weights).all() and np.isfinite(layer.biases).all()):
+            raise MLPError("the layer has NaN or infinite weights and cannot be saved",
+                           where=f"{where}.layers[{i}]")
+    return {"inputs": net.n_inputs, "layers": [
+        {"activation": layer.activation,
+         "weights": np.asarray(layer.weights, np.float64).tolist(),
+         "biases": np.asarray(layer.biases, np.float64).tolist()}
+        for layer in net.layers]}
 
 
 def dumps_project(project: Project) -> str:
@@ -334,7 +346,7 @@ class JsonChecker:
                                        f"this one reads version {VERSION}): please upgrade")
         if version < 1:
             raise self.fail("version", f"unknown file format version {version}")
-        self.obj(data, "", ("format", "version", "network", "loss"), ("data", "training"))
+        self.obj(data, "", ("format", "version", "network", "loss"), ("data", "training", "history"))
         network = self.network(data["network"], "network")
         loss = self.string(data["loss"], "loss", LOSSES)
         try:
@@ -343,12 +355,30 @@ class JsonChecker:
             raise self.wrap("loss", exc) from None
         dataset = None if data.get("data") is None else self.dataset(data["data"], "data")
         training = self.training(data.get("training", {}), "training")
-        project = Project(network, loss, dataset, training)
+        history = None if data.get("history") is None else self.history(data["history"], "history")
+        project = Project(network, loss, dataset, training, history)
         try:
             project.validate()
         except MLPError as exc:
             raise self.wrap("data", exc) from None
         return project
+
+    def history(self, value: Any, path: str) -> History:
+        value = self.obj(value, path, ("current", "entries"))
+        items = value["entries"]
+        if not isinstance(items, list) or not items:
+            raise self.fail(f"{path}.entries", "expected a non-empty list of entries")
+        entries = []
+        for i, item in enumerate(items):
+            ep = f"{path}.entries[{i}]"
+            item = self.obj(item, ep, ("label", "network"))
+            entries.append(HistoryEntry(self.string(item["label"], f"{ep}.label"),
+                                        self.network(item["network"], f"{ep}.network")))
+        current = self.integer(value["current"], f"{path}.current", 0)
+        if current >= len(entries):
+            raise self.fail(f"{path}.current", f"expected an entry index from 0 to {len(entries) - 1}, "
+                                               f"got {current}")
+        return History(entries, current)
 
     def network(self, value: Any, path: str) -> Network:
         value = self.obj(value, path, ("inputs", "layers"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -130,17 +129,6 @@ def test_zoom_and_fit(canvas):
     canvas.fit_to_window()
     visible = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
     assert visible.contains(canvas.scene().itemsBoundingRect())
-
-
-def test_step_redraw_is_fast(doc, canvas):
-    trace = step_row0(doc)
-    times = []
-    for _ in range(15):
-        start = time.perf_counter()
-        doc.set_trace(trace)
-        canvas.refresh()
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.016
 
 
 def test_hover_shows_the_tooltip_text(doc, canvas, qtbot):

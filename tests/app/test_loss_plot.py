@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -96,7 +95,10 @@ def test_csv_and_png_export(plot, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["loss.csv", "loss.png"]  # no temp files
 
 
-def test_a_million_points_redraw_fast(plot, qtbot):
+def test_a_million_points_are_drawn_downsampled_and_clipped(plot, qtbot):
+    """The curve keeps every point but draws about one per pixel column (benchmarks/gui.py
+    times the redraw)."""
+    plot.resize(600, 300)
     plot.show()
     n = 1_000_000
     rng = np.random.default_rng(0)
@@ -105,16 +107,12 @@ def test_a_million_points_redraw_fast(plot, qtbot):
         epochs = np.arange(chunk + 1, chunk + 100_001)
         plot.add_snapshot(snap(1, epochs, losses[chunk:chunk + 100_000]))
     assert plot.train.x.n == n and plot.train.x.capacity >= n
-    t0 = time.perf_counter()
-    plot.redraw()
-    plot.plot_widget.grab()  # paint once, downsampled and clipped
-    first = time.perf_counter() - t0
     plot.add_snapshot(snap(1, [n + 1], [0.0]))
-    t0 = time.perf_counter()
     plot.redraw()
-    plot.plot_widget.grab()
-    again = time.perf_counter() - t0
-    assert first < 2.0 and again < 0.5, (first, again)
+    plot.plot_widget.grab()  # paint once
+    shown_x, shown_y = plot.train_curve.getData()
+    assert 0 < len(shown_x) < n // 100
+    assert shown_x[-1] > 0.99 * n and np.nanmax(shown_y) == pytest.approx(losses.max())  # peaks kept
 
 
 def test_per_update_points_stop_at_the_cap(plot, monkeypatch):

@@ -51,7 +51,9 @@ def test_spec_bundles_every_resource_file():
                if p.is_file() and p.suffix not in (".py", ".pyc")}
     assert on_disk - bundled == set(), "add a package-data pattern to pyproject.toml for these"
     assert {Path("reference.mlp.json"), Path("mlp-studio.png"), Path("mlp-studio.desktop")} <= bundled
-    assert {dest for _, dest in datas} == {"mlp_studio/resources"}
+    for src, dest in datas:  # each file in its own folder under mlp_studio/resources
+        folder = Path(src).relative_to(ROOT / "resources").parent
+        assert Path(dest) == Path("mlp_studio/resources", *folder.parts), src
 
 
 def test_spec_drops_unused_qt_files_only():

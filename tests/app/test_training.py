@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -227,14 +226,12 @@ def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch):
 def test_hundred_start_stop_cycles_leave_no_thread(qtbot, panel):
     p = panel(TrainingConfig(learning_rate=0.05, epochs=None))
     threads = []
-    t0 = time.perf_counter()
     for _ in range(100):
         p.start(None)
         threads.append(p.session.thread)
         p.session.shutdown()
     assert len(set(map(id, threads))) == 100 and not any(t.isRunning() for t in threads)
     assert p.document.undo_stack.count() <= 100
-    assert time.perf_counter() - t0 < 20
 
 
 def test_settings_edits_are_undoable_and_locked_while_running(qtbot, panel):

@@ -316,3 +316,32 @@ def test_non_finite_network_is_not_saved(tmp_path):
         save_project(p, tmp_path / "x.mlp.json")
     assert info.value.where == "network.layers[1]"
     assert not (tmp_path / "x.mlp.json").exists()
+
+
+def test_history_round_trips_and_bad_history_says_where(tmp_path):
+    from mlp_studio.core.network import Network
+    from mlp_studio.core.project import Project
+    from mlp_studio.core.timeline import History, HistoryEntry
+    from mlp_studio.io.project_file import load_project, loads_project, save_project
+    from mlp_studio.errors import MLPError
+    import json
+    import pytest
+
+    nets = [Network.create([2, 3, 1], seed=s) for s in (1, 2, 3)]
+    project = Project(nets[2].copy(), history=History(
+        [HistoryEntry(f"step {i}", n) for i, n in enumerate(nets)], current=2))
+    path = tmp_path / "h.mlp.json"
+    save_project(project, path)
+    back = load_project(path).history
+    assert back.current == 2 and [e.label for e in back.entries] == ["step 0", "step 1", "step 2"]
+    assert all(a.network.equals(b) for a, b in zip(back.entries, nets))
+    data = json.loads(path.read_text())
+    data["history"]["current"] = 3
+    with pytest.raises(MLPError, match="from 0 to 2") as err:
+        loads_project(json.dumps(data))
+    assert err.value.where == "history.current"
+    data["history"]["current"] = 0
+    data["history"]["entries"][1]["network"]["layers"][0]["weights"][0] = [1]
+    with pytest.raises(MLPError) as err:
+        loads_project(json.dumps(data))
+    assert err.value.where == "history.entries[1].network.layers[0].weights[0]"

@@ -1,3 +1,3 @@
-"""The gradient-descent lab for typed functions.
+"""The gradient-descent lab for typed functions, and the open network's loss landscape and Hessian.
 
-Imports widgets, core and io."""
+Imports the document, widgets, core and io."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QM
                                QWidget)
 
 from mlp_studio.app.data.data_panel import DataPanel
+from mlp_studio.app.data.generator_dialog import new_from_generator
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
         self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O")
+        self._action(file_menu, "New from &Generator…", lambda: new_from_generator(self.data_panel, self),
+                     tip="Make a teaching data set (moons, circle, xor, spiral, …) with a noise slider")
         file_menu.addSeparator()
         self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
@@ -155,7 +158,10 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         self._action(tools, "&Gradient-Descent Lab", self.show_minimize_lab, "Ctrl+L",
                      "Minimise a function step by step: gradient descent, momentum, Newton")
+        self._action(tools, "&Loss Landscape", self.show_loss_landscape, "Ctrl+Shift+L",
+                     "The network's own loss over two of its weights, along the gradient, and its Hessian")
         self._lab_window: QWidget | None = None
+        self._landscape_window: QWidget | None = None
 
     def show_minimize_lab(self) -> QWidget:
         """Open (once, lazily: it is not needed at start-up) the gradient-descent lab window."""
@@ -171,6 +177,19 @@ class MainWindow(QMainWindow):
         return self._lab_window
 
     # ------------------------------------------------------------------ title
+    def show_loss_landscape(self) -> QWidget:
+        """Open (once, lazily) the loss landscape window of the open network."""
+        if self._landscape_window is None:
+            from mlp_studio.app.lab.loss_landscape_view import LossLandscapeView
+
+            self._landscape_window = LossLandscapeView(self.document)
+            self._landscape_window.setParent(self, Qt.WindowType.Window)
+            self._landscape_window.setWindowTitle("Loss Landscape — MLP Studio")
+            self._landscape_window.resize(1100, 760)
+        self._landscape_window.show()
+        self._landscape_window.raise_()
+        return self._landscape_window
+
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.display_name}[*] — MLP Studio")
         self.setWindowModified(self.document.is_modified)
