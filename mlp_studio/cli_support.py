@@ -26,7 +26,8 @@ def note(message: str) -> None:
 def require_data(project, path: str):
     """The project's dataset; its target-range warning goes to stderr."""
     if project.data is None:
-        raise MLPError("the project has no data; add a CSV in the app first", where=path)
+        raise MLPError("the project has no data: open a CSV in the app, or make the project "
+                       "with `mlp-studio new --csv FILE`", where=path)
     for warning in project.data.target_range_warnings(project.network.layers[-1].activation):
         warn(warning)
     return project.data

@@ -225,3 +225,16 @@ def test_evaluate_refuses_rows_without_the_projects_columns(capsys, tmp_path):
     bad.write_text("x1,x2,y\n0,1,0.5\n")
     assert main(["evaluate", str(project), str(bad)]) == 2
     assert "trained on classes" in capsys.readouterr().err
+
+
+def test_a_project_without_data_points_to_new(capsys, tmp_path):
+    from mlp_studio.core.network import Network
+    from mlp_studio.core.project import Project
+    from mlp_studio.io.project_file import save_project
+
+    bare = tmp_path / "bare.mlp.json"
+    save_project(Project(Network.create([2, 3, 1])), bare)
+    for argv in (["evaluate", bare, resource_path("xor.csv")], ["train", bare]):
+        assert main([str(a) for a in argv]) == 2
+        err = capsys.readouterr().err
+        assert "the project has no data" in err and "mlp-studio new --csv FILE" in err
