@@ -1,24 +1,32 @@
 """`mlp-studio <command>`: the GUI with no command, otherwise JSON-friendly tools.
 
-Errors a user can cause print one line to stderr and exit with code 2.
+Errors a user can cause print one line to stderr and exit with code 2; Ctrl+C
+exits with 130. ``--json`` output is strict JSON (NaN and infinities are null).
+A run from the command line always has an epoch limit (at most
+``MAX_CLI_EPOCHS``) so it ends and its loss history stays bounded.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
 from mlp_studio.cli_support import PROG, add_command, examples_epilog, warn, wrapped
 from mlp_studio.cli_support import require_data as _require_data
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
+from mlp_studio.io.atomic import check_writable, resolved
+from mlp_studio.io.json_out import dumps_strict
 from mlp_studio.io.trace_json import trace_to_dict
 
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
 GRADCHECK_MAX_ROWS = 32
+#: epochs one `train` may run: its loss history (kept for --json) stays near 30 MB
+MAX_CLI_EPOCHS = 1_000_000
 
 
 def _load(path: str):
@@ -43,7 +51,7 @@ def cmd_trace(args) -> int:
     trace = _take_step(project, None if args.batch else args.row)
     result = trace_to_dict(project, trace)
     if args.json:
-        print(json.dumps(result))
+        print(dumps_strict(result))
         return 0
     print(f"rows {trace.rows}: loss {trace.loss_before:.6g} -> {trace.loss_after:.6g}")
     for i, layer in enumerate(result["layers"]):
@@ -59,66 +67,120 @@ def _default_out(path: str) -> Path:
     return p.with_name(f"{stem}.trained.mlp.json")
 
 
+def _epoch_limit(requested: int | None, project) -> int:
+    """The run's epoch limit: ``--epochs``, else the project's; refused when there is none
+    or it is over :data:`MAX_CLI_EPOCHS`."""
+    limit = project.training.epochs if requested is None else requested
+    if limit is None:
+        raise MLPError(f"the project's training has no epoch limit (epochs: null), so this run "
+                       f"might never end: give --epochs N (at most {MAX_CLI_EPOCHS:,})")
+    if not 0 <= limit <= MAX_CLI_EPOCHS:
+        raise MLPError(f"epochs must be from 0 to {MAX_CLI_EPOCHS:,} on the command line, got {limit}")
+    return limit
+
+
+def _save_trained(project, out: Path, source: str) -> Path:
+    """Save to ``out``; if that fails after all, save beside ``source`` and say where
+    (the trained weights are never lost to a folder that became unwritable)."""
+    from mlp_studio.io.project_file import save_project
+
+    try:
+        save_project(project, out)
+        return out
+    except MLPError as exc:
+        fallback = _default_out(source)
+        if resolved(fallback) == resolved(out) or resolved(fallback) == resolved(source):
+            fallback = fallback.with_name(f"{fallback.name[:-len('.mlp.json')]}.{os.getpid()}.mlp.json")
+        save_project(project, fallback)
+        raise MLPError(f"{exc}; the trained project was saved to {fallback} instead") from exc
+
+
 def cmd_train(args) -> int:
     from mlp_studio.cli_progress import TrainProgress
     from mlp_studio.core.training_run import RunSpec, Unsteered, run_training
-    from mlp_studio.io.project_file import save_project
 
     project = _load(args.project)
     _require_data(project, args.project)
+    epochs = _epoch_limit(args.epochs, project)
     out = Path(args.project) if args.in_place else Path(args.out) if args.out else _default_out(args.project)
-    if out.resolve() == Path(args.project).resolve() and not args.in_place:
+    if resolved(out) == resolved(args.project) and not args.in_place:
         raise MLPError("refusing to overwrite the project; use --in-place", where=str(out))
-    spec = RunSpec.from_project(project, args.epochs)
-    report = TrainProgress(spec.config.epochs if spec.epochs is None else spec.epochs,
-                           bar=not (args.json or args.quiet) and sys.stderr.isatty())
+    check_writable(out)
+    report = TrainProgress(epochs, bar=not (args.json or args.quiet) and sys.stderr.isatty())
     try:  # the same run as the app's, held-out rows included
-        result = run_training(0, spec, report, Unsteered())
+        result = run_training(0, RunSpec.from_project(project, epochs), report, Unsteered())
     finally:
         report.close()
     project.network = result.network
-    save_project(project, out)
+    out = _save_trained(project, out, args.project)
     if args.json:
-        print(json.dumps({"loss": report.losses, "validation_loss": report.validation or None,
-                          "stopped": result.stop.message, "stop_code": result.stop.code,
-                          "out": str(out)}))
+        print(dumps_strict({"loss": report.losses, "validation_loss": report.validation or None,
+                            "stopped": result.stop.message, "stop_code": result.stop.code,
+                            "out": str(out)}))
     elif not args.quiet:
         print(report.summary(result, str(out)))
     return 0
 
 
 def cmd_predict(args) -> int:
+    import numpy as np
+
     from mlp_studio.io.column_match import project_columns
     from mlp_studio.io.csv_table import read_csv
 
     project = _load(args.project)
     data = _require_data(project, args.project)
-    raw = project_columns(read_csv(args.csv), data.inputs, "input")
+    raw = project_columns(read_csv(args.csv), data.inputs, "input", data.derived)
     for warning in data.input_range_warnings(raw):
         warn(warning)
     y = data.target_scaler.inverse(project.network.forward(data.input_scaler.transform(raw)))
     if args.json:
-        print(json.dumps({"columns": data.targets, "outputs": y.tolist()}))
+        print(dumps_strict({"columns": data.targets, "outputs": y}))
         return 0
     print(",".join(data.inputs + data.targets))
-    for xr, yr in zip(raw, y):
-        print(",".join(f"{v:.10g}" for v in [*xr, *yr]))
+    _print_rows(np.hstack([raw, y]))
     return 0
 
 
+def _print_rows(values, chunk: int = 65536) -> None:
+    """``values`` as CSV lines (%.10g), formatted a chunk of rows at a time."""
+    line = ",".join(["%.10g"] * values.shape[1])
+    for start in range(0, values.shape[0], chunk):
+        rows = values[start:start + chunk].tolist()
+        sys.stdout.write("\n".join(line % tuple(r) for r in rows) + "\n")
+
+
+class _ProgressLine:
+    """``done of total`` on stderr, rewritten in place at most every ``every`` seconds."""
+
+    def __init__(self, what: str, every: float = 1.0) -> None:
+        self.what, self.every, self.last = what, every, time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every or done == total:
+            self.last = now
+            end = "\n" if done == total else ""
+            print(f"\r{self.what}: {done} of {total}", end=end, file=sys.stderr, flush=True)
+
+
 def cmd_gradcheck(args) -> int:
-    from mlp_studio.core.gradcheck import gradient_check
+    from mlp_studio.core.gradcheck import check_gradients
 
     project = _load(args.project)
     data = _require_data(project, args.project)
     n = min(data.n_rows, GRADCHECK_MAX_ROWS)
-    diffs = gradient_check(project.network, data.X[:n], data.Z[:n], project.loss,
-                           project.training.batch_reduction)
+    check = check_gradients(project.network, data.X[:n], data.Z[:n], project.loss,
+                            project.training.batch_reduction, max_parameters=args.max_parameters,
+                            progress=_ProgressLine("parameters checked"))
     if args.json:
-        print(json.dumps({"rows": n, "max_relative_difference": diffs}))
+        print(dumps_strict({"rows": n, "max_relative_difference": check.max_relative_difference,
+                            "checked": check.checked, "parameters": check.parameters}))
     else:
-        for i, d in enumerate(diffs):
-            print(f"layer {i}: max relative difference {d:.3e}")
+        for i, (d, k, total) in enumerate(zip(check.max_relative_difference, check.checked,
+                                             check.parameters)):
+            sample = "" if k == total else f" ({k} of {total} parameters, drawn at random)"
+            print(f"layer {i}: max relative difference {d:.3e}{sample}")
     return 0
 
 
@@ -140,6 +202,7 @@ def cmd_export(args) -> int:
         else:
             text = format_json(minmax_to_reference(_require_data(project, args.project))) + "\n"
     if args.out:
+        check_writable(args.out)
         write_text_atomic(args.out, text)
     else:
         sys.stdout.write(text)
@@ -156,13 +219,36 @@ def cmd_import_reference(args) -> int:
     return 0
 
 
+def _epochs(text: str) -> int:
+    """argparse type of --epochs: a whole number from 0 to MAX_CLI_EPOCHS."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {shown(text)}") from None
+    if not 0 <= value <= MAX_CLI_EPOCHS:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_CLI_EPOCHS:,}, got {value}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {shown(text)}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from mlp_studio import __version__
     from mlp_studio.cli_evaluate import register as register_evaluate
+    from mlp_studio.cli_exercise import register as register_exercise
     from mlp_studio.cli_generate import register as register_generate
     from mlp_studio.cli_lesson import register as register_lesson
     from mlp_studio.cli_minimize import register as register_minimize
     from mlp_studio.cli_new import register as register_new
+    from mlp_studio.core.gradcheck import MAX_CHECKED_PARAMETERS
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -200,8 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "train moons.mlp.json --out moons-1.mlp.json --quiet",
                                    "train xor.mlp.json --in-place --json"])
     p.add_argument("project", metavar="PROJECT", help="the project file, with data")
-    p.add_argument("--epochs", type=int, metavar="N",
-                   help="epochs to train (default: the project's setting)")
+    p.add_argument("--epochs", type=_epochs, metavar="N",
+                   help=f"epochs to train, 0 to {MAX_CLI_EPOCHS:,} (default: the project's setting)")
     p.add_argument("--out", metavar="FILE",
                    help="the trained project to write (default: NAME.trained.mlp.json beside PROJECT)")
     p.add_argument("--in-place", action="store_true", help="overwrite PROJECT with the trained project")
@@ -244,11 +330,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_command(sub, "gradcheck", "backprop against finite differences, per layer",
                     f"Check backpropagation: the gradients of the loss on the first "
                     f"{GRADCHECK_MAX_ROWS} rows against central finite differences, as the largest "
-                    f"relative difference per layer (about 1e-7 or less when backprop is right).",
+                    f"relative difference per layer (about 1e-7 or less when backprop is right). "
+                    f"A large network is checked on parameters drawn at random.",
                     ["gradcheck xor.mlp.json", "gradcheck xor.mlp.json --json"])
     p.add_argument("project", metavar="PROJECT", help="the project file, with data")
+    p.add_argument("--max-parameters", type=_positive_int, default=MAX_CHECKED_PARAMETERS,
+                   metavar="N", help=f"compare at most this many parameters, an equal share per "
+                                     f"layer drawn at random (default {MAX_CHECKED_PARAMETERS})")
     p.add_argument("--json", action="store_true",
-                   help='print {"rows", "max_relative_difference": one per layer} as JSON')
+                   help='print {"rows", "max_relative_difference": one per layer, "checked", '
+                        '"parameters"} as JSON')
     p.set_defaults(func=cmd_gradcheck)
 
     p = add_command(sub, "export", "a worked example (Markdown/LaTeX) or the reference tool's JSON",
@@ -285,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_minimize(sub)
     register_generate(sub)
     register_lesson(sub)
+    register_exercise(sub)
     return parser
 
 
@@ -322,6 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # stdout's reader left early (| head): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print("\nmlp-studio: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except OSError as exc:
         print(f"mlp-studio: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
               file=sys.stderr)

@@ -10,13 +10,13 @@ matrix follow, computed by :mod:`mlp_studio.core.evaluation`.
 from __future__ import annotations
 
 import argparse
-import json
 
 import numpy as np
 
 from mlp_studio.cli_support import add_command, require_data, warn
 from mlp_studio.core.evaluation import BINARY
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, listed
+from mlp_studio.io.json_out import dumps_strict
 
 
 def class_names(targets: list[str], kind: str) -> list[str]:
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     project = load_project(args.project)
     data = require_data(project, args.project)
     table = read_csv(args.csv)
-    raw_x = project_columns(table, data.inputs, "input")
-    raw_z = project_columns(table, data.targets, "target")
+    raw_x = project_columns(table, data.inputs, "input", data.derived)
+    raw_z = project_columns(table, data.targets, "target", data.derived)
     rows = Dataset(data.inputs + data.targets, np.hstack([raw_x, raw_z]), data.inputs,
                    data.targets, data.input_scaling, data.target_scaling,
                    data.input_scaler, data.target_scaler, source=table.path)
@@ -62,14 +62,14 @@ def run(args: argparse.Namespace) -> int:
         warn(warning)
     trained_kind = class_kind(data.raw_targets)
     if trained_kind is not None and class_kind(raw_z) != trained_kind:
-        raise MLPError(f"the network was trained on classes ({', '.join(data.targets)} of 0 or 1), "
+        raise MLPError(f"the network was trained on classes ({listed(data.targets)} of 0 or 1), "
                        f"but the CSV's targets are not such classes", where=table.path)
     result = evaluate(project.network, rows, project.loss, reduction=project.training.batch_reduction)
     classify = trained_kind is not None
     if args.json:
-        print(json.dumps({"rows": result.rows, "loss": result.loss,
-                          "accuracy": result.accuracy if classify else None,
-                          "confusion": result.confusion.tolist() if classify else None}))
+        print(dumps_strict({"rows": result.rows, "loss": result.loss,
+                            "accuracy": result.accuracy if classify else None,
+                            "confusion": result.confusion if classify else None}))
         return 0
     print(f"rows: {result.rows}")
     print(f"loss: {result.loss:.6g} ({project.loss}, {project.training.batch_reduction} over the "

@@ -3,41 +3,38 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 
 from mlp_studio.cli_support import add_command
 from mlp_studio.core.expression import Objective
 from mlp_studio.core.minimize import Iteration, MinimizeConfig, minimize
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 from mlp_studio.io.iteration_table import iterations_markdown
+from mlp_studio.io.json_out import dumps_strict, json_ready
+
+#: iterations one command may run: every one is kept for the table (about 100 bytes each)
+MAX_STEPS = 100_000
 
 
 def _floats(text: str, what: str) -> list[float]:
     try:
         values = [float(v) for v in text.split(",")]
     except ValueError:
-        raise MLPError(f"{what} must be numbers separated by commas, got {text!r}") from None
+        raise MLPError(f"{what} must be numbers separated by commas, got {shown(text)}") from None
     if not all(math.isfinite(v) for v in values):
-        raise MLPError(f"{what} must be finite numbers, got {text!r}")
+        raise MLPError(f"{what} must be finite numbers, got {shown(text)}")
     return values
 
 
-def _json_number(value: float) -> float | None:
-    """JSON has no inf or nan: those become null."""
-    return float(value) if math.isfinite(value) else None
-
-
 def iteration_to_dict(it: Iteration) -> dict:
-    return {
-        "x": [_json_number(v) for v in it.x],
-        "f": _json_number(it.f),
-        "grad": [_json_number(v) for v in it.grad],
-    }
+    """One iteration for JSON; inf and nan become null."""
+    return json_ready({"x": it.x, "f": float(it.f), "grad": it.grad})
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``minimize``; user errors raise MLPError (the CLI prints them)."""
+    if not 0 <= args.steps <= MAX_STEPS:
+        raise MLPError(f"--steps must be from 0 to {MAX_STEPS:,}, got {args.steps}")
     variables = None if args.vars is None else args.vars.split(",")
     obj = Objective(args.f, variables)
     x0 = _floats(args.x0, "--x0")
@@ -45,15 +42,13 @@ def run(args: argparse.Namespace) -> int:
         raise MLPError(
             f"--x0 has {len(x0)} values but f has {obj.n} variables ({', '.join(obj.variables)})"
         )
-    if args.steps < 0:
-        raise MLPError(f"--steps must be 0 or more, got {args.steps}")
     config = MinimizeConfig(
         method=args.method, eta=args.eta, momentum=args.momentum, tol=args.tol, max_iterations=args.steps
     )
     result = minimize(obj, x0, config)
-    text = obj.formulas()
+    text = obj.formulas(hessian=False)
     if args.json:
-        print(json.dumps({
+        print(dumps_strict({
             "vars": list(obj.variables),
             "f": text["f"],
             "gradient": text["gradient"],
@@ -90,7 +85,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="the function, e.g. 'x**2 + y**2' (+ - * / ** ^, exp log sqrt sin cos tanh abs)")
     p.add_argument("--x0", required=True, help="start point, comma-separated in variable order, e.g. 3,4")
     p.add_argument("--eta", type=float, default=0.1, help="learning rate for gd (default 0.1)")
-    p.add_argument("--steps", type=int, default=10, help="iterations to run (default 10)")
+    p.add_argument("--steps", type=int, default=10,
+                   help=f"iterations to run (default 10, at most {MAX_STEPS:,})")
     p.add_argument("--method", choices=["gd", "newton"], default="gd",
                    help="gd: gradient descent; newton: Newton-Raphson with the exact Hessian "
                         "(default: gd)")

@@ -12,11 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.generators import generate
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.project import Project
 from mlp_studio.core.training import TrainingConfig
 from mlp_studio.io.atomic import write_text_atomic
 from mlp_studio.io.csv_table import read_csv
+from mlp_studio.io.generated_csv import csv_text
 from mlp_studio.io.project_file import save_project
 
 HERE = Path(__file__).resolve().parent
@@ -98,11 +100,22 @@ def noisy_sine(n: int = 100, noise: float = 0.1, seed: int = 3) -> None:
     save_project(project, HERE / "noisy_sine.mlp.json")
 
 
+def overfitting_moons() -> None:
+    """Noisy moons and a network big enough to learn their noise: the held-out loss rises."""
+    write_text_atomic(HERE / "overfitting_moons.csv", csv_text(generate("moons", 100, 0.3, seed=5)))
+    project = project_for(HERE / "overfitting_moons.csv", [2, 16, 16, 1], ["tanh", "tanh", "sigmoid"],
+                          "cross_entropy", "zscore", "none",
+                          TrainingConfig(learning_rate=0.2, mode="batch", epochs=3000, holdout=0.4,
+                                         seed=0), seed=1)
+    save_project(project, HERE / "overfitting_moons.mlp.json")
+
+
 def main() -> None:
     reference()
     xor()
     two_moons()
     noisy_sine()
+    overfitting_moons()
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ def test_new_refuses_what_cannot_work_and_keeps_files(capsys, tmp_path):
     fresh = tmp_path / "y.mlp.json"
     for argv, message in (
             (["--loss", "cross_entropy", "--output-activation", "identity"], "cross_entropy needs"),
-            (["--targets", "z"], "no column named 'z'; the columns are x1, x2, y"),
+            (["--targets", "z"], "no column named 'z'; the columns are 'x1', 'x2', 'y'"),
             (["--hidden", "3,0"], "at least one node"),
             (["--hidden", "3;2"], "--hidden must be node counts")):
         assert main(["new", "--csv", str(csv), "--out", str(fresh), *argv]) == 2
@@ -221,7 +221,7 @@ def test_evaluate_refuses_rows_without_the_projects_columns(capsys, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2\n0,1\n")
     assert main(["evaluate", str(project), str(bad)]) == 2
-    assert "the CSV lacks the target columns y" in capsys.readouterr().err
+    assert "the CSV lacks the target columns 'y'" in capsys.readouterr().err
     bad.write_text("x1,x2,y\n0,1,0.5\n")
     assert main(["evaluate", str(project), str(bad)]) == 2
     assert "trained on classes" in capsys.readouterr().err
@@ -238,3 +238,28 @@ def test_a_project_without_data_points_to_new(capsys, tmp_path):
         assert main([str(a) for a in argv]) == 2
         err = capsys.readouterr().err
         assert "the project has no data" in err and "mlp-studio new --csv FILE" in err
+
+
+def test_derived_inputs_are_computed_from_the_new_rows(capsys, tmp_path):
+    from mlp_studio.core.dataset import Dataset
+    from mlp_studio.core.derived import DerivedColumn, with_derived
+    from mlp_studio.core.network import Network
+    from mlp_studio.core.project import Project
+    from mlp_studio.io.project_file import save_project
+
+    rows = np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 0]], float)
+    product = (DerivedColumn("x1x2", "x1*x2"),)
+    columns, values = with_derived(["x1", "x2", "y"], rows, product)
+    data = Dataset(columns, values, ["x1", "x2", "x1x2"], ["y"], "none", "none", derived=product)
+    net = Network.create([3, 1], "identity", seed=2)
+    project = tmp_path / "xor3.mlp.json"
+    save_project(Project(net, data=data), project)
+    new_rows = tmp_path / "new.csv"
+    new_rows.write_text("x2,x1,y\n0.5,0.5,1\n1,0.25,0\n")
+    predicted, _ = run_json(capsys, "predict", project, new_rows)
+    w, b = net.layers[0].weights[0], net.layers[0].biases[0]
+    by_hand = [w @ [0.5, 0.5, 0.25] + b, w @ [0.25, 1, 0.25] + b]
+    assert np.array(predicted["outputs"])[:, 0] == pytest.approx(by_hand, rel=1e-12)
+    evaluation, _ = run_json(capsys, "evaluate", project, new_rows)
+    z = np.array([1.0, 0.0])
+    assert evaluation["loss"] == pytest.approx(np.mean(0.5 * (np.array(by_hand) - z) ** 2), rel=1e-12)

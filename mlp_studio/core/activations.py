@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 LEAKY_SLOPE = 0.01
 
@@ -110,5 +110,5 @@ def get_activation(name: str) -> Activation:
         return ACTIVATIONS[name]
     except KeyError:
         raise MLPError(
-            f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}"
+            f"unknown activation {shown(name)}; choose one of {', '.join(ACTIVATIONS)}"
         ) from None

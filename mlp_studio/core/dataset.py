@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlp_studio.core.activations import get_activation
+from mlp_studio.core.derived import DerivedColumn
 from mlp_studio.core.scaling import Scaler
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, listed, shown
 
 
 def _outside(values: np.ndarray, lo, hi) -> tuple[int, int, int] | None:
@@ -28,6 +29,7 @@ class Dataset:
 
     ``X`` and ``Z`` are the scaled inputs and targets the network sees.
     Scalers are fitted on the rows unless given (as when a project is loaded).
+    The last ``len(derived)`` columns are computed from their expressions (``core.derived``).
     """
 
     columns: list[str]
@@ -39,6 +41,7 @@ class Dataset:
     input_scaler: Scaler | None = None
     target_scaler: Scaler | None = None
     source: str = ""
+    derived: tuple[DerivedColumn, ...] = ()
     X: np.ndarray = field(init=False, repr=False)
     Z: np.ndarray = field(init=False, repr=False)
 
@@ -48,21 +51,27 @@ class Dataset:
             raise MLPError(f"expected {len(self.columns)} values per row")
         if self.values.shape[0] == 0:
             raise MLPError("the data has no rows")
+        if [d.name for d in self.derived] != self.columns[len(self.columns) - len(self.derived):]:
+            raise MLPError("derived columns must be the last columns, in order")
+        self._position = {name: k for k, name in enumerate(self.columns)}
         for name in self.inputs + self.targets:
-            if name not in self.columns:
-                raise MLPError(f"no column named {name!r}; columns are {', '.join(self.columns)}")
+            if name not in self._position:
+                raise MLPError(f"no column named {shown(name)}; columns are {listed(self.columns)}")
         if not self.inputs or not self.targets:
             raise MLPError("choose at least one input column and one target column")
         if set(self.inputs) & set(self.targets):
             raise MLPError("a column cannot be both an input and a target: "
                            + ", ".join(sorted(set(self.inputs) & set(self.targets))))
         raw_x, raw_z = self.raw_inputs, self.raw_targets
-        if self.input_scaler is None:
-            self.input_scaler = Scaler.fit(self.input_scaling, raw_x)
-        if self.target_scaler is None:
-            self.target_scaler = Scaler.fit(self.target_scaling, raw_z)
-        self.X = self.input_scaler.transform(raw_x)
-        self.Z = self.target_scaler.transform(raw_z)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below
+            if self.input_scaler is None:
+                self.input_scaler = Scaler.fit(self.input_scaling, raw_x)
+            if self.target_scaler is None:
+                self.target_scaler = Scaler.fit(self.target_scaling, raw_z)
+            self.X = self.input_scaler.transform(raw_x)
+            self.Z = self.target_scaler.transform(raw_z)
+        _check_scaled(self.inputs, self.input_scaler, self.X)
+        _check_scaled(self.targets, self.target_scaler, self.Z)
 
     @classmethod
     def with_default_columns(cls, columns: list[str], values: np.ndarray, **kw) -> "Dataset":
@@ -72,7 +81,7 @@ class Dataset:
         return cls(columns, values, list(columns[:-1]), [columns[-1]], **kw)
 
     def _cols(self, names: list[str]) -> np.ndarray:
-        return self.values[:, [self.columns.index(n) for n in names]]
+        return self.values[:, [self._position[n] for n in names]]
 
     @property
     def raw_inputs(self) -> np.ndarray:
@@ -81,6 +90,11 @@ class Dataset:
     @property
     def raw_targets(self) -> np.ndarray:
         return self._cols(self.targets)
+
+    @property
+    def n_base_columns(self) -> int:
+        """Columns read from the data (the derived ones follow them)."""
+        return len(self.columns) - len(self.derived)
 
     @property
     def n_rows(self) -> int:
@@ -95,7 +109,7 @@ class Dataset:
             return []
         count, r, j = found
         return [f"{count} of {self.n_rows} rows have targets outside [{lo:g}, {hi:g}] after "
-                f"scaling (target {self.targets[j]!r} of row {r} is {self.Z[r, j]:g}), but a "
+                f"scaling (target {shown(self.targets[j])} of row {r} is {self.Z[r, j]:g}), but a "
                 f"{output_activation} output only reaches [{lo:g}, {hi:g}]: the output can never "
                 f"match them and its delta y(1-y)(y-z) will be huge. Scale the targets "
                 f"(e.g. minmax01) or use an identity output."]
@@ -111,5 +125,20 @@ class Dataset:
             return []
         count, r, j = found
         return [f"{count} of {raw.shape[0]} rows have inputs outside the range of the "
-                f"training data (input {self.inputs[j]!r} of row {r} is {raw[r, j]:g}, trained on "
+                f"training data (input {shown(self.inputs[j])} of row {r} is {raw[r, j]:g}, trained on "
                 f"[{lo[j]:g}, {hi[j]:g}]): the outputs for them are extrapolation"]
+
+
+def _check_scaled(names: list[str], scaler: Scaler, scaled: np.ndarray) -> None:
+    """MLPError naming the first column whose fitted scaling or scaled values are not finite
+    (values near the float limit, e.g. 1e308: their mean, std or max - min overflow)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        offset, span = scaler.offset_span()
+        ok = np.isfinite(offset) & np.isfinite(span) & np.isfinite(scaled).all(axis=0)
+    bad = np.flatnonzero(~ok)
+    if bad.size:
+        k = int(bad[0])
+        raise MLPError(f"the column's values are too large to scale with {scaler.method} (its "
+                       f"{'mean or spread' if scaler.method == 'zscore' else 'range'} overflows "
+                       f"floating point); divide the column by a power of ten first",
+                       where=f"column {shown(names[k])}")

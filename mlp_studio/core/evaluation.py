@@ -17,7 +17,7 @@ from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import get_loss
 from mlp_studio.core.network import Network
 from mlp_studio.core.workspace import reduce_total
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 BINARY = "binary"
 ONE_HOT = "one_hot"
@@ -63,7 +63,7 @@ def classes(values: np.ndarray, kind: str) -> np.ndarray:
         return (v[:, 0] >= 0.5).astype(np.intp)
     if kind == ONE_HOT:
         return np.argmax(v, axis=1)
-    raise MLPError(f"unknown class kind {kind!r}")
+    raise MLPError(f"unknown class kind {shown(kind)}")
 
 
 def confusion_matrix(true: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "exp": np.exp,
@@ -44,6 +45,8 @@ CONSTANTS = {"pi": math.pi}
 MAX_LENGTH = 2000
 MAX_DEPTH = 60
 MAX_TREE_SIZE = 20000
+#: variables a function may have: the gradient has this many derivatives, the Hessian its square
+MAX_VARIABLES = 20
 
 
 def _too_complex() -> MLPError:
@@ -533,8 +536,8 @@ def tokenize(text: str) -> list[Token]:
             if ch == "." and tokens and (tokens[-1].kind == "name" or tokens[-1].text == ")"):
                 raise ExpressionError("attribute access ('.') is not allowed", text, pos + 1)
             if ch in "[]{}":
-                raise ExpressionError(f"unexpected {ch!r}; use round parentheses", text, pos + 1)
-            raise ExpressionError(f"unexpected character {ch!r}", text, pos + 1)
+                raise ExpressionError(f"unexpected {shown(ch)}; use round parentheses", text, pos + 1)
+            raise ExpressionError(f"unexpected character {shown(ch)}", text, pos + 1)
         kind = m.lastgroup
         tokens.append(Token(kind, m.group(kind), m.start(kind)))
         pos = m.end()
@@ -577,8 +580,8 @@ class _Parser:
                 raise self.error("unmatched ')'")
             prev = self.tokens[self.i - 1]
             if token.text == "(":
-                raise self.error(f"{prev.text!r} is not a function; only {', '.join(FUNCTIONS)} can be called")
-            raise self.error(f"missing operator between {prev.text!r} and {token.text!r}")
+                raise self.error(f"{shown(prev.text)} is not a function; only {', '.join(FUNCTIONS)} can be called")
+            raise self.error(f"missing operator between {shown(prev.text)} and {shown(token.text)}")
         return node
 
     def expr(self) -> Node:
@@ -632,20 +635,20 @@ class _Parser:
         if token.text == "(":
             node = self.expr()
             if not self.accept(")"):
-                raise self.error("missing ')'" if self.peek.kind == "end" else f"expected ')' but found {self.peek.text!r}")
+                raise self.error("missing ')'" if self.peek.kind == "end" else f"expected ')' but found {shown(self.peek.text)}")
             return node
         if token.kind == "end":
             raise self.error("the expression ends too early", token)
-        raise self.error(f"unexpected {token.text!r}", token)
+        raise self.error(f"unexpected {shown(token.text)}", token)
 
     def name(self, token: Token) -> Node:
         name = token.text
         is_call = self.peek.text == "(" and self.peek.kind == "op"
         if name.startswith("_"):
-            raise self.error(f"names may not start with '_' ({name!r})", token)
+            raise self.error(f"names may not start with '_' ({shown(name)})", token)
         if is_call:
             if name not in FUNCTIONS:
-                raise self.error(f"unknown function {name!r}; the functions are {', '.join(FUNCTIONS)}", token)
+                raise self.error(f"unknown function {shown(name)}; the functions are {', '.join(FUNCTIONS)}", token)
             self.take()
             arg = self.expr()
             if self.accept(","):
@@ -679,12 +682,15 @@ def natural_key(name: str) -> tuple:
 
 def _check_variables(variables: Iterable[str], used: set[str]) -> tuple[str, ...]:
     names = tuple(v.strip() for v in variables)
+    if len(names) > MAX_VARIABLES or len(used) > MAX_VARIABLES:
+        raise MLPError(f"the function has {max(len(names), len(used))} variables; at most "
+                       f"{MAX_VARIABLES} are allowed (the lab plots one or two)")
     for v in names:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", v) or v in FUNCTIONS or v in CONSTANTS:
-            raise MLPError(f"{v!r} cannot be a variable name (letters, digits and '_', starting with a letter; not a function or pi)")
-    dupes = sorted({v for v in names if names.count(v) > 1})
+            raise MLPError(f"{shown(v)} cannot be a variable name (letters, digits and '_', starting with a letter; not a function or pi)")
+    dupes = sorted(v for v, k in Counter(names).items() if k > 1)
     if dupes:
-        raise MLPError(f"variable {dupes[0]!r} is listed twice")
+        raise MLPError(f"variable {shown(dupes[0])} is listed twice")
     missing = sorted(used - set(names), key=natural_key)
     if missing:
         raise MLPError(f"the expression uses {', '.join(missing)}, which is not in the variable list {', '.join(names)}")
@@ -696,6 +702,9 @@ class Objective:
 
     ``variables`` defaults to the names used in ``text`` in natural order (x
     before y, x2 before x10). Point evaluations take a vector in that order.
+    At most :data:`MAX_VARIABLES` variables, checked before any derivative is
+    built; the Hessian (second derivatives, for Newton's method) is built the
+    first time it is used.
     """
 
     def __init__(self, text: str, variables: Sequence[str] | None = None) -> None:
@@ -706,7 +715,10 @@ class Objective:
         if not self.variables:
             raise MLPError("the expression has no variables; use at least one, e.g. x**2")
         self.gradient = tuple(self.tree.diff(v) for v in self.variables)
-        self.hessian = tuple(tuple(g.diff(v) for v in self.variables) for g in self.gradient)
+
+    @cached_property
+    def hessian(self) -> tuple[tuple[Node, ...], ...]:
+        return tuple(tuple(g.diff(v) for v in self.variables) for g in self.gradient)
 
     @property
     def n(self) -> int:
@@ -739,11 +751,10 @@ class Objective:
     def hess(self, x: np.ndarray) -> np.ndarray:
         return np.array([[float(self._eval(h, list(x))) for h in row] for row in self.hessian])
 
-    def formulas(self, latex: bool = False) -> dict[str, list]:
-        """Text of f, the gradient and the Hessian."""
+    def formulas(self, latex: bool = False, hessian: bool = True) -> dict[str, list]:
+        """Text of f, the gradient and (unless ``hessian`` is False) the Hessian."""
         show = to_latex if latex else to_text
-        return {
-            "f": show(self.tree),
-            "gradient": [show(g) for g in self.gradient],
-            "hessian": [[show(h) for h in row] for row in self.hessian],
-        }
+        out = {"f": show(self.tree), "gradient": [show(g) for g in self.gradient]}
+        if hessian:
+            out["hessian"] = [[show(h) for h in row] for row in self.hessian]
+        return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 INITIALIZERS = ("uniform", "xavier", "he", "zeros")
 
@@ -23,4 +23,4 @@ def init_layer(
         return rng.normal(0.0, np.sqrt(2.0 / n_in), (n_out, n_in)), np.zeros(n_out)
     if name == "zeros":
         return np.zeros((n_out, n_in)), np.zeros(n_out)
-    raise MLPError(f"unknown initialiser {name!r}; choose one of {', '.join(INITIALIZERS)}")
+    raise MLPError(f"unknown initialiser {shown(name)}; choose one of {', '.join(INITIALIZERS)}")

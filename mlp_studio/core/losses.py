@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlp_studio.core.activations import get_activation
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 Array = np.ndarray
 _EPS = 1e-12
@@ -75,7 +75,7 @@ def get_loss(name: str) -> Loss:
     try:
         return LOSSES[name]
     except KeyError:
-        raise MLPError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}") from None
+        raise MLPError(f"unknown loss {shown(name)}; choose one of {', '.join(LOSSES)}") from None
 
 
 def check_pairing(loss: str, output_activation: str, n_outputs: int) -> None:

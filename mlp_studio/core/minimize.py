@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from mlp_studio.core.expression import Objective
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 METHODS = ("gd", "newton")
 
@@ -59,7 +59,7 @@ class MinimizeConfig:
 
     def validate(self) -> None:
         if self.method not in METHODS:
-            raise MLPError(f"unknown method {self.method!r}; choose gd or newton")
+            raise MLPError(f"unknown method {shown(self.method)}; choose gd or newton")
         if self.method == "gd" and not (math.isfinite(self.eta) and self.eta > 0):
             raise MLPError(f"the learning rate eta must be a positive number, got {self.eta}")
         if not (0.0 <= self.momentum < 1.0):
@@ -127,7 +127,7 @@ class Minimizer:
             self.stop = StopReason(
                 STOP_DIVERGED,
                 f"diverged at {where}: x = {_fmt_point(it.x)}, f = {it.f:.6g} "
-                "(values not finite or too large; try a smaller learning rate)",
+                f"(values not finite or too large; {_divergence_hint(cfg.method)})",
             )
         elif cfg.tol is not None and float(np.linalg.norm(it.grad)) <= cfg.tol:
             self.stop = StopReason(
@@ -185,6 +185,12 @@ class Minimizer:
             if self.step() is None:
                 break
         return self.iterations[start:]
+
+
+def _divergence_hint(method: str) -> str:
+    if method == "newton":
+        return "Newton's method has no learning rate: start closer to a minimum, or use gd"
+    return "try a smaller learning rate"
 
 
 def minimize(objective: Objective, x0, config: MinimizeConfig) -> Minimizer:

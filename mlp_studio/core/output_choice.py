@@ -18,6 +18,7 @@ import numpy as np
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import ONE_HOT, class_kind
+from mlp_studio.errors import shown
 
 SQUARED_LOSS = "half_squared_error"
 CLASS_LOSS = "cross_entropy"
@@ -48,7 +49,7 @@ def _default(data: Dataset) -> OutputChoice:
         if kind == ONE_HOT:
             return OutputChoice("softmax", CLASS_LOSS,
                                 f"the {len(data.targets)} targets are one-hot classes")
-        return OutputChoice("sigmoid", CLASS_LOSS, f"the target {data.targets[0]!r} is a 0/1 class")
+        return OutputChoice("sigmoid", CLASS_LOSS, f"the target {shown(data.targets[0])} is a 0/1 class")
     activation = _regression_output(data.Z)
     lo, hi = float(data.Z.min()), float(data.Z.max())
     return OutputChoice(activation, SQUARED_LOSS,

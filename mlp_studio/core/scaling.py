@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 SCALINGS = ("none", "minmax01", "minmax11", "zscore")
 
@@ -28,7 +28,7 @@ class Scaler:
     @classmethod
     def fit(cls, method: str, values: np.ndarray) -> "Scaler":
         if method not in SCALINGS:
-            raise MLPError(f"unknown scaling {method!r}; choose one of {', '.join(SCALINGS)}")
+            raise MLPError(f"unknown scaling {shown(method)}; choose one of {', '.join(SCALINGS)}")
         values = np.atleast_2d(np.asarray(values, dtype=np.float64))
         n = values.shape[1]
         if method == "none" or values.shape[0] == 0:
@@ -37,7 +37,7 @@ class Scaler:
             return cls(method, values.mean(axis=0), values.std(axis=0))
         return cls(method, values.min(axis=0), values.max(axis=0))
 
-    def _offset_span(self) -> tuple[np.ndarray, np.ndarray]:
+    def offset_span(self) -> tuple[np.ndarray, np.ndarray]:
         if self.method == "none":
             return np.zeros_like(self.a), np.ones_like(self.a)
         span = self.b - self.a if self.method != "zscore" else self.b.copy()
@@ -45,12 +45,12 @@ class Scaler:
         return self.a, span
 
     def transform(self, values: np.ndarray) -> np.ndarray:
-        offset, span = self._offset_span()
+        offset, span = self.offset_span()
         unit = (np.asarray(values, dtype=np.float64) - offset) / span
         return unit * 2.0 - 1.0 if self.method == "minmax11" else unit
 
     def inverse(self, scaled: np.ndarray) -> np.ndarray:
-        offset, span = self._offset_span()
+        offset, span = self.offset_span()
         unit = np.asarray(scaled, dtype=np.float64)
         if self.method == "minmax11":
             unit = (unit + 1.0) / 2.0

@@ -18,7 +18,7 @@ from mlp_studio.core import small_net
 from mlp_studio.core.network import Network
 from mlp_studio.core.small_net import SmallNetSGD
 from mlp_studio.core.workspace import REDUCTIONS, Velocity, Workspace, reduce_total
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 MODES = ("online", "minibatch", "batch")
 
@@ -51,9 +51,9 @@ class TrainingConfig:
 
     def validate(self) -> None:
         if self.mode not in MODES:
-            raise MLPError(f"unknown training mode {self.mode!r}; choose one of {', '.join(MODES)}")
+            raise MLPError(f"unknown training mode {shown(self.mode)}; choose one of {', '.join(MODES)}")
         if self.batch_reduction not in REDUCTIONS:
-            raise MLPError(f"unknown batch_reduction {self.batch_reduction!r}; choose mean or sum")
+            raise MLPError(f"unknown batch_reduction {shown(self.batch_reduction)}; choose mean or sum")
         if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
             raise MLPError(f"the learning rate must be a positive number, got {self.learning_rate}")
         if self.batch_size < 1:

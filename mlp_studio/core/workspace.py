@@ -11,7 +11,7 @@ import numpy as np
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.losses import check_pairing, get_loss
 from mlp_studio.core.network import Network
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 REDUCTIONS = ("mean", "sum")
 
@@ -135,7 +135,7 @@ class Workspace:
         Averaging scales the (small) delta before the products, not the gradients after.
         """
         if reduction not in REDUCTIONS:
-            raise MLPError(f"unknown batch_reduction {reduction!r}; choose mean or sum")
+            raise MLPError(f"unknown batch_reduction {shown(reduction)}; choose mean or sum")
         scale = 1.0 / self.rows if reduction == "mean" else 1.0
         for i in range(len(self.net.layers)):
             d = self._dv[i]

@@ -10,7 +10,8 @@ and ``mlp-studio new`` both choose columns through this module.
 from __future__ import annotations
 
 from mlp_studio.core.dataset import Dataset
-from mlp_studio.errors import MLPError
+from mlp_studio.core.derived import DerivedColumn
+from mlp_studio.errors import MLPError, listed, shown
 from mlp_studio.io.csv_table import Table, class_column, with_classes
 
 INPUT, TARGET, TARGET_CLASSES, IGNORE = "input", "target", "target classes", "ignore"
@@ -40,8 +41,9 @@ def _expand(table: Table, name: str) -> list[str]:
     if name in table.classes:
         return [class_column(name, k) for k in table.classes[name]]
     split = _class_columns(table)
-    shown = [c for c in table.columns if c not in split] + list(table.classes)
-    raise MLPError(f"no column named {name!r}; the columns are {', '.join(shown)}", where=table.path)
+    names = [c for c in table.columns if c not in split] + list(table.classes)
+    raise MLPError(f"no column named {shown(name)}; the columns are {listed(names)}",
+                   where=table.path)
 
 
 def named_roles(table: Table, inputs: list[str] | None = None, targets: list[str] | None = None,
@@ -54,7 +56,7 @@ def named_roles(table: Table, inputs: list[str] | None = None, targets: list[str
     """
     named = [name for name in classes or [] if name in table.classes]
     if named:
-        raise MLPError(f"the column {named[0]!r} holds class names, which are classes already: "
+        raise MLPError(f"the column {shown(named[0])} holds class names, which are classes already: "
                        f"choose it as a target", where=table.path)
     wanted_classes = [c for name in classes or [] for c in _expand(table, name)]
     if targets is not None:
@@ -74,15 +76,18 @@ def named_roles(table: Table, inputs: list[str] | None = None, targets: list[str
         wanted_inputs = [c for name in inputs for c in _expand(table, name)]
     twice = sorted({c for c in wanted_inputs + chosen if (wanted_inputs + chosen).count(c) > 1})
     if twice:
-        raise MLPError(f"a column can have one role only: {', '.join(twice)} named twice",
+        raise MLPError(f"a column can have one role only: {listed(twice)} named twice",
                        where=table.path)
     return [TARGET_CLASSES if c in wanted_classes else role
             for c, role in zip(table.columns, roles_of(table.columns, wanted_inputs, wanted_targets))]
 
 
 def dataset_for_roles(table: Table, roles: list[str], input_scaling: str = "minmax01",
-                      target_scaling: str = "minmax01") -> Dataset:
-    """The dataset of ``table`` for one role per column (MLPError if the choice is impossible)."""
+                      target_scaling: str = "minmax01",
+                      derived: tuple[DerivedColumn, ...] = ()) -> Dataset:
+    """The dataset of ``table`` for one role per column (MLPError if the choice is impossible).
+    ``derived``: the derived columns the table's last columns were made from; when other
+    columns now follow them they stay plain numbers."""
     expanded, inputs, targets = table, [], []
     for name, role in zip(table.columns, roles):
         if role == TARGET_CLASSES:
@@ -92,5 +97,8 @@ def dataset_for_roles(table: Table, roles: list[str], input_scaling: str = "minm
             inputs.append(name)
         elif role == TARGET:
             targets.append(name)
+    names = [d.name for d in derived]
+    if expanded.columns[len(expanded.columns) - len(names):] != names:
+        derived = ()
     return Dataset(expanded.columns, expanded.values, inputs, targets, input_scaling,
-                   target_scaling, source=table.path)
+                   target_scaling, source=table.path, derived=derived)

@@ -9,9 +9,12 @@ network was trained on is an error naming the class and the number of such rows.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from mlp_studio.errors import MLPError
+from mlp_studio.core.derived import DerivedColumn, with_derived
+from mlp_studio.errors import MLPError, listed, shown
 from mlp_studio.io.csv_table import Table, class_column
 
 
@@ -31,13 +34,19 @@ def _number_class(values: np.ndarray, label: str, where: str) -> np.ndarray:
     try:
         number = float(label)
     except ValueError:
-        raise MLPError(f"the network's class {label!r} is no number, but the column holds numbers",
+        raise MLPError(f"the network's class {shown(label)} is no number, but the column holds numbers",
                        where=where) from None
     return (values == number).astype(np.float64)
 
 
-def project_columns(table: Table, names: list[str], what: str) -> np.ndarray:
-    """Raw values (rows, ``len(names)``) of the project's ``what`` columns ``names``."""
+def project_columns(table: Table, names: list[str], what: str,
+                    derived: tuple[DerivedColumn, ...] = ()) -> np.ndarray:
+    """Raw values (rows, ``len(names)``) of the project's ``what`` columns ``names``;
+    the project's ``derived`` columns that the file lacks are computed from its columns."""
+    missing_derived = [d for d in derived if d.name not in table.columns]
+    if missing_derived:
+        columns, values = with_derived(table.columns, table.values, missing_derived)
+        table = replace(table, columns=columns, values=values)
     out = np.empty((table.n_rows, len(names)))
     groups: dict[str, list[int]] = {}
     missing = []
@@ -56,7 +65,7 @@ def project_columns(table: Table, names: list[str], what: str) -> np.ndarray:
         else:
             missing.append(name)
     if missing:
-        raise MLPError(f"the CSV lacks the {what} columns {', '.join(missing)}", where=table.path)
+        raise MLPError(f"the CSV lacks the {what} columns {listed(missing)}", where=table.path)
     for column, members in groups.items():
         _check_known_classes(table, column, out[:, members], [names[j] for j in members])
     return out
@@ -75,5 +84,5 @@ def _check_known_classes(table: Table, column: str, one_hot: np.ndarray, names: 
         unknown = [f"{v:g}" for v in np.unique(values)]
     raise MLPError(f"{unknown_rows.size} of {table.n_rows} rows (the first is row "
                    f"{unknown_rows[0]}) hold classes the network was not trained on: "
-                   f"{', '.join(unknown)}; it knows {', '.join(known)}",
+                   f"{listed(unknown)}; it knows {listed(known)}",
                    where=f"{table.path}, column {column!r}")

@@ -28,12 +28,13 @@ from typing import Callable
 
 import numpy as np
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 from mlp_studio.io.bounded_read import read_bytes_bounded
 
 MAX_CSV_BYTES = 256 * 2**20
 CHUNK_ROWS = 16384  # rows per NumPy parse, which holds the GIL: a loading window still ticks
 MAX_CLASSES = 100
+MAX_COLUMNS = 10_000  # a 100 x 100 image per row; more is almost surely a wrong delimiter
 DELIMITERS = ("\t", ";", ",")
 _DELIMITER_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma"}
 
@@ -189,12 +190,16 @@ def _parse_header(line: str, delimiter: str, name: str, line_no: int) -> list[st
     if all(_number(c) is not None for c in columns):
         raise MLPError("the first row holds numbers, not column names: add a header row "
                        "naming the columns (for example I0, I1, Z0)", where=where)
+    if len(columns) > MAX_COLUMNS:
+        raise MLPError(f"the header row has {len(columns):,} columns; at most {MAX_COLUMNS:,} are "
+                       f"allowed (is the delimiter right?)", where=where)
+    first: dict[str, int] = {}
     for k, col in enumerate(columns):
         if not col:
             raise MLPError(f"column {k + 1} has no name in the header row", where=where)
-        first = columns.index(col)
-        if first != k:
-            raise MLPError(f"the column name {col!r} appears twice (columns {first + 1} and "
+        seen = first.setdefault(col, k)
+        if seen != k:
+            raise MLPError(f"the column name {shown(col)} appears twice (columns {seen + 1} and "
                            f"{k + 1})", where=where)
     return columns
 
@@ -234,23 +239,22 @@ def _parse_slow(chunk: list[str], line_numbers: np.ndarray, delimiter: str,
         if len(cells) < n_cols:
             missing = columns[len(cells)]
             raise MLPError(f"missing value: the row has {len(cells)} of {n_cols} values",
-                           where=f"{name}, line {line_no}, column {missing!r}")
+                           where=f"{name}, line {line_no}, column {shown(missing)}")
         for c, cell in enumerate(cells):
-            where = f"{name}, line {line_no}, column {columns[c]!r}"
+            where = f"{name}, line {line_no}, column {shown(columns[c])}"
             if not cell:
                 what = "a class name" if c in labels else "a number"
                 raise MLPError(f"the cell is empty; every cell needs {what}", where=where)
             value = _number(cell)
             if c in labels:
                 if value is not None:
-                    raise MLPError(f"{cell!r} is a number, but the column holds class names "
-                                   f"(such as {labels[c][0] if labels[c] else cell!r}): use "
+                    raise MLPError(f"{shown(cell)} is a number, but the column holds class names "
+                                   f"(such as {shown(labels[c][0] if labels[c] else cell)}): use "
                                    f"names or numbers, not both", where=where)
                 labels[c].append(cell)
                 value = 0.0
             elif value is None:
-                shown = cell if len(cell) <= 40 else cell[:37] + "..."
-                raise MLPError(f"{shown!r} is not a number", where=where)
+                raise MLPError(f"{shown(cell)} is not a number", where=where)
             out[r, c] = value
     return out
 
@@ -272,7 +276,7 @@ def _one_hot(columns: list[str], values: np.ndarray, labels: dict[int, np.ndarra
         if len(found) > MAX_CLASSES:
             raise MLPError(f"the column holds {len(found)} different values; a class column may "
                            f"have at most {MAX_CLASSES} classes (is it a name or an ID? leave it "
-                           f"out of the file)", where=f"{name}, column {column!r}")
+                           f"out of the file)", where=f"{name}, column {shown(column)}")
         classes[column] = [f"{v:g}" if isinstance(v, float) else str(v) for v in found.tolist()]
         names += [class_column(column, n) for n in classes[column]]
         blocks.append(np.eye(len(found))[index])
@@ -291,5 +295,5 @@ def _check_finite(values: np.ndarray, lines: list[str], line_numbers: np.ndarray
     r, c = divmod(int(bad[0]), values.shape[1])
     line_no = int(line_numbers[r])
     cell = _split(lines[line_no - 1], delimiter)[c]
-    raise MLPError(f"{cell!r} is not a finite number: training cannot use NaN or infinite values",
-                   where=f"{name}, line {line_no}, column {columns[c]!r}")
+    raise MLPError(f"{shown(cell)} is not a finite number: training cannot use NaN or infinite values",
+                   where=f"{name}, line {line_no}, column {shown(columns[c])}")

@@ -20,6 +20,10 @@ which is what a save writes, so a saved project reproduces exactly. Numbers
 are written with Python's shortest round-trip ``repr``: a load after a save
 gives the same float64 values bit for bit.
 
+``data.derived`` (optional) lists columns computed from the others, e.g. ``[{"name": "x1x2",
+"expression": "x1*x2"}]``: they are not among ``columns``/``rows`` but computed again on
+load and appended after them, in order (``core.derived``).
+
 ``history`` is the session's timeline: ``{"current": 2, "entries": [{"label":
 "Update row 0", "network": {...}}, ...]}``, each entry the network after that
 point (a network object as above) and ``current`` the entry the project is at.
@@ -41,6 +45,7 @@ import numpy as np
 
 from mlp_studio.core.activations import ACTIVATIONS
 from mlp_studio.core.dataset import Dataset
+from mlp_studio.core.derived import DerivedColumn, with_derived
 from mlp_studio.core.losses import LOSSES, check_pairing
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.project import Project
@@ -48,7 +53,7 @@ from mlp_studio.core.scaling import SCALINGS, Scaler
 from mlp_studio.core.timeline import History, HistoryEntry
 from mlp_studio.core.training import MODES, TrainingConfig
 from mlp_studio.core.workspace import REDUCTIONS
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import SHOWN_CHARS, MLPError, shown
 from mlp_studio.io.bounded_read import read_bytes_bounded
 from mlp_studio.io.atomic import write_bytes_atomic
 
@@ -73,9 +78,12 @@ def project_to_dict(project: Project) -> dict:
     }
     if project.data is not None:
         d = project.data
+        base = d.n_base_columns
         out["data"] = {
-            "columns": list(d.columns),
-            "rows": [[_compact(v) for v in row] for row in d.values.tolist()],
+            "columns": list(d.columns[:base]),
+            "rows": [[_compact(v) for v in row] for row in d.values[:, :base].tolist()],
+            **({"derived": [{"name": c.name, "expression": c.expression} for c in d.derived]}
+               if d.derived else {}),
             "inputs": list(d.inputs),
             "targets": list(d.targets),
             "scaling": {"inputs": _scaler_to_dict(d.input_scaler),
@@ -189,7 +197,7 @@ def parse_json(text: str, source: str = "") -> Any:
                        where=f"{source}, {loc}" if source else loc) from None
     except _DuplicateKey as exc:
         key = str(exc)[:40]
-        raise MLPError(f"the key {key!r} appears twice in one object", where=where) from None
+        raise MLPError(f"the key {shown(key)} appears twice in one object", where=where) from None
     except RecursionError:
         raise MLPError("the JSON is nested too deeply", where=where) from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
@@ -249,18 +257,17 @@ class JsonChecker:
         for key in value:
             if key not in required and key not in optional:
                 known = ", ".join(sorted(required + optional))
-                raise self.fail(_join(path, key), f"unknown key {key!r} (known keys: {known})")
+                raise self.fail(_join(path, key[:SHOWN_CHARS]), f"unknown key {shown(key)} (known keys: {known})")
         for key in required:
             if key not in value:
-                raise self.fail(path, f"missing key {key!r}")
+                raise self.fail(path, f"missing key {shown(key)}")
         return value
 
     def string(self, value: Any, path: str, choices: Any = None) -> str:
         if not isinstance(value, str):
             raise self.fail(path, f"expected a string, got {_kind(value)}")
         if choices is not None and value not in choices:
-            shown = value if len(value) <= 40 else value[:37] + "..."
-            raise self.fail(path, f"unknown value {shown!r}; choose one of {', '.join(choices)}")
+            raise self.fail(path, f"unknown value {shown(value)}; choose one of {', '.join(choices)}")
         return value
 
     def number(self, value: Any, path: str) -> float:
@@ -325,7 +332,7 @@ class JsonChecker:
             if not name.strip():
                 raise self.fail(f"{path}[{i}]", "a name cannot be empty")
             if out.index(name) != i:
-                raise self.fail(f"{path}[{i}]", f"{name!r} appears twice")
+                raise self.fail(f"{path}[{i}]", f"{shown(name)} appears twice")
         return out
 
     def wrap(self, path: str, exc: MLPError) -> MLPError:
@@ -404,11 +411,16 @@ class JsonChecker:
             raise self.wrap(path, exc) from None
 
     def dataset(self, value: Any, path: str) -> Dataset:
-        value = self.obj(value, path, ("columns", "rows", "inputs", "targets"), ("scaling",))
+        value = self.obj(value, path, ("columns", "rows", "inputs", "targets"), ("scaling", "derived"))
         columns = self.names(value["columns"], f"{path}.columns")
         if not columns:
             raise self.fail(f"{path}.columns", "expected at least one column name")
         rows = self.matrix(value["rows"], f"{path}.rows", len(columns))
+        derived = self.derived(value.get("derived", []), f"{path}.derived")
+        try:
+            columns, rows = with_derived(columns, rows, derived)
+        except MLPError as exc:
+            raise self.wrap(f"{path}.derived", exc) from None
         chosen = {}
         for key in ("inputs", "targets"):
             names = self.names(value[key], f"{path}.{key}")
@@ -416,7 +428,7 @@ class JsonChecker:
                 raise self.fail(f"{path}.{key}", "choose at least one column")
             for i, name in enumerate(names):
                 if name not in columns:
-                    raise self.fail(f"{path}.{key}[{i}]", f"no column named {name!r}")
+                    raise self.fail(f"{path}.{key}[{i}]", f"no column named {shown(name)}")
             chosen[key] = names
         scaling = self.obj(value.get("scaling", {}), f"{path}.scaling", (), ("inputs", "targets"))
         methods, scalers = {}, {}
@@ -426,9 +438,21 @@ class JsonChecker:
         try:
             return Dataset(columns, rows, chosen["inputs"], chosen["targets"],
                            input_scaling=methods["inputs"], target_scaling=methods["targets"],
-                           input_scaler=scalers["inputs"], target_scaler=scalers["targets"])
+                           input_scaler=scalers["inputs"], target_scaler=scalers["targets"],
+                           derived=derived)
         except MLPError as exc:
             raise self.wrap(path, exc) from None
+
+    def derived(self, value: Any, path: str) -> tuple[DerivedColumn, ...]:
+        """Derived columns: a list of {"name", "expression"}."""
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list of derived columns, got {_kind(value)}")
+        out = []
+        for i, item in enumerate(value):
+            item = self.obj(item, f"{path}[{i}]", ("name", "expression"))
+            out.append(DerivedColumn(self.string(item["name"], f"{path}[{i}].name"),
+                                     self.string(item["expression"], f"{path}[{i}].expression")))
+        return tuple(out)
 
     def scaler(self, value: Any, path: str, n: int) -> tuple[str, Scaler | None]:
         """A method name (fitted later on the rows) or an object with fitted parameters."""

@@ -36,9 +36,9 @@ from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.project import Project
 from mlp_studio.core.scaling import Scaler
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 from mlp_studio.io.atomic import write_text_atomic
-from mlp_studio.io.csv_table import read_csv
+from mlp_studio.io.csv_table import class_column, read_csv
 from mlp_studio.io.project_file import JsonChecker, format_json, read_json
 
 ACTIVATIONS = ("sigmoid", "tanh")
@@ -104,7 +104,7 @@ def network_from_reference(data: Any, activation: str = "sigmoid", source: str =
     """
     check = JsonChecker(source)
     if activation not in ACTIVATIONS:
-        raise MLPError(f"the reference tool's activation is sigmoid or tanh, not {activation!r}")
+        raise MLPError(f"the reference tool's activation is sigmoid or tanh, not {shown(activation)}")
     data = check.obj(data, "", WEIGHT_KEYS, MINMAX_KEYS)
     hw, hb = data["hiddenWeights"], data["hiddenBias"]
     if not isinstance(hw, list) or not hw:
@@ -131,7 +131,7 @@ def scalers_from_reference(data: Any, n_inputs: int, n_outputs: int, method: str
                            source: str = "") -> tuple[Scaler, Scaler]:
     """Input and target scalers from the min/max dict; ``method`` is minmax01 or minmax11."""
     if method not in NORMALIZE_METHODS:
-        raise MLPError(f"the reference tool's normalisation is minmax01 or minmax11, not {method!r}")
+        raise MLPError(f"the reference tool's normalisation is minmax01 or minmax11, not {shown(method)}")
     check = JsonChecker(source)
     data = check.obj(data, "", MINMAX_KEYS, WEIGHT_KEYS)
     lo_in = check.numbers(data["minInput"], "minInput", n_inputs)
@@ -155,6 +155,20 @@ def load_reference_scalers(path: str | os.PathLike, n_inputs: int, n_outputs: in
     return scalers_from_reference(read_json(path), n_inputs, n_outputs, method, str(path))
 
 
+def _check_classes_fit(table, n_in: int, n_out: int) -> None:
+    """MLPError when a class column's 0/1 columns would be split between the network's
+    inputs, its outputs and the columns it does not use (a class silently dropped)."""
+    position = {c: k for k, c in enumerate(table.columns)}
+    for column, names in table.classes.items():
+        sides = {min(2, (position[class_column(column, n)] >= n_in)
+                     + (position[class_column(column, n)] >= n_in + n_out)) for n in names}
+        if len(sides) > 1:
+            raise MLPError(f"the column {shown(column)} holds {len(names)} classes, one 0/1 column "
+                           f"each, but the network ({n_in} inputs, {n_out} outputs) would take "
+                           f"only some of them: give it one input or output per class",
+                           where=table.path)
+
+
 def project_from_reference(weights_path: str | os.PathLike,
                            minmax_path: str | os.PathLike | None = None,
                            csv_path: str | os.PathLike | None = None,
@@ -173,6 +187,7 @@ def project_from_reference(weights_path: str | os.PathLike,
         if len(table.columns) < n_in + n_out:
             raise MLPError(f"the network needs {n_in} input and {n_out} target columns, the file "
                            f"has {len(table.columns)}", where=table.path)
+        _check_classes_fit(table, n_in, n_out)
         scalers = (None, None)
         if minmax_path is not None:
             scalers = load_reference_scalers(minmax_path, n_in, n_out, method)

@@ -11,11 +11,11 @@ import sys
 from importlib import resources as _importlib_resources
 from pathlib import Path
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 EXAMPLE_PROJECT = "reference.mlp.json"
 EXAMPLE_PROJECTS = ("reference.mlp.json", "xor.mlp.json", "two_moons.mlp.json",
-                    "noisy_sine.mlp.json")
+                    "noisy_sine.mlp.json", "overfitting_moons.mlp.json")
 
 
 def _candidates(name: str) -> list[Path]:
@@ -34,8 +34,8 @@ def _candidates(name: str) -> list[Path]:
 def resource_path(name: str) -> Path:
     """The path of the bundled file ``name``; MLPError if it is not there."""
     if not name or Path(name).is_absolute() or ".." in Path(name).parts:
-        raise MLPError(f"not a resource name: {name!r}")
+        raise MLPError(f"not a resource name: {shown(name)}")
     for path in _candidates(name):
         if path.is_file():
             return path
-    raise MLPError(f"the bundled file {name!r} is missing from this installation")
+    raise MLPError(f"the bundled file {shown(name)} is missing from this installation")

@@ -230,6 +230,33 @@ def test_never_evaluates_python(monkeypatch: pytest.MonkeyPatch) -> None:
     assert obj.value(np.array([0.0, 3.0])) == pytest.approx(4.0)
 
 
-def test_explosive_derivatives_are_refused() -> None:
+def test_explosive_second_derivatives_are_refused_only_when_newton_needs_them() -> None:
+    obj = Objective("*".join(f"sin(x + {i})" for i in range(40)))  # 40 terms: its gradient is fine
+    assert obj.value(np.array([0.5])) == pytest.approx(np.prod(np.sin(0.5 + np.arange(40))))
     with pytest.raises(MLPError, match="too complex"):
-        Objective("*".join(f"sin(x + {i})" for i in range(40)))
+        obj.hessian  # 40 x 40 factors: built on first use, and refused
+
+
+def test_many_variables_are_refused_before_any_derivative(monkeypatch) -> None:
+    from mlp_studio.core import expression
+
+    def no_derivatives(self, var):
+        raise AssertionError("a derivative was built")
+
+    for node in (expression.Var, expression.Prod, expression.Sum, expression.Call, expression.Pow):
+        monkeypatch.setattr(node, "diff", no_derivatives)
+    text = "*".join(f"x{i}" for i in range(expression.MAX_VARIABLES + 1))
+    with pytest.raises(MLPError, match=f"has {expression.MAX_VARIABLES + 1} variables; at most "
+                                       f"{expression.MAX_VARIABLES}"):
+        Objective(text)
+    with pytest.raises(MLPError, match="at most"):
+        Objective("x", [f"v{i}" for i in range(300)])
+
+
+def test_gradient_descent_never_builds_the_hessian() -> None:
+    from mlp_studio.core.minimize import MinimizeConfig, minimize
+
+    obj = Objective("(x - 1)**2 + 3*(y + 2)**2")
+    result = minimize(obj, [0.0, 0.0], MinimizeConfig(eta=0.1, max_iterations=5))
+    assert "hessian" not in vars(obj)  # the cached property was never computed
+    assert result.iterations[1].x == pytest.approx([0.2, -1.2])  # x - 0.1 * (2(x-1), 6(y+2))

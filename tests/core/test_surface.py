@@ -40,3 +40,25 @@ def test_refuses_other_input_counts_and_tiny_grids():
         output_grid(reference_network(), (0, 1), (0, 1), 1)
     with pytest.raises(MLPError, match="output 1"):
         output_grid(reference_network(), (0, 1), (0, 1), 3, output=1)
+
+
+def test_activation_grids_hold_every_node_by_hand():
+    from mlp_studio.core.surface import activation_grids
+
+    sig = lambda v: 1.0 / (1.0 + math.exp(-v))  # noqa: E731
+    hidden, output = activation_grids(reference_network(), (0.0, 1.0), (-1.0, 2.0), 4)
+    xs, ys = grid_axes((0.0, 1.0), (-1.0, 2.0), 4)
+    assert hidden.shape == (3, 4, 4) and output.shape == (1, 4, 4)
+    for j in range(3):
+        for iy in range(4):
+            for ix in range(4):
+                s = HIDDEN_W[j][0] * xs[ix] + HIDDEN_W[j][1] * ys[iy] + HIDDEN_B[j]
+                assert hidden[j, iy, ix] == pytest.approx(sig(s), abs=1e-15)
+    assert np.allclose(output[0], output_grid(reference_network(), (0.0, 1.0), (-1.0, 2.0), 4))
+
+
+def test_activation_grids_need_two_inputs():
+    from mlp_studio.core.surface import activation_grids
+
+    with pytest.raises(MLPError, match="2 inputs"):
+        activation_grids(Network.create([3, 2, 1]), (0, 1), (0, 1), 5)

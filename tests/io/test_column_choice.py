@@ -51,9 +51,9 @@ def test_class_numbers_become_one_target_per_class(tmp_path):
 
 
 @pytest.mark.parametrize("kw, message", [
-    ({"targets": ["colour"]}, "no column named 'colour'; the columns are length, width, species"),
+    ({"targets": ["colour"]}, "no column named 'colour'; the columns are 'length', 'width', 'species'"),
     ({"inputs": ["length", "species"]}, "the default target column is among the inputs"),
-    ({"inputs": ["length"], "targets": ["length"]}, "length named twice"),
+    ({"inputs": ["length"], "targets": ["length"]}, "'length' named twice"),
     ({"classes": ["species"]}, "'species' holds class names"),
 ])
 def test_impossible_choices_say_what(tmp_path, kw, message):
@@ -71,7 +71,7 @@ def test_no_input_left_is_the_datasets_error(tmp_path):
 def test_project_columns_by_name_in_any_order(tmp_path):
     table = table_of(tmp_path, "y, x2, x1\n5, 2, 1\n6, 4, 3\n")
     assert project_columns(table, ["x1", "x2"], "input").tolist() == [[1, 2], [3, 4]]
-    with pytest.raises(MLPError, match="lacks the target columns z"):
+    with pytest.raises(MLPError, match="lacks the target columns 'z'"):
         project_columns(table, ["z"], "target")
 
 
@@ -92,10 +92,10 @@ def test_unknown_classes_are_counted_and_named(tmp_path):
     with pytest.raises(MLPError) as info:
         project_columns(table, ["species=setosa", "species=virginica"], "target")
     text = str(info.value)
-    assert "2 of 3 rows (the first is row 0)" in text and "rosea" in text
-    assert "setosa, virginica" in text and "column 'species'" in text
+    assert "2 of 3 rows (the first is row 0)" in text and "'rosea'" in text
+    assert "'setosa', 'virginica'" in text and "column 'species'" in text
     numbers = table_of(tmp_path, "a,digit\n0,7\n1,0\n")
-    with pytest.raises(MLPError, match=r"1 of 2 rows .* classes the network was not trained on: 7"):
+    with pytest.raises(MLPError, match=r"1 of 2 rows .* classes the network was not trained on: '7'"):
         project_columns(numbers, ["digit=0", "digit=1"], "target")
 
 

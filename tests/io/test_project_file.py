@@ -345,3 +345,41 @@ def test_history_round_trips_and_bad_history_says_where(tmp_path):
     with pytest.raises(MLPError) as err:
         loads_project(json.dumps(data))
     assert err.value.where == "history.entries[1].network.layers[0].weights[0]"
+
+
+def test_derived_columns_are_saved_as_expressions_and_computed_on_load(tmp_path):
+    from mlp_studio.core.dataset import Dataset
+    from mlp_studio.core.derived import DerivedColumn, with_derived
+    from mlp_studio.core.network import Network
+    from mlp_studio.core.project import Project
+    from mlp_studio.io.project_file import load_project, project_to_dict, save_project
+
+    derived = (DerivedColumn("x1x2", "x1*x2"), DerivedColumn("r2", "x1**2 + x2**2"))
+    base = np.array([[0.5, -2.0, 1.0], [1.5, 3.0, 0.0], [-1.0, 0.25, 1.0]])
+    columns, values = with_derived(["x1", "x2", "label"], base, derived)
+    data = Dataset(columns, values, ["x1", "x2", "x1x2", "r2"], ["label"], derived=derived)
+    project = Project(Network.create([4, 2, 1]), data=data)
+    saved = project_to_dict(project)["data"]
+    assert saved["columns"] == ["x1", "x2", "label"] and saved["rows"][1] == [1.5, 3, 0]
+    assert saved["derived"] == [{"name": "x1x2", "expression": "x1*x2"},
+                                {"name": "r2", "expression": "x1**2 + x2**2"}]
+    path = tmp_path / "p.mlp.json"
+    save_project(project, path)
+    loaded = load_project(path).data
+    assert loaded.columns == columns and loaded.derived == derived
+    assert loaded.raw_inputs[:, 2].tolist() == [-1.0, 4.5, -0.25]
+    assert loaded.raw_inputs[:, 3].tolist() == [4.25, 11.25, 1.0625]
+
+
+def test_a_derived_column_that_cannot_be_computed_names_its_place():
+    from mlp_studio.core.project import Project
+    from mlp_studio.io.project_file import loads_project, project_to_dict
+    from tests.core.reference_net import reference_dataset, reference_network
+
+    d = project_to_dict(Project(reference_network(), data=reference_dataset()))
+    d["data"]["derived"] = [{"name": "bad", "expression": "I0 / (I1 - I1)"}]
+    with pytest.raises(MLPError, match=r"data\.derived.*not a finite number in data row 0"):
+        loads_project(json.dumps(d))
+    d["data"]["derived"] = [{"name": "x", "expression": 3}]
+    with pytest.raises(MLPError, match=r"data\.derived\[0\]\.expression: expected a string"):
+        loads_project(json.dumps(d))

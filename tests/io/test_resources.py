@@ -86,7 +86,8 @@ def test_generator_reproduces_the_committed_files(tmp_path):
     copy = tmp_path / "make_datasets.py"
     copy.write_text(script)
     subprocess.run([sys.executable, str(copy)], check=True, cwd=tmp_path)
-    for name in ["reference.csv", "xor.csv", "two_moons.csv", "noisy_sine.csv"] + list(EXAMPLE_PROJECTS):
+    csvs = ["reference.csv", "xor.csv", "two_moons.csv", "noisy_sine.csv", "overfitting_moons.csv"]
+    for name in csvs + list(EXAMPLE_PROJECTS):
         assert (tmp_path / name).read_bytes() == resource_path(name).read_bytes(), name
 
 

@@ -127,6 +127,7 @@ class ColumnDialog(QDialog):
     def __init__(self, table: Table, current: Dataset | None, parent=None) -> None:
         super().__init__(parent)
         self.table = table
+        self.current = current
         self.setWindowTitle(f"Columns of {Path(table.path).name or 'the data'}")
         layout = QVBoxLayout(self)
         classes = "".join(f" Class column {column!r}: {len(names)} classes, one 0/1 column each."
@@ -176,8 +177,10 @@ class ColumnDialog(QDialog):
 
     def dataset(self) -> Dataset:
         """The dataset for the chosen roles and scalings (MLPError if the choice is impossible)."""
+        derived = self.current.derived if self.current is not None else ()
         return dataset_for_roles(self.table, [combo.currentText() for combo in self.roles],
-                                 self.input_scaling.currentText(), self.target_scaling.currentText())
+                                 self.input_scaling.currentText(), self.target_scaling.currentText(),
+                                 derived)
 
 
 class DataPanel(QWidget):
@@ -196,11 +199,15 @@ class DataPanel(QWidget):
         self.open_button.clicked.connect(self.choose_csv)
         self.columns_button = QPushButton("Columns…")
         self.columns_button.clicked.connect(self.edit_columns)
+        self.derive_button = QPushButton("Add column…")
+        self.derive_button.setToolTip("A new input column from an expression of the others (x1*x2, x1**2, sin(x1))")
+        self.derive_button.clicked.connect(self.add_derived_column)
         self.source = QLabel()
         self.source.setWordWrap(True)
         self.source.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.open_button)
         bar.addWidget(self.columns_button)
+        bar.addWidget(self.derive_button)
         bar.addWidget(self.source, 1)
         layout.addLayout(bar)
         self.progress = QProgressBar()
@@ -230,6 +237,7 @@ class DataPanel(QWidget):
         self.model.reload()
         data = self.document.project.data
         self.columns_button.setEnabled(data is not None)
+        self.derive_button.setEnabled(data is not None)
         if data is None:
             self.source.setText("No data. Open a CSV file (or drop one on the window).")
         else:
@@ -304,6 +312,22 @@ class DataPanel(QWidget):
         data = self.document.project.data
         if data is not None:
             self.choose_columns(Table(list(data.columns), data.values, data.source))
+
+    def add_derived_column(self) -> bool:
+        """Ask for a derived column and add it as an input; True when it was added."""
+        from mlp_studio.app.data.derived_column_dialog import DerivedColumnDialog, with_new_input
+
+        data = self.document.project.data
+        if data is None:
+            return False
+        dialog = DerivedColumnDialog(data, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            return self.apply_dataset(with_new_input(data, dialog.column()))
+        except MLPError as exc:
+            QMessageBox.warning(self, "MLP Studio", str(exc))
+            return False
 
     def choose_columns(self, table: Table) -> None:
         dialog = ColumnDialog(table, self.document.project.data, self)

@@ -32,7 +32,8 @@ PROJECT_FILTER = "MLP Studio project (*.mlp.json);;JSON (*.json);;All files (*)"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 #: docks shown as tabs of one another until the user arranges them (first one in front)
 DEFAULT_TABS = (("dock_math", "training_dock"),
-                ("data_dock", "dock_layer_strips", "dock_output_surface", "dock_sensitivity"))
+                ("data_dock", "dock_layer_strips", "dock_output_surface", "dock_sensitivity",
+                 "dock_neuron_maps"))
 #: default sizes at 1280x800: the right column is the inspector (it scrolls) over
 #: the math panel and the training panel (tabs: the math panel's formulas and the loss
 #: plot get the rest of the column's height); the bottom tabs hold data and step plots

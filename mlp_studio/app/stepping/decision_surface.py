@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from mlp_studio.app.stepping.output_chooser import OutputChooser
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.activations import get_activation
-from mlp_studio.core.surface import grid_axes, output_grid
+from mlp_studio.core.surface import grid_axes, input_window, output_grid
 
 GRID = 101
 MARGIN = 0.1  # of the data's scaled span, on each side
@@ -83,9 +83,7 @@ class DecisionSurface(QStackedWidget):
             return
         self.setCurrentIndex(1)
         k = self.chooser.offer(list(data.targets))
-        lo, hi = data.X.min(axis=0), data.X.max(axis=0)
-        pad = MARGIN * np.where(hi > lo, hi - lo, 1.0)
-        x_range, y_range = (lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])
+        x_range, y_range = input_window(data.X, MARGIN)
         self.xs, self.ys = grid_axes(x_range, y_range, self.grid)
         with np.errstate(all="ignore"):
             scaled = output_grid(net, x_range, y_range, self.grid, output=k)

@@ -1,6 +1,6 @@
 """Puts the step-through part into the main window: the step toolbar, a Step
 menu (with the exports), and docks for the math panel, the layer strips, the
-sensitivity view and the output surface."""
+sensitivity view, the output surface and the neuron maps."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 from mlp_studio.app.stepping.decision_surface import DecisionSurface
 from mlp_studio.app.stepping.layer_strips import LayerStrips
 from mlp_studio.app.stepping.math_panel import MathPanel
+from mlp_studio.app.stepping.neuron_maps import NeuronMaps
 from mlp_studio.app.stepping.sensitivity_view import SensitivityView
 from mlp_studio.app.stepping.step_toolbar import StepToolBar
 from mlp_studio.app.stepping.controller import StepController
@@ -46,12 +47,14 @@ class StepViews:
         self.strips = LayerStrips(document)
         self.sensitivity = SensitivityView(document)
         self.surface = DecisionSurface(document)
+        self.neuron_maps = NeuronMaps(document)
         right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
         self.docks = {
             "math": window.add_dock(self.math, "Math", right, "dock_math"),
             "strips": window.add_dock(self.strips, "Layers", bottom, "dock_layer_strips"),
             "surface": window.add_dock(self.surface, "Output surface", bottom, "dock_output_surface"),
             "sensitivity": window.add_dock(self.sensitivity, "Sensitivity", bottom, "dock_sensitivity"),
+            "neuron_maps": window.add_dock(self.neuron_maps, "Neuron maps", bottom, "dock_neuron_maps"),
         }
         self.act_export_md = QAction("Export step as worked example (Markdown)…", window)
         self.act_export_md.triggered.connect(self.export_worked_example)
