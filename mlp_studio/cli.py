@@ -15,6 +15,9 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from mlp_studio.cli_export_interop import FORMATS as INTEROP_FORMATS
+from mlp_studio.cli_export_interop import add_arguments as add_interop_arguments
+from mlp_studio.cli_export_interop import export as export_interop
 from mlp_studio.cli_support import PROG, add_command, examples_epilog, warn, wrapped
 from mlp_studio.cli_support import require_data as _require_data
 from mlp_studio.errors import MLPError, shown
@@ -36,13 +39,7 @@ def _load(path: str):
 
 
 def _take_step(project, row: int | None):
-    from mlp_studio.core.trace import step_trace
-
-    data = project.data
-    rows = project.rows_for_update(row)
-    return step_trace(project.network, data.X[rows], data.Z[rows], project.loss,
-                      project.training.learning_rate, project.training.batch_reduction,
-                      rows=rows.tolist(), momentum=project.training.momentum)
+    return project.step(row)
 
 
 def cmd_trace(args) -> int:
@@ -133,7 +130,7 @@ def cmd_predict(args) -> int:
     raw = project_columns(read_csv(args.csv), data.inputs, "input", data.derived)
     for warning in data.input_range_warnings(raw):
         warn(warning)
-    y = data.target_scaler.inverse(project.network.forward(data.input_scaler.transform(raw)))
+    y = project.predict(raw)
     if args.json:
         print(dumps_strict({"columns": data.targets, "outputs": y}))
         return 0
@@ -188,6 +185,8 @@ def cmd_export(args) -> int:
     from mlp_studio.io.atomic import write_text_atomic
 
     project = _load(args.project)
+    if args.format in INTEROP_FORMATS:
+        return export_interop(project, args)
     if args.format == "worked-example":
         from mlp_studio.io.worked_example import worked_example_markdown
 
@@ -245,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     from mlp_studio.cli_evaluate import register as register_evaluate
     from mlp_studio.cli_exercise import register as register_exercise
     from mlp_studio.cli_generate import register as register_generate
+    from mlp_studio.cli_import_onnx import register as register_import_onnx
     from mlp_studio.cli_lesson import register as register_lesson
     from mlp_studio.cli_minimize import register as register_minimize
     from mlp_studio.cli_new import register as register_new
@@ -342,20 +342,25 @@ def build_parser() -> argparse.ArgumentParser:
                         '"parameters"} as JSON')
     p.set_defaults(func=cmd_gradcheck)
 
-    p = add_command(sub, "export", "a worked example (Markdown/LaTeX) or the reference tool's JSON",
+    p = add_command(sub, "export", "a worked example, the reference tool's JSON, PyTorch or ONNX",
                     "Write one training step as a worked example (Markdown with LaTeX formulas, "
-                    "every number of one data row), or the reference tool's JSON files: its "
-                    "trained-weights file or its min/max file.",
+                    "every number of one data row), the reference tool's JSON files (its "
+                    "trained-weights file or its min/max file), a standalone PyTorch script or an "
+                    "ONNX model (docs/interop.md).",
                     ["export reference.mlp.json --format worked-example --row 1 --out step.md",
-                     "export reference.mlp.json --format reference-json --out weights.json"])
+                     "export reference.mlp.json --format reference-json --out weights.json",
+                     "export moons.trained.mlp.json --format onnx --out moons.onnx"])
     p.add_argument("project", metavar="PROJECT", help="the project file")
-    p.add_argument("--format", choices=["worked-example", "reference-json", "reference-minmax"],
+    p.add_argument("--format", choices=["worked-example", "reference-json", "reference-minmax",
+                                        *INTEROP_FORMATS],
                    required=True, help="worked-example: Markdown/LaTeX of one step; reference-json: "
                                        "the reference tool's trained-weights file; "
-                                       "reference-minmax: its min/max file")
+                                       "reference-minmax: its min/max file; pytorch: a standalone "
+                                       "PyTorch script; onnx: an ONNX model")
     p.add_argument("--row", type=int, default=0, metavar="N",
                    help="the data row of the worked example, from 0 (default: 0)")
     p.add_argument("--out", metavar="FILE", help="the file to write (default: stdout)")
+    add_interop_arguments(p)
     p.set_defaults(func=cmd_export)
 
     p = add_command(sub, "import-reference", "a project from the reference tool's JSON files",
@@ -377,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_generate(sub)
     register_lesson(sub)
     register_exercise(sub)
+    register_import_onnx(sub)
     return parser
 
 

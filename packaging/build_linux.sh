@@ -7,9 +7,12 @@
 # Steps: make sure the system packages for the build and the checks are there (apt-get,
 # as root or with sudo), install the project (non-editable) with its `package` extra into
 # the build venv, run PyInstaller on packaging/mlp_studio.spec -> packaging/dist/mlp-studio/,
-# check the bundle's contents, make packaging/dist/mlp-studio-VERSION-linux-x86_64.tar.gz
-# and packaging/dist/mlp-studio_VERSION_amd64.deb, print their sizes, then run the packaged
-# binary's --self-test offscreen and under Xvfb, and the .deb's launcher's --self-test.
+# remove RUNPATHs into the build machine, check the bundle's contents, make
+# packaging/dist/mlp-studio-VERSION-linux-x86_64.tar.gz and
+# packaging/dist/mlp-studio_VERSION_amd64.deb, run lintian on it, print the sizes, then run
+# the packaged binary's --self-test offscreen and under Xvfb, and the .deb's launcher's
+# --self-test; as root, install the .deb with apt, check that the system knows the project
+# file type, self-test the installed app and remove it again.
 # Any failure (a missing Qt plugin, library or data file) stops the script non-zero.
 set -euo pipefail
 
@@ -21,7 +24,9 @@ WORK="$PKG/build"
 BUILD_VENV="${BUILD_VENV:-$WORK/venv}"
 # Xvfb for the real-X self-test, and the xcb libraries Qt's xcb plugin needs that Debian's
 # base image lacks: installed before PyInstaller runs, so the bundle carries them.
-BUILD_PACKAGES=(xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0)
+# patchelf, lintian and the desktop tools check and fix the bundle and the .deb.
+BUILD_PACKAGES=(xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0
+                patchelf lintian desktop-file-utils shared-mime-info xdg-utils libfile-mimeinfo-perl)
 # What the bundle leaves to the system: glibc (the version is read from the bundle), the C++
 # runtime (see bundle_config.DROPPED_FILES), the OpenGL/EGL and Wayland client libraries
 # PyInstaller never bundles (they must match the system's drivers and compositor), and
@@ -73,11 +78,30 @@ BUNDLE="$DIST/mlp-studio"
 [ -x "$BUNDLE/mlp-studio" ] || fail "no executable $BUNDLE/mlp-studio"
 
 INTERNAL="$BUNDLE/_internal"
-# This Python carries debug info (~20 MB in libpython). Strip only the interpreter's own
-# files: PyInstaller's strip=True also strips numpy's bundled OpenBLAS, which then fails
-# to load ("ELF load command address/offset not page-aligned").
+# This Python carries debug info and symbol tables (~20 MB in libpython). Strip only the
+# interpreter's own files: PyInstaller's strip=True also strips numpy's bundled OpenBLAS,
+# which then fails to load ("ELF load command address/offset not page-aligned").
 find "$INTERNAL" -maxdepth 3 \( -name 'libpython3*.so*' -o -path '*/lib-dynload/*.so' \) -type f \
-    -exec strip --strip-debug {} +
+    -exec strip --strip-unneeded {} +
+# Shared libraries need no execute permission (wheels ship some with it).
+find "$INTERNAL" -type f -name '*.so*' -exec chmod 644 {} +
+
+# No build paths: libpython and lib-dynload of a pyenv or python.org interpreter carry a
+# RUNPATH into its installation on the build machine. Remove every RUNPATH/RPATH that
+# leads outside the bundle (those of Qt, "$ORIGIN/...", stay).
+foreign_rpaths() {
+    find "$BUNDLE" -type f \( -name '*.so*' -o -name mlp-studio \) -print0 |
+    while IFS= read -r -d '' file; do
+        rpath="$(readelf -d "$file" 2>/dev/null | sed -n 's/.*(R\(UN\)\{0,1\}PATH).*\[\(.*\)\]$/\2/p')"
+        [ -z "$rpath" ] || ! tr ':' '\n' <<<"$rpath" | grep -qv '^\$ORIGIN' || printf '%s\t%s\n' "$file" "$rpath"
+    done
+}
+foreign_rpaths | while IFS=$'\t' read -r file rpath; do
+    echo "removing RUNPATH $rpath from ${file#"$BUNDLE/"}"
+    patchelf --remove-rpath "$file"
+done
+left="$(foreign_rpaths)"
+[ -z "$left" ] || fail "RUNPATHs outside the bundle are left (readelf -d): $left"
 
 step "bundle contents"
 "$BUILD_VENV/bin/python" - "$INTERNAL" <<'EOF'
@@ -126,11 +150,20 @@ mkdir -p "$DEB_ROOT/DEBIAN" "$DEB_ROOT/opt" "$DEB_ROOT/usr/bin" \
     "$DEB_ROOT/usr/share/applications" "$DEB_ROOT/usr/share/icons/hicolor/256x256/apps" \
     "$DEB_ROOT/usr/share/icons/hicolor/scalable/apps"
 cp -a "$BUNDLE" "$DEB_ROOT/opt/mlp-studio"
-# relative, so the launcher also works from a `dpkg-deb -x` into any folder
-ln -s ../../opt/mlp-studio/mlp-studio "$DEB_ROOT/usr/bin/mlp-studio"
+ln -s /opt/mlp-studio/mlp-studio "$DEB_ROOT/usr/bin/mlp-studio"
 install -m 644 resources/mlp-studio.desktop "$DEB_ROOT/usr/share/applications/mlp-studio.desktop"
 install -m 644 resources/mlp-studio.png "$DEB_ROOT/usr/share/icons/hicolor/256x256/apps/mlp-studio.png"
 install -m 644 resources/mlp-studio.svg "$DEB_ROOT/usr/share/icons/hicolor/scalable/apps/mlp-studio.svg"
+# The MIME types: dpkg triggers of shared-mime-info and desktop-file-utils run
+# update-mime-database and update-desktop-database when files land in (or leave) these folders.
+install -D -m 644 resources/mlp-studio.xml "$DEB_ROOT/usr/share/mime/packages/mlp-studio.xml"
+DOC="$DEB_ROOT/usr/share/doc/mlp-studio"
+install -D -m 644 packaging/debian/copyright "$DOC/copyright"
+[ "$(sed -n '1s/^mlp-studio (\([^)]*\)).*/\1/p' packaging/debian/changelog)" = "$VERSION" ] \
+    || fail "packaging/debian/changelog has no entry for $VERSION at the top"
+gzip -9n -c packaging/debian/changelog > "$DOC/changelog.gz"
+chmod 644 "$DOC/changelog.gz"
+install -D -m 644 packaging/debian/lintian-overrides "$DEB_ROOT/usr/share/lintian/overrides/mlp-studio"
 cat > "$DEB_ROOT/DEBIAN/control" <<EOF
 Package: mlp-studio
 Version: $VERSION
@@ -144,12 +177,16 @@ Description: see how a multi-layer perceptron learns
  MLP Studio draws a small neural network, steps through forward passes and
  backpropagation one update at a time, and trains it with a live loss plot.
 EOF
+(cd "$DEB_ROOT" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) \
+    > "$DEB_ROOT/DEBIAN/md5sums"
 DEB="$DIST/mlp-studio_${VERSION}_amd64.deb"
 # gzip: xz takes minutes on two cores for a few MB less
 dpkg-deb --root-owner-group -Zgzip --build "$DEB_ROOT" "$DEB" >/dev/null
 listing="$(dpkg-deb -c "$DEB")"
 for f in ./opt/mlp-studio/mlp-studio ./usr/bin/mlp-studio ./usr/share/applications/mlp-studio.desktop \
-         ./usr/share/icons/hicolor/256x256/apps/mlp-studio.png; do
+         ./usr/share/icons/hicolor/256x256/apps/mlp-studio.png ./usr/share/mime/packages/mlp-studio.xml \
+         ./usr/share/doc/mlp-studio/copyright ./usr/share/doc/mlp-studio/changelog.gz \
+         ./opt/mlp-studio/_internal/licenses/README.txt; do
     grep -q " $f\( ->.*\)\?$" <<<"$listing" || fail "$f missing from $DEB"
 done
 
@@ -157,6 +194,13 @@ if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate "$DEB_ROOT/usr/share/applications/mlp-studio.desktop" \
         || fail "the desktop entry is not valid"
 fi
+
+step "lintian"
+# Errors other than those inherent to a PyInstaller bundle under /opt (overridden, with
+# reasons, in packaging/debian/lintian-overrides) fail the build.
+start=$(date +%s)
+lintian --fail-on error "$DEB" || fail "lintian found errors in $DEB"
+echo "lintian took $(( $(date +%s) - start )) s"
 
 step "sizes"
 du -sh "$BUNDLE"
@@ -197,10 +241,40 @@ for platform in offscreen offscreen offscreen xcb; do
     echo "$platform: $(elapsed "$start") s$([ "$platform" = xcb ] && echo ' (with starting Xvfb)')"
 done
 
-step "self-test: the .deb's launcher (dpkg-deb -x)"
+step "self-test: the .deb's program (dpkg-deb -x)"
 dpkg-deb -x "$DEB" "$TMP/deb"
-run_clean QT_QPA_PLATFORM=offscreen "$TMP/deb/usr/bin/mlp-studio" --self-test \
-    || fail "the .deb's /usr/bin/mlp-studio --self-test"
+[ "$(readlink "$TMP/deb/usr/bin/mlp-studio")" = /opt/mlp-studio/mlp-studio ] \
+    || fail "the .deb's /usr/bin/mlp-studio does not lead to /opt/mlp-studio/mlp-studio"
+run_clean QT_QPA_PLATFORM=offscreen "$TMP/deb/opt/mlp-studio/mlp-studio" --self-test \
+    || fail "the .deb's /opt/mlp-studio/mlp-studio --self-test"
+
+step "install the .deb, the file type, self-test, remove"
+if [ "$(id -u)" = 0 ]; then sudo=(); elif sudo -n true 2>/dev/null; then sudo=(sudo -n); else sudo=(); fi
+if [ "$(id -u)" != 0 ] && [ ${#sudo[@]} = 0 ]; then
+    echo "skipped: needs root (or sudo -n) to install the .deb"
+elif dpkg-query -W -f='${Status}' mlp-studio 2>/dev/null | grep -q 'install ok installed'; then
+    echo "skipped: mlp-studio is installed on this machine; this check would replace and remove it"
+else
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/dev/null \
+        || fail "apt-get install $DEB"
+    touch "$TMP/x.mlp.json" "$TMP/x.json"
+    [ "$(xdg-mime query filetype "$TMP/x.mlp.json")" = application/x-mlp-studio-project ] \
+        || fail "installed, but x.mlp.json is $(xdg-mime query filetype "$TMP/x.mlp.json")"
+    [ "$(xdg-mime query default application/x-mlp-studio-project)" = mlp-studio.desktop ] \
+        || fail "installed, but projects do not open with mlp-studio.desktop"
+    echo "xdg-mime: x.mlp.json is application/x-mlp-studio-project, opened by mlp-studio.desktop"
+    run_clean QT_QPA_PLATFORM=offscreen /usr/bin/mlp-studio --self-test \
+        || fail "the installed /usr/bin/mlp-studio --self-test"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq mlp-studio >/dev/null \
+        || fail "apt-get purge mlp-studio"
+    for f in /opt/mlp-studio /usr/bin/mlp-studio /usr/share/applications/mlp-studio.desktop \
+             /usr/share/mime/packages/mlp-studio.xml /usr/share/doc/mlp-studio; do
+        [ ! -e "$f" ] || fail "$f is left after removing the package"
+    done
+    [ "$(xdg-mime query filetype "$TMP/x.mlp.json")" = application/json ] \
+        || fail "removed, but x.mlp.json is still $(xdg-mime query filetype "$TMP/x.mlp.json")"
+    echo "removed cleanly: no files left, x.mlp.json is application/json again"
+fi
 
 step "done"
 ls -l "$TARBALL" "$DEB"

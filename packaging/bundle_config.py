@@ -84,3 +84,42 @@ def keep_in_bundle(dest_name: str) -> bool:
     """False for a collected file on the ``DROPPED_FILES`` list."""
     name = dest_name.replace("\\", "/")
     return not any(fnmatch.fnmatch(name, pattern) for pattern in DROPPED_FILES)
+
+
+#: macOS: PySide6-Essentials 6.10's wheels need macOS 13 or newer
+MACOS_MINIMUM = "13.0"
+MACOS_BUNDLE_ID = "org.mlpstudio.MLPStudio"
+_MACOS_TYPES = (  # (UTI, description, extension, MIME type, opened by the app)
+    ("org.mlpstudio.project", "MLP Studio project", "mlp.json", "application/x-mlp-studio-project", True),
+    ("org.mlpstudio.lesson", "MLP Studio lesson", "mlp-lesson.json", "application/x-mlp-studio-lesson", False),
+)
+
+
+def macos_info_plist(version: str) -> dict:
+    """Info.plist entries of ``MLP Studio.app``: version, minimum macOS, file types.
+
+    The app declares its own types (conforming to JSON) and opens projects. Launch Services
+    matches only the last extension ("json") of a name, so the app also offers itself,
+    never as the default, for every JSON file (the Finder's "Open With").
+    """
+    return {
+        "CFBundleDisplayName": "MLP Studio",
+        "CFBundleShortVersionString": version,
+        "CFBundleVersion": version,
+        "LSMinimumSystemVersion": MACOS_MINIMUM,
+        "LSApplicationCategoryType": "public.app-category.education",
+        "NSHighResolutionCapable": True,
+        "NSHumanReadableCopyright": "MLP Studio developers; MIT licence",
+        "UTExportedTypeDeclarations": [
+            {"UTTypeIdentifier": uti, "UTTypeDescription": description,
+             "UTTypeConformsTo": ["public.json"],
+             "UTTypeTagSpecification": {"public.filename-extension": [extension],
+                                        "public.mime-type": [mime]}}
+            for uti, description, extension, mime, _ in _MACOS_TYPES],
+        "CFBundleDocumentTypes": [
+            *({"CFBundleTypeName": description, "CFBundleTypeRole": "Editor", "LSHandlerRank": "Owner",
+               "LSItemContentTypes": [uti]} for uti, description, _, _, opens in _MACOS_TYPES if opens),
+            {"CFBundleTypeName": "JSON", "CFBundleTypeRole": "Viewer", "LSHandlerRank": "Alternate",
+             "LSItemContentTypes": ["public.json"]},
+        ],
+    }

@@ -12,6 +12,7 @@ from typing import Callable
 
 import numpy as np
 
+from mlp_studio.core.address import Address
 from mlp_studio.core.network import Network
 from mlp_studio.core.workspace import Workspace
 
@@ -68,11 +69,15 @@ def numeric_gradients(net: Network, x: np.ndarray, z: np.ndarray, loss: str,
 @dataclass
 class GradientCheck:
     """Per layer: the largest relative difference |b - n| / max(|b| + |n|, 1e-8) over the
-    parameters compared, how many were compared, and how many the layer has."""
+    parameters compared, how many were compared, how many the layer has, and which
+    parameter differs most with its backprop (b) and central-difference (n) gradients."""
 
     max_relative_difference: list[float]
     checked: list[int]
     parameters: list[int]
+    worst: list[Address]  # per layer, the parameter with the largest difference
+    backprop: list[float]  # its two gradients
+    numeric: list[float]
 
     @property
     def sampled(self) -> bool:
@@ -101,20 +106,26 @@ def check_gradients(net: Network, x: np.ndarray, z: np.ndarray, loss: str, reduc
     rng = np.random.default_rng(seed)
     picks = [_sample(size, quota, rng) for size in sizes]
     total, done = sum(len(p) for p in picks), 0
-    diffs = []
-    for layer, (aw, ab), chosen in zip(probe.layers, analytic, picks):
+    diffs, worst, backprop, numeric = [], [], [], []
+    for i, (layer, (aw, ab), chosen) in enumerate(zip(probe.layers, analytic, picks)):
         n_w = layer.weights.size
         a = np.concatenate([aw.ravel(), ab.ravel()])[chosen]
         n = np.empty(len(chosen))
-        for i, k in enumerate(chosen.tolist()):
+        for j, k in enumerate(chosen.tolist()):
             flat, index = (layer.weights.reshape(-1), k) if k < n_w else (layer.biases.reshape(-1), k - n_w)
-            n[i] = _central_difference(probe, flat, index, x, z, loss, reduction, eps)
+            n[j] = _central_difference(probe, flat, index, x, z, loss, reduction, eps)
             done += 1
             if progress is not None:
                 progress(done, total)
         rel = np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)
-        diffs.append(float(np.max(rel)) if rel.size else 0.0)
-    return GradientCheck(diffs, [len(p) for p in picks], sizes)
+        top = int(np.argmax(rel)) if rel.size else 0
+        k = int(chosen[top]) if rel.size else 0
+        worst.append(Address("w", (i, *(int(v) for v in np.unravel_index(k, aw.shape)))) if k < n_w
+                     else Address("b", (i, k - n_w)))
+        diffs.append(float(rel[top]) if rel.size else 0.0)
+        backprop.append(float(a[top]) if rel.size else 0.0)
+        numeric.append(float(n[top]) if rel.size else 0.0)
+    return GradientCheck(diffs, [len(p) for p in picks], sizes, worst, backprop, numeric)
 
 
 def gradient_check(net: Network, x: np.ndarray, z: np.ndarray, loss: str,

@@ -19,7 +19,7 @@ from mlp_studio.core.expression import Objective
 from mlp_studio.core.minimize import MinimizeConfig, Minimizer
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
-from mlp_studio.core.trace import PhasedStep, StepTrace, forward_trace
+from mlp_studio.core.trace import PhasedStep, StepTrace, forward_trace, phases_for
 from mlp_studio.core.training import MODES, Carry, Trainer
 from mlp_studio.core.workspace import REDUCTIONS
 from mlp_studio.errors import MLPError
@@ -98,6 +98,20 @@ class LabState:
                 "stopped": None if stop is None else stop.code}
 
 
+@dataclass(frozen=True)
+class RunnerState:
+    """A runner's state between actions (see ``LessonRunner.snapshot``)."""
+
+    project: Project
+    row: int
+    trace: StepTrace | None
+    epoch_losses: list[float]
+    selection: Address | None
+    lab: LabState | None
+    phased_position: int | None
+    carry: Carry
+
+
 @dataclass
 class LessonRunner:
     """Applies lesson actions to ``project`` (changed in place), keeping what a step shows:
@@ -111,6 +125,35 @@ class LessonRunner:
     lab: LabState | None = None
     _phased: PhasedStep | None = None
     _carry: Carry = field(default_factory=Carry)
+
+    @property
+    def revealed(self) -> int:
+        """How many sub-steps of ``trace`` are done (all of them for a finished update)."""
+        if self.trace is None:
+            return 0
+        if self._phased is not None:
+            return self._phased.position
+        n = len(self.trace.layers)
+        return n if self.trace.layers[-1].delta is None else len(phases_for(n))
+
+    def snapshot(self) -> "RunnerState":
+        """What :meth:`restore` needs to put the runner back as it is now."""
+        return RunnerState(self.project.copy(), self.row, self.trace, list(self.epoch_losses),
+                           self.selection, self.lab,
+                           None if self._phased is None else self._phased.position, self._carry)
+
+    def restore(self, state: "RunnerState") -> None:
+        """Back to ``state`` (a :meth:`snapshot`); a sub-step under way is taken again."""
+        self.project = state.project.copy()
+        self.row, self.epoch_losses = state.row, list(state.epoch_losses)
+        self.selection, self.lab, self._carry = state.selection, state.lab, state.carry
+        self._phased = None
+        self.trace = state.trace
+        if state.phased_position is not None:
+            self._phased = self._new_step()
+            for _ in range(state.phased_position):
+                self._phased.advance()
+            self.trace = self._phased.trace
 
     def apply(self, action: Action) -> None:
         """Run ``action``; MLPError saying what cannot be done."""

@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from mlp_studio.core.expression import Objective
+from mlp_studio.core.stop_reason import StopReason
 from mlp_studio.errors import MLPError, shown
 
 METHODS = ("gd", "newton")
@@ -37,12 +38,6 @@ class Iteration:
     f: float
     grad: np.ndarray
     step: np.ndarray  # x - previous x (zeros for the start point)
-
-
-@dataclass(frozen=True)
-class StopReason:
-    code: str
-    message: str
 
 
 @dataclass

@@ -35,6 +35,13 @@ class Layer:
     def copy(self) -> "Layer":
         return Layer(self.weights.copy(), self.biases.copy(), self.activation)
 
+    def forward_into(self, a_prev: np.ndarray, s: np.ndarray, a: np.ndarray) -> None:
+        """The layer's forward kernel: ``s = a_prev W^T + b`` and ``a = f(s)``, written into
+        ``s`` and ``a`` (shaped like ``a_prev`` with ``n_out`` columns)."""
+        np.matmul(a_prev, self.weights.T, out=s)
+        s += self.biases
+        get_activation(self.activation).forward(s, a)
+
 
 @dataclass
 class Network:
@@ -121,9 +128,24 @@ class Network:
         """Outputs for inputs ``x`` of shape (n_inputs,) or (batch, n_inputs)."""
         a = np.asarray(x, dtype=self.dtype)
         for layer in self.layers:
-            s = a @ layer.weights.T + layer.biases
-            a = get_activation(layer.activation).forward(s, np.empty_like(s))
+            shape = a.shape[:-1] + (layer.n_out,)
+            s, out = np.empty(shape, self.dtype), np.empty(shape, self.dtype)
+            layer.forward_into(a, s, out)
+            a = out
         return a
+
+    def check_fits(self, n_inputs: int, n_outputs: int) -> None:
+        """Raise MLPError unless the data has ``n_inputs`` input and ``n_outputs`` target columns."""
+        if n_inputs != self.n_inputs or n_outputs != self.n_outputs:
+            raise MLPError(
+                f"the network has {self.n_inputs} inputs and {self.n_outputs} outputs but the data "
+                f"has {n_inputs} input and {n_outputs} target columns")
+
+    def _repr_svg_(self) -> str:
+        """The network drawn as on the canvas, with its weights (Jupyter shows this)."""
+        from mlp_studio.core.network_svg import network_svg
+
+        return network_svg(self)
 
     def is_finite(self) -> bool:
         return all(np.isfinite(l.weights).all() and np.isfinite(l.biases).all() for l in self.layers)

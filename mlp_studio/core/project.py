@@ -14,6 +14,7 @@ from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import check_pairing
 from mlp_studio.core.network import Network
 from mlp_studio.core.timeline import History
+from mlp_studio.core.trace import StepTrace, step_trace
 from mlp_studio.core.training import TrainingConfig
 from mlp_studio.errors import MLPError
 
@@ -32,12 +33,36 @@ class Project:
         check_pairing(self.loss, self.network.layers[-1].activation, self.network.n_outputs)
         self.training.validate()
         if self.data is not None:
-            if len(self.data.inputs) != self.network.n_inputs:
-                raise MLPError(f"the network has {self.network.n_inputs} inputs but "
-                               f"{len(self.data.inputs)} input columns are chosen")
-            if len(self.data.targets) != self.network.n_outputs:
-                raise MLPError(f"the network has {self.network.n_outputs} outputs but "
-                               f"{len(self.data.targets)} target columns are chosen")
+            self.network.check_fits(len(self.data.inputs), len(self.data.targets))
+
+    def predict(self, raw_inputs: np.ndarray) -> np.ndarray:
+        """Outputs for rows of inputs in the data's own units, returned in the targets' units
+        (the inputs scaled and the outputs unscaled with the data's scalers; as they are
+        when the project has no data)."""
+        raw = np.atleast_2d(np.asarray(raw_inputs, dtype=np.float64))
+        if raw.shape[1] != self.network.n_inputs:
+            raise MLPError(f"expected rows of {self.network.n_inputs} inputs, got {raw.shape[1]}")
+        if self.data is None:
+            return self.network.forward(raw)
+        return self.data.target_scaler.inverse(self.network.forward(self.data.input_scaler.transform(raw)))
+
+    def step(self, row: int | None = None) -> StepTrace:
+        """One traced update with the project's settings on ``row`` (None: the mode's first
+        batch); the project is left as it was (``trace.network_after()`` has the new weights)."""
+        if self.data is None:
+            raise MLPError("the project has no data")
+        rows = self.rows_for_update(row)
+        cfg = self.training
+        return step_trace(self.network, self.data.X[rows], self.data.Z[rows], self.loss,
+                          cfg.learning_rate, cfg.batch_reduction, rows=rows.tolist(),
+                          momentum=cfg.momentum)
+
+    def _repr_svg_(self) -> str:
+        """The network drawn as on the canvas, named with the data's columns (for Jupyter)."""
+        from mlp_studio.core.network_svg import network_svg
+
+        data = self.data
+        return network_svg(self.network, data.inputs if data else None, data.targets if data else None)
 
     def copy(self) -> "Project":
         return replace(self, network=self.network.copy(), training=replace(self.training))

@@ -38,6 +38,7 @@ class Scaler:
         return cls(method, values.min(axis=0), values.max(axis=0))
 
     def offset_span(self) -> tuple[np.ndarray, np.ndarray]:
+        """(offset, span): ``transform`` is (x - offset) / span, then * 2 - 1 for minmax11."""
         if self.method == "none":
             return np.zeros_like(self.a), np.ones_like(self.a)
         span = self.b - self.a if self.method != "zscore" else self.b.copy()

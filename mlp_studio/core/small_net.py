@@ -1,16 +1,22 @@
-"""A fast path for online SGD on tiny float64 networks, in plain Python floats.
+"""Online training of tiny float64 networks in plain Python floats: ``SmallNetRunner``.
 
 For a network like the reference 2-3-1, NumPy's per-call overhead (about a
 microsecond per array operation, dozens of operations per update) dwarfs the
-arithmetic. ``SmallNetSGD`` instead generates, once per network shape, a
-Python function whose body is the whole epoch written out weight by weight
-(every parameter a local variable), then runs it. It performs the same
-operations as ``Workspace`` in the same order, so it gives the trace's numbers
-up to the summation order and fused multiply-adds inside BLAS (a few units in
-the last place); ``tests/core/test_fast_path.py`` checks this.
+arithmetic. This runner instead generates, once per network shape and loss, a
+Python function whose body is the whole update written out weight by weight
+(every parameter a local variable), then runs it over the rows.
 
-Trainer uses it automatically for online training of float64 networks with at
-most ``MAX_PARAMETERS`` parameters.
+It performs ``Workspace``'s operations in the same order, but it is not bit for
+bit the same: BLAS may fuse a multiply and an add or sum a dot product in
+another order, and NumPy may use its own vectorised ``exp``, ``log`` and
+``tanh``, each a unit or so in the last place, machine by machine. What holds
+on every machine: trained weights, epoch losses and update losses agree with
+``NumpyRunner`` to 1e-12 relative over several epochs, for every activation,
+loss and momentum (``tests/core/test_runner_equivalence.py``).
+
+``Trainer`` uses it whenever ``supports`` says so: online training of float64
+networks with at most ``MAX_PARAMETERS`` parameters, activations and loss the
+generator knows.
 """
 
 from __future__ import annotations
@@ -21,39 +27,47 @@ from functools import lru_cache
 import numpy as np
 
 from mlp_studio.core.activations import LEAKY_SLOPE as LEAKY
+from mlp_studio.core.epoch_runner import STOP_CHECK_ROWS, EpochRunner, StopCheck
 from mlp_studio.core.losses import _EPS
 from mlp_studio.core.network import Network
 from mlp_studio.core.workspace import Velocity
 
 MAX_PARAMETERS = 512  # measured: faster than the NumPy path up to ~600 (2 cores, 2026-11)
 
+#: the elementwise activations the generator writes out (softmax is handled per layer)
+_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+_LOSSES = ("half_squared_error", "squared_error", "cross_entropy")
 
-def supports(net: Network, mode: str) -> bool:
-    """Whether ``SmallNetSGD`` can train ``net`` in ``mode``."""
-    return mode == "online" and net.dtype == np.float64 and net.n_parameters <= MAX_PARAMETERS
+
+def supports(net: Network, loss: str, mode: str) -> bool:
+    """Whether ``SmallNetRunner`` can train ``net`` with ``loss`` in ``mode``."""
+    last = len(net.layers) - 1
+    known = all(l.activation in _ACTIVATIONS or (l.activation == "softmax" and i == last)
+                for i, l in enumerate(net.layers))
+    return (mode == "online" and net.dtype == np.float64 and net.n_parameters <= MAX_PARAMETERS
+            and known and loss in _LOSSES)
 
 
-class SmallNetSGD:
-    """Online SGD on one tiny network; parameters live in a tuple of floats while training.
+class SmallNetRunner(EpochRunner):
+    """Online SGD (with momentum) on one tiny network; between ``load`` and ``store`` the
+    parameters live in a tuple of floats."""
 
-    ``load()`` reads the network's arrays, ``store()`` writes them back;
-    ``epoch()`` runs one pass over the rows in the given order.
-    """
-
-    def __init__(self, net: Network, loss: str, momentum: float) -> None:
-        self.net = net
-        self.momentum = float(momentum)
+    def __init__(self, net: Network, X: np.ndarray, Z: np.ndarray, loss: str, config) -> None:
+        super().__init__(net, X, Z, loss, config)
+        self.momentum = float(config.momentum)
         layout = tuple((l.n_in, l.n_out, l.activation) for l in net.layers)
-        self._epoch = _compile(layout, loss, bool(momentum))
+        self._update_rows = _compile(layout, loss, bool(self.momentum))
+        self._xs, self._zs = X.ravel().tolist(), Z.ravel().tolist()  # flat: row r at r * width
+        self._losses: list[float] = []
         self.params: tuple[float, ...] = ()
-        self.velocity: tuple[float, ...] = (0.0,) * net.n_parameters
+        self.flat_velocity: tuple[float, ...] = (0.0,) * net.n_parameters
         self.load()
+        self._start = (self.params, self.flat_velocity)
 
     def load(self) -> None:
         self.params = _flat([l.weights for l in self.net.layers], [l.biases for l in self.net.layers])
 
     def store(self) -> None:
-        """Write the parameters into the network's arrays (in place: no arrays are made)."""
         k = 0
         for layer in self.net.layers:
             w, b = layer.weights, layer.biases
@@ -62,24 +76,36 @@ class SmallNetSGD:
             b[:] = self.params[k:k + b.size]
             k += b.size
 
-    def layer_velocity(self) -> Velocity:
-        """The velocity as per-layer weights and biases arrays (``Workspace``'s form)."""
-        return _layered(self.velocity, self.net)
+    def run_epoch(self, order: np.ndarray | None, learning_rate: float,
+                  should_stop: StopCheck | None = None) -> float | None:
+        n = self.n
+        rows = range(n) if order is None else order.tolist()
+        losses = self._losses
+        losses.clear()
+        self._start = (self.params, self.flat_velocity)  # immutable: keeping them is the copy
+        lr, total = float(learning_rate), 0.0
+        for start in range(0, n, STOP_CHECK_ROWS):
+            chunk = rows[start:start + STOP_CHECK_ROWS]
+            self.params, self.flat_velocity, total = self._update_rows(
+                self.params, self.flat_velocity, self._xs, self._zs, chunk, lr, self.momentum,
+                losses, total)
+            self.rows_done = start + len(chunk)
+            if should_stop is not None and self.rows_done < n and should_stop():
+                return None
+        self.update_losses[:] = losses
+        return total
 
-    def set_layer_velocity(self, velocity: Velocity | None) -> None:
-        """Carry on from per-layer ``velocity``; None: at rest."""
-        self.velocity = (0.0,) * self.net.n_parameters if velocity is None else _flat(*velocity)
+    def rewind(self) -> None:
+        self.params, self.flat_velocity = self._start
 
     def is_finite(self) -> bool:
         return all(map(math.isfinite, self.params))
 
-    def epoch(self, xs: list[list[float]], zs: list[list[float]], order: list[int],
-              learning_rate: float, losses: list[float]) -> float:
-        """Train on rows ``order`` (indices into ``xs``/``zs``); append each update's loss
-        to ``losses``; return their sum."""
-        self.params, self.velocity, total = self._epoch(
-            self.params, self.velocity, xs, zs, order, learning_rate, self.momentum, losses)
-        return total
+    def velocity(self) -> Velocity | None:
+        return _layered(self.flat_velocity, self.net) if self.momentum else None
+
+    def set_velocity(self, velocity: Velocity | None) -> None:
+        self.flat_velocity = (0.0,) * self.net.n_parameters if velocity is None else _flat(*velocity)
 
 
 def _flat(weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple[float, ...]:
@@ -117,7 +143,7 @@ def _forward(act: str, s: str, a: str) -> list[str]:
         return [f"t = {s} * {LEAKY}", f"{a} = {s} if ({s} >= t or {s} != {s}) else t"]
     if act == "identity":
         return [f"{a} = {s}"]
-    raise AssertionError(act)
+    raise ValueError(f"small_net has no code for the activation {act!r}")
 
 
 def _derivative(act: str, s: str, a: str) -> str:
@@ -137,7 +163,11 @@ def _sum(terms: list[str]) -> str:
 
 @lru_cache(maxsize=64)
 def _compile(layout: tuple[tuple[int, int, str], ...], loss: str, momentum: bool):
-    """Generate and compile ``epoch(P, V, xs, zs, order, lr, mu, losses)`` for one network shape."""
+    """Generate and compile ``update_rows(P, V, xs, zs, order, lr, mu, losses, total)``: one
+    update per row of ``order`` (``xs``, ``zs``: the inputs and targets, flattened row by
+    row), for one network shape and loss; returns (P, V, total)."""
+    if loss not in _LOSSES:
+        raise ValueError(f"small_net has no code for the loss {loss!r}")
     n_in = layout[0][0]
     n_out = layout[-1][1]
     W = [[[f"w{i}_{j}_{k}" for k in range(ni)] for j in range(no)] for i, (ni, no, _) in enumerate(layout)]
@@ -157,11 +187,14 @@ def _compile(layout: tuple[tuple[int, int, str], ...], loss: str, momentum: bool
     emit(f"({', '.join(params)},) = P")
     if momentum:
         emit(f"({', '.join(vels)},) = V")
-    emit("total = 0.0")
     emit("for r in order:")
     ind = "    "
-    emit(ind + f"({', '.join(A[0])},) = xs[r]")
-    emit(ind + f"({', '.join(Zt)},) = zs[r]")
+    emit(ind + f"i = r * {n_in}")
+    for k, x in enumerate(A[0]):
+        emit(ind + f"{x} = xs[i + {k}]" if k else ind + f"{x} = xs[i]")
+    emit(ind + f"i = r * {n_out}")
+    for k, z in enumerate(Zt):
+        emit(ind + f"{z} = zs[i + {k}]" if k else ind + f"{z} = zs[i]")
     # Forward: s = a_prev W^T, then s += b, then a = f(s).
     for i, (ni, no, act) in enumerate(layout):
         for j in range(no):
@@ -183,7 +216,7 @@ def _compile(layout: tuple[tuple[int, int, str], ...], loss: str, momentum: bool
             emit(ind + f"q{k} = {Y[k]} - {Zt[k]}")
         sq = _sum([f"q{k} * q{k}" for k in range(n_out)])
         emit(ind + (f"l = 0.5 * ({sq})" if loss == "half_squared_error" else f"l = {sq}"))
-    else:
+    else:  # cross_entropy
         for k in range(n_out):
             emit(ind + f"c{k} = min(max({Y[k]}, {_EPS!r}), {1.0 - _EPS!r})")
         if n_out == 1:
@@ -217,7 +250,7 @@ def _compile(layout: tuple[tuple[int, int, str], ...], loss: str, momentum: bool
                     emit(ind + f"{p} = {p} - ({g}) * lr")
     tail = f"({', '.join(vels)},)" if momentum else "V"
     emit(f"return ({', '.join(params)},), {tail}, total")
-    source = "def epoch(P, V, xs, zs, order, lr, mu, losses):\n" + "\n".join("    " + l for l in body)
+    source = "def update_rows(P, V, xs, zs, order, lr, mu, losses, total):\n" + "\n".join("    " + l for l in body)
     namespace = {"exp": math.exp, "tanh": math.tanh, "log": math.log}
     exec(compile(source, f"<small_net {layout} {loss}>", "exec"), namespace)  # noqa: S102 - our own template
-    return namespace["epoch"]
+    return namespace["update_rows"]

@@ -14,6 +14,7 @@ import numpy as np
 
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.workspace import Velocity, Workspace
+from mlp_studio.errors import MLPError
 
 
 @dataclass
@@ -55,6 +56,14 @@ class StepTrace:
     @property
     def is_batch(self) -> bool:
         return len(self.rows) != 1
+
+    def network_after(self) -> Network:
+        """A new network holding the weights and biases after the update (a finished trace)."""
+        if any(lt.weights_after is None for lt in self.layers):
+            raise MLPError("the step has not reached its update yet")
+        return Network(self.layers[0].weights_before.shape[1],
+                       [Layer(lt.weights_after.copy(), lt.biases_after.copy(), lt.activation)
+                        for lt in self.layers])
 
 
 PHASE_FORWARD = "forward"
@@ -205,13 +214,14 @@ def step_trace(
     momentum: float = 0.0,
     with_sensitivity: bool = True,
 ) -> StepTrace:
-    """Take one full update of ``net`` (in place) and return its trace.
+    """One full update of a copy of ``net`` (``net`` itself is left as it was), traced.
 
+    The weights after the update are in the trace (``trace.network_after()``).
     With one sample and ``with_sensitivity``, also fills each layer's
     sensitivity: d output_0 / d parameter, at the weights before the update.
     """
     sens = sensitivity(net, x, output=0) if with_sensitivity and np.atleast_2d(x).shape[0] == 1 else None
-    trace = PhasedStep(net, x, z, loss, learning_rate, reduction, rows, momentum).run()
+    trace = PhasedStep(net.copy(), x, z, loss, learning_rate, reduction, rows, momentum).run()
     if sens is not None:
         for lt, (sw, sb) in zip(trace.layers, sens):
             lt.sensitivity_weights, lt.sensitivity_biases = sw, sb

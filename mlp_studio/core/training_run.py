@@ -3,13 +3,14 @@
 ``run_training`` trains a copy of a network with ``Trainer`` and hands ``Snapshot``
 copies to an ``emit`` callback at most ``SNAPSHOT_HZ`` times a second. A
 ``RunControl`` steers it: stop, pause and the per-epoch delay are looked at
-between epochs and every ``STOP_CHECK_EVERY`` updates inside a long epoch. The
+between epochs and every ``STOP_CHECK_ROWS`` rows inside a long epoch. The
 app runs it in a child process (``mlp_studio.app.training.training_process``); tests
 can run it in place with a scripted control.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 from typing import Callable, Protocol
@@ -19,7 +20,8 @@ import numpy as np
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import Evaluation, Evaluator, holdout_split
 from mlp_studio.core.network import Network
-from mlp_studio.core.training import StopReason, Trainer, TrainingConfig
+from mlp_studio.core.stop_reason import StopReason
+from mlp_studio.core.training import Trainer, TrainingConfig
 from mlp_studio.errors import MLPError
 
 SNAPSHOT_HZ = 30.0
@@ -150,7 +152,8 @@ def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
 
     epochs: list[int] = []
     train_loss: list[float] = []
-    val_loss: list[float] = []
+    val_loss: list[float] = []  # since the last snapshot
+    held_out_loss = [math.inf]  # of the last epoch (patience watches it)
     update_loss: list[np.ndarray] = []
     clock = {"start": time.perf_counter(), "paused": 0.0, "emit": 0.0}
     eval_throttle = Throttle(EVALUATION_HZ, EVALUATION_SHARE)
@@ -178,7 +181,8 @@ def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
         epochs.append(epoch)
         train_loss.append(loss)
         if held_out:
-            val_loss.append(evaluator.loss_of(trainer.net))
+            held_out_loss[0] = evaluator.loss_of(trainer.net)
+            val_loss.append(held_out_loss[0])
         if online:
             update_loss.append(trainer.update_losses.copy())
         if time.perf_counter() - clock["emit"] >= 1.0 / SNAPSHOT_HZ:
@@ -196,6 +200,7 @@ def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
             clock["paused"] += time.perf_counter() - t0
         return control.stop
 
-    result = trainer.train(spec.epochs, on_epoch, should_stop)
+    watched = (lambda: held_out_loss[0]) if held_out else None  # early stopping on the held-out rows
+    result = trainer.train(spec.epochs, on_epoch, should_stop, watched)
     flush(evaluate_now=True)
     return RunResult(run, trainer.net.copy(), result.stop, len(result.losses), elapsed())

@@ -1,7 +1,10 @@
 """Preallocated buffers and the kernels of one update: forward, deltas, gradients, update.
 
-Both the step-through trace and the training loop run these same kernels, so
-a traced step and a trained step give bit-for-bit the same numbers.
+The step-through trace and ``epoch_runner.NumpyRunner`` run these same kernels (the
+forward one is ``Layer.forward_into``, which ``Network.forward`` runs too), so on one
+machine a traced update and a trained one on the same rows give the same numbers, bit for
+bit. Online training of tiny networks takes ``small_net``'s plain-Python path instead,
+which agrees to 1e-12 relative, not bit for bit.
 """
 
 from __future__ import annotations
@@ -91,11 +94,7 @@ class Workspace:
             self._views(x.shape[0])
 
     def forward_layer(self, i: int) -> None:
-        layer = self.net.layers[i]
-        s = self._sv[i]
-        np.matmul(self.a_prev(i), layer.weights.T, out=s)
-        s += layer.biases
-        self.activations[i].forward(s, self._av[i])
+        self.net.layers[i].forward_into(self.a_prev(i), self._sv[i], self._av[i])
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.load(x)

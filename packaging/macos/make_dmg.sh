@@ -3,11 +3,12 @@
 # packaging/mlp_studio.spec on macOS) in packaging/dist/mlp-studio-VERSION-macos-ARCH.dmg,
 # with a link to /Applications to drag it onto. Then mount the image and run the copy
 # inside it with --self-test (offscreen). Untested on the Linux development machine; CI runs
-# it (.github/workflows/installers.yml). The app is not signed or notarised.
+# it (.github/workflows/installers.yml). packaging/macos/sign.sh signs and notarises when
+# certificate secrets are set.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 APP="packaging/dist/MLP Studio.app"
-VERSION="${1:-$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' mlp_studio/__init__.py)}"
+VERSION="${1:-$(python3 -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')}"
 DMG="packaging/dist/mlp-studio-$VERSION-macos-$(uname -m).dmg"
 [ -d "$APP" ] || { echo "make_dmg.sh: $APP not found: run PyInstaller first" >&2; exit 1; }
 

@@ -39,7 +39,7 @@ def step_row0(doc):
     net = doc.network.copy()
     data = doc.project.data
     trace = step_trace(net, data.X[0], data.Z[0], "half_squared_error", 0.1)
-    doc.apply_step(net, trace, "Step row 0")
+    doc.apply_step(trace.network_after(), trace, "Step row 0")
     return trace
 
 

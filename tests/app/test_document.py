@@ -60,11 +60,12 @@ def test_step_is_undoable_with_its_trace(doc):
     data = doc.project.data
     trace = step_trace(net, data.X[0], data.Z[0], "half_squared_error", 0.1)
     seen = record(doc, "trace_changed", "network_changed")
-    doc.apply_step(net, trace, "Step row 0")
+    after = trace.network_after()
+    doc.apply_step(after, trace, "Step row 0")
     # reference: hidden activations of row 0 (inputs 1, 1 after min-max) are 0.2689, 0.6225, 0.8176
     np.testing.assert_allclose(doc.trace.layers[0].a, [0.2689, 0.6225, 0.8176], atol=5e-5)
     assert doc.revealed == 4 + 1  # forward x2, output delta, hidden delta, update
-    assert doc.network.equals(net) and doc.network is not net
+    assert doc.network.equals(after) and doc.network is not after
     doc.undo_stack.undo()
     assert doc.trace is None
     np.testing.assert_array_equal(doc.network.layers[0].weights, reference_network().layers[0].weights)
@@ -76,7 +77,7 @@ def test_step_is_undoable_with_its_trace(doc):
 def test_edit_clears_trace_and_undo_restores_it(doc):
     net = doc.network.copy()
     trace = step_trace(net, doc.project.data.X[0], doc.project.data.Z[0], "half_squared_error", 0.1)
-    doc.apply_step(net, trace)
+    doc.apply_step(trace.network_after(), trace)
     doc.set_bias(0, 0, 1.0)
     assert doc.trace is None
     doc.undo_stack.undo()

@@ -55,7 +55,8 @@ def test_node_values_from_a_core_trace(window):
     doc, ins = window.document, window.inspector
     net = doc.project.network.copy()
     data = doc.project.data
-    doc.apply_step(net, step_trace(net, data.X[0], data.Z[0], doc.project.loss, 0.1))
+    trace = step_trace(net, data.X[0], data.Z[0], doc.project.loss, 0.1)
+    doc.apply_step(trace.network_after(), trace)
     doc.select(("node", 0, 0))
     s = -0.5 * 1.0 + -1.0 * 1.0 + 0.5  # hand calculation, row 0 scaled to (1, 1)
     assert ins.values["s"].text() == f"{s:.6f}"

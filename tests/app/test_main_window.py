@@ -115,7 +115,7 @@ def test_geometry_and_dock_layout_are_restored(window, qtbot, isolated_settings)
     window.data_dock.hide()
     window.resize(1300, 700)
     assert window.close()
-    assert (isolated_settings / "MLP Studio" / "MLP Studio.ini").exists()
+    assert (isolated_settings / "mlp-studio.ini").exists()
     store = settings()
     assert store.format() == QSettings.Format.IniFormat and store.value("geometry") is not None
     again = MainWindow(window.document)

@@ -270,8 +270,8 @@ def test_an_error_in_the_training_process_is_shown_and_changes_nothing(qtbot, pa
     p.start(None)
     wait_idle(qtbot, p)
     assert p.session.last_result.stop.code == STOP_ERROR
-    assert p.reason.text() == ("Stopped: training failed: the network has 3 inputs and 1 outputs, "
-                               "the data 1 input and 1 target columns")
+    assert p.reason.text() == ("Stopped: training failed: the network has 3 inputs and 1 outputs "
+                               "but the data has 1 input and 1 target columns")
     assert p.document.undo_stack.count() == 0 and p.document.project.network.equals(before)
     assert p.run_button.isEnabled() and p.session.engine.alive  # the process serves the next run
 

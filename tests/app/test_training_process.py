@@ -13,7 +13,7 @@ import pytest
 from mlp_studio.app.training.training_process import EngineDied, PipeControl, TrainingEngine, blas_threads, serve
 from mlp_studio.core.training import STOP_EPOCHS, STOP_USER, Trainer, TrainingConfig
 from mlp_studio.core.training_run import RunResult, RunSpec, Snapshot
-from tests.core.reference_net import reference_dataset, reference_network, step_online
+from tests.core.reference_net import reference_dataset, reference_network
 
 REQUESTS = {"stop": False, "paused": False, "delay": 0.0}
 
@@ -75,8 +75,9 @@ def test_serve_trains_each_run_and_reports_snapshots_then_the_result():
     snaps = [e for e in received if isinstance(e, Snapshot)]
     results = [e for e in received if isinstance(e, RunResult)]
     assert [r.run for r in results] == [1, 2] and all(r.stop.code == STOP_EPOCHS for r in results)
-    expected = step_online(reference_network(), reference_dataset(), epochs=2)
-    assert all(r.network.equals(expected) for r in results)
+    spec = reference_spec(2)
+    expected = Trainer(spec.network.copy(), spec.data.X, spec.data.Z, spec.loss, spec.config).train(2).network
+    assert all(r.network.equals(expected) for r in results)  # each run as trained in place
     assert sorted({s.run for s in snaps}) == [1, 2]
 
 
@@ -141,7 +142,8 @@ def test_a_dataset_crosses_to_the_process_once(monkeypatch):
         engine.close()
     datas = [m[2].data for m in sent if m is not None]  # None: the closing message
     assert len(datas) == 3 and datas[0] is spec.data and datas[1] is None and datas[2] is other.data
-    expected = step_online(reference_network(), spec.data, epochs=5)  # trained on the held data
+    expected = Trainer(reference_network(), spec.data.X, spec.data.Z, spec.loss,
+                       spec.config).train(5).network  # trained on the held data
     assert again.network.equals(expected) and not first.network.equals(expected)
     zscore = Trainer(reference_network(), other.data.X, other.data.Z, spec.loss, spec.config).train(5)
     assert third.network.equals(zscore.network)

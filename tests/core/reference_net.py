@@ -25,7 +25,10 @@ def step_online(net: Network, data: Dataset, epochs: int = 1, learning_rate: flo
     reference's SGD written out step by step): the independent path the trainer must match."""
     for _ in range(epochs):
         for r in range(data.n_rows):
-            step_trace(net, data.X[r:r + 1], data.Z[r:r + 1], "half_squared_error", learning_rate)
+            after = step_trace(net, data.X[r:r + 1], data.Z[r:r + 1], "half_squared_error",
+                               learning_rate).network_after()
+            for layer, new in zip(net.layers, after.layers):
+                layer.weights[...], layer.biases[...] = new.weights, new.biases
     return net
 
 

@@ -141,3 +141,48 @@ def test_trace_copies_are_independent():
     np.testing.assert_array_equal(trace.layers[0].weights_after, before)
     trace.layers[0].weights_after[:] = 0
     assert not np.array_equal(net.layers[0].weights, trace.layers[0].weights_after)
+
+
+def test_step_trace_leaves_the_network_it_is_given_untouched():
+    net = Network.create([2, 3, 1], "sigmoid", seed=3)
+    before = net.copy()
+    x, z = np.array([[0.2, 0.4]]), np.array([[1.0]])
+    trace = step_trace(net, x, z, "half_squared_error", 0.5)
+    assert net.equals(before)
+    # the update is in the trace: W - eta * delta a_prev^T, by hand for the output layer
+    hidden = trace.layers[0].a
+    y = trace.output[0]
+    delta = y * (1 - y) * (y - 1.0)
+    expected = before.layers[1].weights - 0.5 * delta * hidden[None, :]
+    np.testing.assert_allclose(trace.network_after().layers[1].weights, expected, rtol=1e-14)
+    assert trace.network_after().layers[0].activation == "sigmoid"
+
+
+def test_gradient_check_names_the_worst_parameter_of_each_layer(monkeypatch):
+    """Backprop is right: every layer agrees to 1e-6. A gradient made wrong on purpose in
+    one parameter is the one the check names, with both gradients."""
+    import numpy as np
+
+    from mlp_studio.core import gradcheck
+    from mlp_studio.core.network import Layer, Network
+
+    net = Network(2, [Layer(np.array([[0.3, -0.2], [0.1, 0.4]]), np.array([0.0, 0.1]), "sigmoid"),
+                      Layer(np.array([[0.5, -0.6]]), np.array([0.2]), "identity")])
+    x, z = np.array([[0.5, 1.0], [0.2, -0.3]]), np.array([[0.3], [-0.1]])
+    check = gradcheck.check_gradients(net, x, z, "half_squared_error", "mean")
+    assert max(check.max_relative_difference) < 1e-6
+    assert check.backprop == pytest.approx(check.numeric, rel=1e-6)
+
+    right = gradcheck.backprop_gradients
+
+    def wrong(*args):
+        grads = right(*args)
+        grads[1][0][0, 1] += 0.05  # dL/dw[1][0][1]
+        grads[0][1][1] *= 2.0  # dL/db[0][1]
+        return grads
+
+    monkeypatch.setattr(gradcheck, "backprop_gradients", wrong)
+    check = gradcheck.check_gradients(net, x, z, "half_squared_error", "mean")
+    assert [str(a) for a in check.worst] == ["b[0][1]", "w[1][0][1]"]
+    assert check.max_relative_difference[0] == pytest.approx(1 / 3)
+    assert check.backprop[1] - check.numeric[1] == pytest.approx(0.05, rel=1e-6)

@@ -1,4 +1,6 @@
-"""The fast paths give the step-through trace's numbers; float32 networks stay float32."""
+"""The small-net runner's own behaviour (edits between epochs, divergence, stop rules, what it
+supports); float32 networks stay float32. Its numbers against the NumPy runner and the trace:
+``test_runner_equivalence.py``."""
 
 import math
 
@@ -6,23 +8,15 @@ import numpy as np
 import pytest
 
 from mlp_studio.core import small_net
+from mlp_studio.core.activations import ACTIVATIONS, Activation
+from mlp_studio.core.epoch_runner import NumpyRunner
 from mlp_studio.core.losses import get_loss
 from mlp_studio.core.network import Network
-from mlp_studio.core.trace import PhasedStep, step_trace
+from mlp_studio.core.small_net import SmallNetRunner
+from mlp_studio.core.trace import step_trace
 from mlp_studio.core.training import STOP_DIVERGED, STOP_TARGET, Trainer, TrainingConfig
 from mlp_studio.core.workspace import Workspace
 from tests.core.reference_net import reference_dataset, reference_network, step_online
-
-# (sizes, activations, loss, target kind)
-SHAPES = [
-    ([2, 3, 1], ["sigmoid", "sigmoid"], "half_squared_error", "unit"),
-    ([3, 4, 2], ["tanh", "identity"], "squared_error", "real"),
-    ([2, 5, 3], ["relu", "softmax"], "cross_entropy", "onehot"),
-    ([2, 4, 1], ["leaky_relu", "sigmoid"], "cross_entropy", "binary"),
-    ([4, 3, 3, 2], ["sigmoid", "tanh", "sigmoid"], "half_squared_error", "unit"),
-    ([2, 9, 9], ["tanh", "softmax"], "cross_entropy", "onehot"),  # 9 outputs: NumPy sums pairwise
-]
-
 
 def problem(sizes, kind, rows=6, seed=3):
     rng = np.random.default_rng(seed)
@@ -39,55 +33,19 @@ def problem(sizes, kind, rows=6, seed=3):
     return X, Z
 
 
-def traced_epochs(net, X, Z, loss, cfg, epochs):
-    """Online training by repeated single-sample traces (the step-through path)."""
-    rng, order = np.random.default_rng(cfg.seed), np.arange(len(X))
-    velocity, epoch_losses, step_losses = None, [], []
-    for _ in range(epochs):
-        if cfg.shuffle:
-            rng.shuffle(order)
-        step_losses = []
-        for r in order:
-            step = PhasedStep(net, X[r:r + 1], Z[r:r + 1], loss, cfg.learning_rate,
-                              momentum=cfg.momentum, velocity=velocity)
-            step_losses.append(step.run().loss_before)
-            velocity = step.velocity
-        epoch_losses.append(sum(step_losses) / len(X))
-    return epoch_losses, step_losses
-
-
 def assert_close_networks(a: Network, b: Network, rtol=1e-12):
     for la, lb in zip(a.layers, b.layers):
         np.testing.assert_allclose(la.weights, lb.weights, rtol=rtol, atol=1e-14)
         np.testing.assert_allclose(la.biases, lb.biases, rtol=rtol, atol=1e-14)
 
 
-@pytest.mark.parametrize("sizes, acts, loss, kind", SHAPES)
-@pytest.mark.parametrize("momentum, shuffle", [(0.0, False), (0.8, True)])
-def test_fast_online_training_equals_traced_steps(sizes, acts, loss, kind, momentum, shuffle):
-    X, Z = problem(sizes, kind)
-    net = Network.create(sizes, acts, "xavier", seed=1)
-    cfg = TrainingConfig(learning_rate=0.1, mode="online", epochs=5, shuffle=shuffle, seed=7,
-                         momentum=momentum)
-    assert small_net.supports(net, "online")
-    trainer = Trainer(net.copy(), X, Z, loss, cfg)
-    result = trainer.train()
-    traced = net.copy()
-    epoch_losses, step_losses = traced_epochs(traced, X, Z, loss, cfg, 5)
-    assert result.stop.code == "epochs"
-    assert_close_networks(trainer.net, traced)
-    np.testing.assert_allclose(result.losses, epoch_losses, rtol=1e-12)
-    np.testing.assert_allclose(trainer.update_losses, step_losses, rtol=1e-12)
-    assert trainer.updates == 5 * len(X)
-
-
-def test_fast_path_on_the_reference_example_is_bit_for_bit():
+def test_fast_path_on_the_reference_example_equals_the_traced_steps_to_1e_12():
     ds = reference_dataset()
     stepped = step_online(reference_network(), ds, epochs=3)
     trainer = Trainer(reference_network(), ds.X, ds.Z, "half_squared_error", TrainingConfig(epochs=3))
-    assert trainer._fast is not None  # the plain-Python path is the one under test
+    assert isinstance(trainer.runner, SmallNetRunner)  # the plain-Python path is the one under test
     trainer.train()
-    assert trainer.net.equals(stepped)
+    assert_close_networks(trainer.net, stepped)
 
 
 def test_run_epoch_sees_weights_changed_between_epochs_and_on_epoch_sees_progress():
@@ -110,7 +68,7 @@ def test_fast_path_divergence_keeps_last_finite_weights():
     Z = np.array([[10.0], [-30.0], [50.0]])
     net = Network.create([2, 3, 1], ["identity", "identity"], "uniform", seed=0)
     trainer = Trainer(net, X, Z, "squared_error", TrainingConfig(learning_rate=5.0, epochs=100))
-    assert trainer._fast is not None
+    assert isinstance(trainer.runner, SmallNetRunner)
     result = trainer.train()
     assert result.stop.code == STOP_DIVERGED
     assert net.is_finite()
@@ -118,8 +76,11 @@ def test_fast_path_divergence_keeps_last_finite_weights():
     # (by the trace path) is what diverged.
     again = net.copy()
     with np.errstate(all="ignore"):
-        losses = [step_trace(again, X[r:r + 1], Z[r:r + 1], "squared_error", 5.0).loss_before
-                  for r in range(3)]
+        losses = []
+        for r in range(3):
+            trace = step_trace(again, X[r:r + 1], Z[r:r + 1], "squared_error", 5.0)
+            losses.append(trace.loss_before)
+            again = trace.network_after()
     assert not (all(map(math.isfinite, losses)) and again.is_finite())
 
 
@@ -131,12 +92,25 @@ def test_fast_path_target_loss_stops():
     assert result.losses[-1] <= 0.01 < result.losses[-2]
 
 
-def test_fast_path_only_for_small_float64_online():
-    small = reference_network()
-    assert small_net.supports(small, "online")
-    assert not small_net.supports(small, "minibatch")
-    assert not small_net.supports(small.astype(np.float32), "online")
-    assert not small_net.supports(Network.create([30, 20, 1]), "online")  # 641 parameters
+def test_fast_path_only_for_small_float64_online_with_known_activations_and_loss(monkeypatch):
+    small, loss = reference_network(), "half_squared_error"
+    assert small_net.supports(small, loss, "online")
+    assert not small_net.supports(small, loss, "minibatch")
+    assert not small_net.supports(small.astype(np.float32), loss, "online")
+    assert not small_net.supports(Network.create([30, 20, 1]), loss, "online")  # 641 parameters
+    assert not small_net.supports(small, "hinge", "online")
+    with pytest.raises(ValueError, match="no code for the loss 'hinge'"):
+        small_net._compile(((2, 3, "sigmoid"), (3, 1, "sigmoid")), "hinge", False)
+    # An activation the generator has no code for: the NumPy runner trains it.
+    softplus = Activation("softplus", lambda s, out: np.logaddexp(s, 0.0, out=out),
+                          lambda s, a, out: np.subtract(1.0, np.exp(-a, out=out), out=out),
+                          (0.0, np.inf), r"\log(1 + e^s)")
+    monkeypatch.setitem(ACTIVATIONS, "softplus", softplus)
+    net = Network.create([2, 3, 1], ["softplus", "identity"], "xavier", seed=0)
+    assert not small_net.supports(net, loss, "online")
+    ds = reference_dataset()
+    trainer = Trainer(net, ds.X, ds.Z, loss, TrainingConfig(epochs=1))
+    assert isinstance(trainer.runner, NumpyRunner)
 
 
 # --- float32 end to end --------------------------------------------------------------
@@ -157,9 +131,9 @@ def test_float32_network_trains_in_float32(sizes, acts, loss, kind, mode):
     cfg = TrainingConfig(learning_rate=np.float64(0.2), mode=mode, batch_size=4, epochs=3,
                          momentum=0.5)
     trainer = Trainer(net32, X, Z, loss, cfg)
-    assert trainer._fast is None
+    assert isinstance(trainer.runner, NumpyRunner)
     result = trainer.train()
-    ws = trainer.ws
+    ws = trainer.runner.ws
     buffers = ws._s + ws._a + ws._delta + ws._back + ws.grad_w + ws.grad_b + ws.velocity_w + ws.velocity_b
     assert all(b.dtype == np.float32 for b in buffers)
     assert all(l.weights.dtype == np.float32 and l.biases.dtype == np.float32 for l in net32.layers)
@@ -204,7 +178,7 @@ def test_workspace_reuses_buffers_across_updates():
     net = Network.create([3, 4, 2], ["tanh", "identity"], "xavier", seed=0)
     trainer = Trainer(net, X, Z, "squared_error",
                       TrainingConfig(mode="minibatch", batch_size=3, epochs=1))
-    ws: Workspace = trainer.ws
+    ws: Workspace = trainer.runner.ws
     ids = [id(b) for b in ws._s + ws._a + ws._delta + ws.grad_w + ws.grad_b]
     trainer.train(2)
     assert ids == [id(b) for b in ws._s + ws._a + ws._delta + ws.grad_w + ws.grad_b]
@@ -213,7 +187,8 @@ def test_workspace_reuses_buffers_across_updates():
 
 def test_fast_path_weights_reach_the_network_when_a_callback_raises():
     ds = reference_dataset()
-    expected = step_online(reference_network(), ds, epochs=2)
+    expected = Trainer(reference_network(), ds.X, ds.Z, "half_squared_error",
+                       TrainingConfig(epochs=2)).train().network
     trainer = Trainer(reference_network(), ds.X, ds.Z, "half_squared_error", TrainingConfig(epochs=5))
 
     def stop_after_two(epoch, loss):

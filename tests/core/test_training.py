@@ -5,10 +5,13 @@ import math
 import numpy as np
 import pytest
 
+from mlp_studio.core.epoch_runner import STOP_CHECK_ROWS, NumpyRunner
 from mlp_studio.core.network import Network
+from mlp_studio.core.small_net import SmallNetRunner
 from mlp_studio.core.trace import PHASE_FORWARD, PHASE_UPDATE, PhasedStep, phases_for, step_trace
 from mlp_studio.core.training import (
-    STOP_DIVERGED, STOP_EPOCHS, STOP_PLATEAU, STOP_TARGET, Trainer, TrainingConfig, train)
+    STOP_DIVERGED, STOP_EPOCHS, STOP_PLATEAU, STOP_TARGET, STOP_USER, Trainer, TrainingConfig,
+    train)
 from mlp_studio.errors import MLPError
 from tests.core.reference_net import reference_dataset, reference_network, step_online
 
@@ -18,9 +21,16 @@ LOSS = "half_squared_error"
 def test_online_epoch_equals_four_traced_steps():
     ds = reference_dataset()
     stepped = step_online(reference_network(), ds)
+    numpy_trainer = Trainer(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=1),
+                            runner=NumpyRunner)
+    numpy_trainer.run_epoch()
+    assert numpy_trainer.net.equals(stepped)  # bit for bit: the same kernels
     trainer = Trainer(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(epochs=1))
+    assert isinstance(trainer.runner, SmallNetRunner)
     trainer.run_epoch()
-    assert trainer.net.equals(stepped)  # bit for bit: the same kernels
+    for a, b in zip(trainer.net.layers, stepped.layers):  # plain Python floats: to 1e-12
+        np.testing.assert_allclose(a.weights, b.weights, rtol=1e-12)
+        np.testing.assert_allclose(a.biases, b.biases, rtol=1e-12)
 
 
 def test_batch_mode_is_one_averaged_update():
@@ -30,7 +40,7 @@ def test_batch_mode_is_one_averaged_update():
     assert tr.is_batch and tr.layers[0].s.shape == (4, 3)
     trainer = Trainer(reference_network(), ds.X, ds.Z, LOSS, TrainingConfig(mode="batch"))
     epoch_loss = trainer.run_epoch()
-    assert trainer.net.equals(traced)
+    assert trainer.net.equals(tr.network_after())
     assert epoch_loss == pytest.approx(tr.loss_before, rel=1e-15)
     # Mean of per-sample gradients, checked against single-sample traces.
     grads = [step_trace(reference_network(), ds.X[r:r + 1], ds.Z[r:r + 1], LOSS, 0.1)
@@ -155,24 +165,48 @@ def test_first_non_finite_names_layer_and_node():
     assert first_non_finite(ok) is None
 
 
-def test_stop_part_way_through_a_long_epoch_keeps_the_last_whole_epoch():
-    from mlp_studio.core.training import STOP_CHECK_EVERY, STOP_USER
-
+@pytest.mark.parametrize("runner", [NumpyRunner, SmallNetRunner])
+def test_stop_part_way_through_an_epoch_keeps_the_last_whole_epoch(runner):
     rng = np.random.default_rng(3)
-    X, Z = rng.uniform(-1, 1, (40 * STOP_CHECK_EVERY, 3)), rng.uniform(-1, 1, (40 * STOP_CHECK_EVERY, 1))
-    net = Network.create([3, 30, 30, 1], ["tanh", "tanh", "identity"], "xavier", seed=2)  # not the fast path
+    rows = 10 * STOP_CHECK_ROWS + 5
+    X, Z = rng.uniform(-1, 1, (rows, 2)), rng.uniform(0, 1, (rows, 1))
+    config = TrainingConfig(learning_rate=0.1, epochs=10, shuffle=True, seed=2, momentum=0.5)
     asked = []
 
-    def should_stop() -> bool:  # stop during the third epoch, once a few checks have passed
-        asked.append(1)
-        return len(asked) > 1 + 40 * 2 + 1 + 3
+    def should_stop() -> bool:  # asked before each epoch and every STOP_CHECK_ROWS rows in one
+        asked.append(trainer.rows_done)
+        return len(asked) == 2 * 11 + 1 + 3  # two whole epochs, then three checks into the third
 
-    trainer = Trainer(net.copy(), X, Z, LOSS, TrainingConfig(learning_rate=0.01, epochs=10))
+    trainer = Trainer(reference_network(), X, Z, LOSS, config, runner=runner)
     res = trainer.train(should_stop=should_stop)
     assert res.stop.code == STOP_USER and "during epoch 3" in res.stop.message
+    assert asked[:12] == [0] + [k * STOP_CHECK_ROWS for k in range(1, 11)] + [rows]
+    assert asked[-4:] == [rows, STOP_CHECK_ROWS, 2 * STOP_CHECK_ROWS, 3 * STOP_CHECK_ROWS]
     assert len(res.losses) == 2 and trainer.epoch == 2
-    two = train(net, X, Z, LOSS, TrainingConfig(learning_rate=0.01, epochs=2)).network
-    assert res.network.equals(two)
+    two = Trainer(reference_network(), X, Z, LOSS, config, runner=runner)
+    two.train(2)
+    assert res.network.equals(two.net)  # weights, velocity and row order as after epoch 2
+    assert all(np.array_equal(a, b) for a, b in zip(trainer.carry().velocity[0], two.carry().velocity[0]))
+    assert np.array_equal(trainer.carry().shuffle[1], two.carry().shuffle[1])
+
+
+@pytest.mark.parametrize("runner", [NumpyRunner, SmallNetRunner])
+def test_a_million_row_epoch_stops_at_the_first_check_after_the_request(runner):
+    rng = np.random.default_rng(0)
+    X, Z = rng.uniform(0, 1, (10**6, 2)), rng.uniform(0, 1, (10**6, 1))
+    trainer = Trainer(reference_network(), X, Z, LOSS, TrainingConfig(epochs=1), runner=runner)
+    requested_after = 5 * STOP_CHECK_ROWS  # a scripted control: asks for a stop after K rows
+    asked = []
+
+    def should_stop() -> bool:
+        asked.append(trainer.rows_done)
+        return trainer.rows_done >= requested_after
+
+    res = trainer.train(should_stop=should_stop)
+    assert res.stop.code == STOP_USER and "during epoch 1" in res.stop.message
+    assert asked == [0] + [k * STOP_CHECK_ROWS for k in range(1, 6)]
+    assert trainer.rows_done == requested_after  # the epoch ended there, 994,880 rows early
+    assert trainer.epoch == 0 and res.losses == [] and trainer.net.equals(reference_network())
 
 
 @pytest.mark.parametrize("sizes, mode, dtype", [

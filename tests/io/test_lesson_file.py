@@ -140,3 +140,17 @@ def test_epoch_and_run_report_epoch_losses():
     runner = LessonRunner(project)
     runner.apply(Action("run", count=3))
     assert len(runner.epoch_losses) == 3 and runner.epoch_losses[2] < runner.epoch_losses[0]
+
+
+def test_runner_snapshot_restores_a_sub_step_under_way_and_the_weights():
+    project = load_project(RESOURCES / "reference.mlp.json")
+    runner = LessonRunner(project)
+    runner.apply(Action("sub_step", row=0))
+    state = runner.snapshot()
+    assert runner.revealed == 1
+    runner.apply(Action("update"))
+    assert runner.revealed == 5 and runner.project.network.layers[1].weights[0, 1] != -1.0
+    runner.restore(state)
+    assert runner.revealed == 1 and runner.project.network.layers[1].weights[0, 1] == -1.0
+    runner.apply(Action("sub_step"))  # carries on from the restored sub-step: the output layer
+    assert lesson_values(runner)["layers"][1]["a"][0] == pytest.approx(0.5030, abs=5e-5)

@@ -183,7 +183,7 @@ CASES = [
     (_set("version", True), "version", "expected a whole-number format version, got true"),
     (_set("version", "1"), "version", "got a string"),
     (_set("data.inputs[1]", "I9"), "data.inputs[1]", "no column named 'I9'"),
-    (_set("data.inputs", ["I0"]), "data", "2 inputs but 1 input columns"),
+    (_set("data.inputs", ["I0"]), "data", "2 inputs and 1 outputs but the data has 1 input"),
     (_set("data.targets", ["I1"]), "data", "both an input and a target"),
     (_set("data.rows[2]", [65, 67]), "data.rows[2]", "expected 3 numbers, got 2"),
     (_set("data.rows[3][0]", None), "data.rows[3][0]", "expected a number, got null"),

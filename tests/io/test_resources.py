@@ -82,10 +82,8 @@ def test_noisy_sine_is_fitted():
 
 
 def test_generator_reproduces_the_committed_files(tmp_path):
-    script = (ROOT / "resources" / "make_datasets.py").read_text()
-    copy = tmp_path / "make_datasets.py"
-    copy.write_text(script)
-    subprocess.run([sys.executable, str(copy)], check=True, cwd=tmp_path)
+    script = ROOT / "tools" / "make_datasets.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path)], check=True, cwd=tmp_path)
     csvs = ["reference.csv", "xor.csv", "two_moons.csv", "noisy_sine.csv", "overfitting_moons.csv"]
     for name in csvs + list(EXAMPLE_PROJECTS):
         assert (tmp_path / name).read_bytes() == resource_path(name).read_bytes(), name

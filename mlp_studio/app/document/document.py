@@ -287,10 +287,7 @@ class Document(QObject):
         data = self.project.data if data is None else data
         if data is None:
             return
-        if net.n_inputs != len(data.inputs) or net.n_outputs != len(data.targets):
-            raise MLPError(
-                f"the network has {net.n_inputs} inputs and {net.n_outputs} outputs but the data "
-                f"has {len(data.inputs)} input and {len(data.targets)} target columns")
+        net.check_fits(len(data.inputs), len(data.targets))
 
     def _drop_stale_selection(self) -> None:
         if self.selection is not None and not self.selection_exists(self.selection):

@@ -18,14 +18,9 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphic
 
 from mlp_studio.app.document.document import Document
 from mlp_studio.core.activations import get_activation
+from mlp_studio.core.network_layout import (COLLAPSE_ABOVE, COLUMN_GAP, NODE_GAP, RADIUS, TAIL,
+                                            drawn_indices, labels_edges)
 
-COLUMN_GAP = 300.0
-NODE_GAP = 96.0
-RADIUS = 27.0
-HEAD, TAIL = 5, 3          # nodes drawn at the start and end of a collapsed column
-COLLAPSE_ABOVE = HEAD + TAIL + 2
-LABEL_MAX_EDGES = 12       # a layer's edges are labelled with their weights when it draws
-LABEL_MAX_FAN_IN = 4       # at most this many edges, and at most this many into each node
 WIDTH = 5.4                # extra pen width of the largest |weight|
 DENSE_WIDTH = 2.4          # the same in a layer drawn with more than DENSE_EDGES edges
 DENSE_EDGES = 24           # (thinner lines: readable bundles, and a quick repaint)
@@ -46,13 +41,6 @@ MUTED = QColor("#666666")
 
 #: edge pens by (positive, width, selected): widths come in 1/8 px steps, so few
 _PENS: dict[tuple[bool, float, bool], QPen] = {}
-
-
-def drawn_indices(n: int) -> list[int]:
-    """Which of a column's ``n`` nodes are drawn (all, or the first and last few)."""
-    if n <= COLLAPSE_ABOVE:
-        return list(range(n))
-    return list(range(HEAD)) + list(range(n - TAIL, n))
 
 
 def fmt(value: float) -> str:
@@ -216,8 +204,7 @@ class NetworkCanvas(QGraphicsView):
                     scene.addItem(edge)
                     self.edges[key] = edge
         for li, layer in enumerate(net.layers):
-            n_in, n_out = len(drawn_indices(layer.n_in)), len(drawn_indices(layer.n_out))
-            if n_in * n_out <= LABEL_MAX_EDGES and n_in <= LABEL_MAX_FAN_IN:
+            if labels_edges(layer.n_in, layer.n_out):
                 for key, edge in self.edges.items():
                     if key[1] == li:
                         edge.label = self._edge_label()

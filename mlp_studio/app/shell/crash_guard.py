@@ -1,7 +1,8 @@
 """Uncaught exceptions in the GUI: log to a file, show a dialog, keep the window open.
 
 Installed by ``run_app``. The dialog has a "Copy details" button; the log lives in
-the user's data folder (QStandardPaths.AppDataLocation) as ``mlp-studio.log``.
+the user's data folder (QStandardPaths.AppDataLocation) as ``mlp-studio.log``, made
+when the first line is logged.
 """
 
 from __future__ import annotations
@@ -22,14 +23,24 @@ _log = logging.getLogger("mlp_studio")
 
 def log_path() -> Path:
     folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
-    folder.mkdir(parents=True, exist_ok=True)
     return folder / "mlp-studio.log"
+
+
+class _FileHandlerOnFirstRecord(logging.FileHandler):
+    """A file handler that makes its folder and file only when the first record comes."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8", delay=True)
+
+    def _open(self):
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
 
 
 def _configure_logging() -> Path:
     path = log_path()
     if not any(isinstance(h, logging.FileHandler) for h in _log.handlers):
-        handler = logging.FileHandler(path, encoding="utf-8")
+        handler = _FileHandlerOnFirstRecord(path)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         _log.addHandler(handler)
         _log.setLevel(logging.INFO)

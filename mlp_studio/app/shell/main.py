@@ -1,24 +1,43 @@
-"""``run_app(argv)``: the GUI entry point (``mlp-studio`` with no command or a project path)."""
+"""``run_app(argv)``: the GUI entry point (``mlp-studio`` with no command or a project path).
+
+A project that cannot be opened ends the program with the message on stderr when it was
+started from a terminal (exit 2, like every command). Started without one (a launcher, a
+file manager, Finder, Explorer: nobody would see stderr), the window opens on the example
+and a dialog says what was wrong.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
+
+from mlp_studio.app.shell.identity import apply_identity
+from mlp_studio.errors import MLPError
+
+
+def has_terminal() -> bool:
+    """True when a person can read stderr: it is a terminal (GUI programs on Windows have none)."""
+    stream = sys.stderr
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # replaced by an object without a file, or closed
+        return False
 
 
 def _initial_document(argv: list[str]):
-    """The document to open: the file given, else the bundled reference example."""
+    """The document to open: the file given, else the bundled reference example (MLPError
+    when the file cannot be opened)."""
     from mlp_studio.app.document.document import Document
     from mlp_studio.io.project_file import load_project
     from mlp_studio.io.resources import EXAMPLE_PROJECT, resource_path
 
     document = Document()
     if argv:
-        document.open(argv[0])  # an MLPError here is reported by the CLI, no window opens
+        document.open(argv[0])
     else:
         document.new_project(load_project(resource_path(EXAMPLE_PROJECT)),
                              name=f"{EXAMPLE_PROJECT} (example)")
@@ -29,7 +48,6 @@ def _offer_recovery(window, document) -> None:
     """After a crash, offer the autosaved copy of the last session's work."""
     from mlp_studio.app.shell.autosave import discard_recovery, load_recovery, pending_recovery
     from mlp_studio.app.shell.crash_guard import show_error
-    from mlp_studio.errors import MLPError
 
     found = pending_recovery()
     if found is None:
@@ -47,6 +65,21 @@ def _offer_recovery(window, document) -> None:
     discard_recovery()
 
 
+class FileOpenEvents(QObject):
+    """Opens the files the system asks the running app to open (macOS Finder sends a
+    QFileOpenEvent, not a command-line argument, for a double-clicked document)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+            self.window.open_path(event.file())
+            return True
+        return False
+
+
 def _exit_after_show(app) -> None:
     """Start-up benchmark hook (``MLP_STUDIO_EXIT_AFTER_SHOW=1``): say so and quit once shown."""
     print("mlp-studio: window shown", flush=True)
@@ -59,20 +92,28 @@ WARM_UP_DELAY_MS = 1000
 def run_app(argv: list[str]) -> int:
     """Open the main window on ``argv[0]`` (a project file) or the example; run the event loop."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName("MLP Studio")
-    app.setApplicationName("MLP Studio")
+    apply_identity(app)
     from mlp_studio.app.shell.autosave import Autosaver
     from mlp_studio.app.shell.crash_guard import install_excepthook
     from mlp_studio.app.shell.main_window import MainWindow
     from mlp_studio.io.resources import resource_path
 
     install_excepthook()
-    document = _initial_document(list(argv))
+    try:
+        document, open_error = _initial_document(list(argv)), None
+    except MLPError as exc:
+        if has_terminal():
+            raise  # the CLI prints it and exits 2; no window
+        document, open_error = _initial_document([]), exc
     window = MainWindow(document)  # installs the step-through and training panels too
+    file_open_events = FileOpenEvents(window)
+    app.installEventFilter(file_open_events)
     app.setWindowIcon(QIcon(str(resource_path("mlp-studio.png"))))
     autosaver = Autosaver(document)
     window.training_panel.session.finished.connect(lambda _result: autosaver.save_now())
     window.show()
+    if open_error is not None:
+        window.show_open_error(argv[0], open_error)
     _offer_recovery(window, document)
     if os.environ.get("MLP_STUDIO_EXIT_AFTER_SHOW"):  # benchmarks/gui.py measures start-up
         QTimer.singleShot(0, lambda: _exit_after_show(app))
@@ -80,6 +121,7 @@ def run_app(argv: list[str]) -> int:
         session = window.training_panel.session
         QTimer.singleShot(WARM_UP_DELAY_MS, window, lambda: window.isVisible() and session.warm_up())
     code = app.exec()
+    app.removeEventFilter(file_open_events)
     window.training_panel.session.close()  # also when the app quit without closing the window
     autosaver.close_cleanly()
     return code

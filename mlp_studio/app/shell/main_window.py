@@ -8,8 +8,9 @@ first shown (after every dock has been added).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea,
                                QWidget)
@@ -20,12 +21,14 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
 from mlp_studio.app.editor.inspector import Inspector
 from mlp_studio.app.editor.network_canvas import NetworkCanvas
+from mlp_studio.app.shell.about import install_help_menu
+from mlp_studio.app.shell.identity import settings
+from mlp_studio.app.shell.interop_menu import InteropMenus
 from mlp_studio.app.stepping.step_views import install_step_views
+from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import install_training_views
 from mlp_studio.errors import MLPError
 
-ORGANIZATION = "MLP Studio"
-APPLICATION = "MLP Studio"
 MAX_RECENT = 8
 DEFAULT_SIZE = (1280, 800)
 PROJECT_FILTER = "MLP Studio project (*.mlp.json);;JSON (*.json);;All files (*)"
@@ -40,11 +43,6 @@ DEFAULT_TABS = (("dock_math", "training_dock"),
 RIGHT_WIDTH = 540
 BOTTOM_HEIGHT = 250
 INSPECTOR_HEIGHT = 250
-
-
-def settings() -> QSettings:
-    """The app's settings (in the default format, so tests can redirect them)."""
-    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +82,8 @@ class MainWindow(QMainWindow):
             lambda path: self.statusBar().showMessage(f"Read {path}", 5000))
         self.step_controller = install_step_views(self, document)
         self.training_panel = install_training_views(self, document)
+        install_teaching_views(self, document)
+        self.help_menu = install_help_menu(self)
         document.file_changed.connect(self._update_title)
         self._layout_restored = False
         self._update_title()
@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
         self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         self._action(file_menu, "Export Canvas as &PNG…", self.export_canvas_png)
+        self.interop_menus = InteropMenus(self, file_menu)
         self.file_menu = file_menu
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -161,36 +162,36 @@ class MainWindow(QMainWindow):
                      "Minimise a function step by step: gradient descent, momentum, Newton")
         self._action(tools, "&Loss Landscape", self.show_loss_landscape, "Ctrl+Shift+L",
                      "The network's own loss over two of its weights, along the gradient, and its Hessian")
-        self._lab_window: QWidget | None = None
-        self._landscape_window: QWidget | None = None
+        self._tool_windows: dict[str, QWidget] = {}
+
+    def _tool_window(self, key: str, make: Callable[[], QWidget], title: str, size: tuple[int, int]) -> QWidget:
+        """Show the tool window ``key``, made by ``make`` the first time (lazily: tools are not
+        needed at start-up)."""
+        window = self._tool_windows.get(key)
+        if window is None:
+            window = make()
+            window.setParent(self, Qt.WindowType.Window)
+            window.setWindowTitle(f"{title} — MLP Studio")
+            window.resize(*size)
+            self._tool_windows[key] = window
+        window.show()
+        window.raise_()
+        return window
 
     def show_minimize_lab(self) -> QWidget:
-        """Open (once, lazily: it is not needed at start-up) the gradient-descent lab window."""
-        if self._lab_window is None:
-            from mlp_studio.app.lab.minimize_lab import MinimizeLab
+        """The gradient-descent lab window."""
+        from mlp_studio.app.lab.minimize_lab import MinimizeLab
 
-            self._lab_window = MinimizeLab()
-            self._lab_window.setParent(self, Qt.WindowType.Window)
-            self._lab_window.setWindowTitle("Gradient-Descent Lab — MLP Studio")
-            self._lab_window.resize(1200, 780)
-        self._lab_window.show()
-        self._lab_window.raise_()
-        return self._lab_window
+        return self._tool_window("lab", MinimizeLab, "Gradient-Descent Lab", (1200, 780))
+
+    def show_loss_landscape(self) -> QWidget:
+        """The loss landscape window of the open network."""
+        from mlp_studio.app.lab.loss_landscape_view import LossLandscapeView
+
+        return self._tool_window("landscape", lambda: LossLandscapeView(self.document), "Loss Landscape",
+                                 (1100, 760))
 
     # ------------------------------------------------------------------ title
-    def show_loss_landscape(self) -> QWidget:
-        """Open (once, lazily) the loss landscape window of the open network."""
-        if self._landscape_window is None:
-            from mlp_studio.app.lab.loss_landscape_view import LossLandscapeView
-
-            self._landscape_window = LossLandscapeView(self.document)
-            self._landscape_window.setParent(self, Qt.WindowType.Window)
-            self._landscape_window.setWindowTitle("Loss Landscape — MLP Studio")
-            self._landscape_window.resize(1100, 760)
-        self._landscape_window.show()
-        self._landscape_window.raise_()
-        return self._landscape_window
-
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.display_name}[*] — MLP Studio")
         self.setWindowModified(self.document.is_modified)
@@ -228,13 +229,17 @@ class MainWindow(QMainWindow):
         try:
             self.document.open(path)
         except MLPError as exc:
-            QMessageBox.warning(self, "Could not open the project", str(exc))
-            if not Path(path).exists():
-                self._remove_recent(Path(path))
+            self.show_open_error(path, exc)
             return False
         self._add_recent(Path(path))
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def show_open_error(self, path: str | Path, exc: MLPError) -> None:
+        """Say why ``path`` could not be opened; a file that is gone leaves the recent list."""
+        QMessageBox.warning(self, "Could not open the project", str(exc))
+        if not Path(path).exists():
+            self._remove_recent(Path(path))
 
     def open_example(self, name: str) -> bool:
         """Open a bundled example as an untitled copy (Save asks where to put it)."""

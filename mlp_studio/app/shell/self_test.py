@@ -104,6 +104,24 @@ def _check_drawn(image, what: str, min_colours: int, colour=None) -> str:
     return f"{image.width()}x{image.height()}, {len(colours)} colours"
 
 
+def _check_about(window) -> str:
+    """Help > About lists the components with licences; a bundle carries their licence texts."""
+    from mlp_studio.app.shell.about import AboutDialog, bundled_licence_folder
+
+    dialog = AboutDialog(window)
+    licences = {name: licence for name, _, licence in dialog.rows()}
+    dialog.deleteLater()
+    missing = [name for name in ("Qt", "PySide6 (Qt for Python)", "pyqtgraph", "NumPy", "Python")
+               if licences.get(name, "unknown") in ("unknown", "see its licence file")]
+    if missing or "0+unknown" in dialog.header.text():
+        raise SelfTestError(f"About: no version or licence for {missing or 'MLP Studio'} (package metadata?)")
+    if getattr(sys, "frozen", False):
+        folder = bundled_licence_folder()
+        if folder is None or not (folder / "Qt" / "LGPL-3.0.txt").is_file():
+            raise SelfTestError("the bundle carries no licence texts (licenses/Qt/LGPL-3.0.txt)")
+    return f"about: {len(licences)} components with licences"
+
+
 def _isolate_settings(folder: str) -> None:
     """QSettings and QStandardPaths point away from the user's own files."""
     from PySide6.QtCore import QSettings, QStandardPaths
@@ -163,6 +181,7 @@ def _run(settings_dir: str, timings: dict[str, float]) -> None:
         _say("canvas " + _check_drawn(window.canvas.grab().toImage(), "network canvas", 8))
         _say("canvas export " + _check_drawn(window.canvas.render_image(), "canvas export", 8))
         _say("window " + _check_drawn(window.grab().toImage(), "main window", 8))
+        _say(_check_about(window))
     finally:
         document.undo_stack.setClean()  # no "save changes?" question on close
         window.close()

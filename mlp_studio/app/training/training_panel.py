@@ -76,6 +76,8 @@ class TrainingPanel(QWidget):
         self.epochs = _spin(0, 100_000_000, "no limit")
         self.target = _double_spin(0.0, 1e6, 8, 1e-4, "off")
         self.patience = _spin(0, 1_000_000, "off")
+        self.patience.setToolTip("Stop after this many epochs without a new best loss: of the held-out "
+                                 "rows when some are held out (early stopping), else of the training rows")
         self.shuffle = QCheckBox("shuffle rows")
         self.seed = _spin(0, 2**31 - 1)
         self.holdout = _double_spin(0.0, 0.9, 2, 0.05)

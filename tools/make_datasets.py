@@ -1,12 +1,14 @@
 """Write the bundled example datasets and projects (seeded; NumPy and mlp_studio only).
 
-Run from the repository root: ``python resources/make_datasets.py``. Every file
-is rebuilt from fixed seeds, so a run reproduces the committed files exactly.
-Each project's data is read back from its CSV, so both hold the same numbers.
+``python tools/make_datasets.py [FOLDER]`` writes them into FOLDER (default: the
+repository's ``resources/``, where they are committed). Every file is rebuilt from
+fixed seeds, so a run reproduces the committed files exactly. Each project's data is
+read back from its CSV, so both hold the same numbers.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,7 @@ from mlp_studio.io.csv_table import read_csv
 from mlp_studio.io.generated_csv import csv_text
 from mlp_studio.io.project_file import save_project
 
-HERE = Path(__file__).resolve().parent
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "resources"
 
 # The reference document's 2-3-1 example: its initial weights and its 4-row dataset.
 REFERENCE_CSV = "I0,  I1,  Z0\n70,  98,  91\n50,  85,  82\n65,  67,  80\n25,  95,  68\n"
@@ -33,7 +35,7 @@ REFERENCE_LAYERS = [
 
 def write_csv(name: str, columns: list[str], values: np.ndarray, decimals: int) -> Path:
     rows = "\n".join(",".join(f"{v:.{decimals}f}" for v in row) for row in values)
-    path = HERE / name
+    path = OUT / name
     write_text_atomic(path, ",".join(columns) + "\n" + rows + "\n")
     return path
 
@@ -51,13 +53,13 @@ def project_for(csv_path: Path, sizes: list[int], activations: list[str], loss: 
 
 
 def reference() -> None:
-    (HERE / "reference.csv").write_text(REFERENCE_CSV, encoding="utf-8")
+    (OUT / "reference.csv").write_text(REFERENCE_CSV, encoding="utf-8")
     net = Network(2, [Layer(np.array(w), np.array(b), "sigmoid") for w, b in REFERENCE_LAYERS])
-    table = read_csv(HERE / "reference.csv")
+    table = read_csv(OUT / "reference.csv")
     data = Dataset.with_default_columns(table.columns, table.values)
     save_project(Project(net, "half_squared_error", data,
                          TrainingConfig(learning_rate=0.1, mode="online", epochs=1000)),
-                 HERE / "reference.mlp.json")
+                 OUT / "reference.mlp.json")
 
 
 def xor() -> None:
@@ -66,7 +68,7 @@ def xor() -> None:
     project = project_for(path, [2, 3, 1], ["sigmoid", "sigmoid"], "half_squared_error",
                           "none", "none", TrainingConfig(learning_rate=2.0, epochs=2000),
                           seed=1, initializer="uniform")
-    save_project(project, HERE / "xor.mlp.json")
+    save_project(project, OUT / "xor.mlp.json")
 
 
 def two_moons(n: int = 200, noise: float = 0.1, seed: int = 7) -> None:
@@ -85,7 +87,7 @@ def two_moons(n: int = 200, noise: float = 0.1, seed: int = 7) -> None:
                           "minmax11", "none",
                           TrainingConfig(learning_rate=0.5, mode="minibatch", batch_size=10,
                                          epochs=500, shuffle=True, seed=0), seed=0)
-    save_project(project, HERE / "two_moons.mlp.json")
+    save_project(project, OUT / "two_moons.mlp.json")
 
 
 def noisy_sine(n: int = 100, noise: float = 0.1, seed: int = 3) -> None:
@@ -97,17 +99,17 @@ def noisy_sine(n: int = 100, noise: float = 0.1, seed: int = 3) -> None:
                           "minmax11", "none",
                           TrainingConfig(learning_rate=0.05, mode="online", epochs=1000,
                                          shuffle=True, seed=0), seed=0)
-    save_project(project, HERE / "noisy_sine.mlp.json")
+    save_project(project, OUT / "noisy_sine.mlp.json")
 
 
 def overfitting_moons() -> None:
     """Noisy moons and a network big enough to learn their noise: the held-out loss rises."""
-    write_text_atomic(HERE / "overfitting_moons.csv", csv_text(generate("moons", 100, 0.3, seed=5)))
-    project = project_for(HERE / "overfitting_moons.csv", [2, 16, 16, 1], ["tanh", "tanh", "sigmoid"],
+    write_text_atomic(OUT / "overfitting_moons.csv", csv_text(generate("moons", 100, 0.3, seed=5)))
+    project = project_for(OUT / "overfitting_moons.csv", [2, 16, 16, 1], ["tanh", "tanh", "sigmoid"],
                           "cross_entropy", "zscore", "none",
                           TrainingConfig(learning_rate=0.2, mode="batch", epochs=3000, holdout=0.4,
                                          seed=0), seed=1)
-    save_project(project, HERE / "overfitting_moons.mlp.json")
+    save_project(project, OUT / "overfitting_moons.mlp.json")
 
 
 def main() -> None:
