@@ -20,6 +20,7 @@ from mlp_studio.cli_export_interop import add_arguments as add_interop_arguments
 from mlp_studio.cli_export_interop import export as export_interop
 from mlp_studio.cli_support import PROG, add_command, examples_epilog, warn, wrapped
 from mlp_studio.cli_support import require_data as _require_data
+from mlp_studio.cli_update_rule import add_update_rule_options, with_update_rule_options
 from mlp_studio.errors import MLPError, shown
 from mlp_studio.io.atomic import check_writable, resolved
 from mlp_studio.io.json_out import dumps_strict
@@ -98,6 +99,7 @@ def cmd_train(args) -> int:
 
     project = _load(args.project)
     _require_data(project, args.project)
+    project.training = with_update_rule_options(project.training, args)
     epochs = _epoch_limit(args.epochs, project)
     out = Path(args.project) if args.in_place else Path(args.out) if args.out else _default_out(args.project)
     if resolved(out) == resolved(args.project) and not args.in_place:
@@ -284,7 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "shows the epoch, loss, speed and time left; at the end one summary line goes "
                     "to stdout.", ["train xor.mlp.json --epochs 2000",
                                    "train moons.mlp.json --out moons-1.mlp.json --quiet",
-                                   "train xor.mlp.json --in-place --json"])
+                                   "train xor.mlp.json --in-place --json",
+                                   "train moons.mlp.json --optimizer adam --l2 0.0001"])
     p.add_argument("project", metavar="PROJECT", help="the project file, with data")
     p.add_argument("--epochs", type=_epochs, metavar="N",
                    help=f"epochs to train, 0 to {MAX_CLI_EPOCHS:,} (default: the project's setting)")
@@ -296,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="print the loss of every epoch (and validation loss), why it stopped and "
                         "the file written as JSON")
+    add_update_rule_options(p)
     p.set_defaults(func=cmd_train)
 
     register_evaluate(sub)

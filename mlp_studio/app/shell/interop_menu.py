@@ -21,10 +21,12 @@ class InteropMenus:
         export = file_menu.addMenu("E&xport")
         self.export_pytorch_action = export.addAction("&PyTorch Script…", lambda: self.export_pytorch())
         self.export_onnx_action = export.addAction("&ONNX Model…", lambda: self.export_onnx())
+        self.export_onnx_action.setToolTip("The network as an ONNX model, for onnxruntime and other tools")
         self.export_pytorch_action.setToolTip("A standalone Python file (torch and numpy) that "
                                               "predicts and trains, also under torchrun")
         imports = file_menu.addMenu("&Import")
         self.import_onnx_action = imports.addAction("&ONNX Model…", lambda: self.import_onnx())
+        self.import_onnx_action.setToolTip("Open an ONNX model of a plain MLP as a new project")
 
     def _save_path(self, title: str, suffix: str, filter_text: str) -> Path | None:
         doc_path = self.window.document.path
@@ -70,13 +72,5 @@ class InteropMenus:
             if not chosen:
                 return False
             path = chosen
-        if not window.maybe_save():
-            return False
-        try:
-            project = load_onnx_project(path)
-        except MLPError as exc:
-            QMessageBox.warning(window, "Could not import the model", str(exc))
-            return False
-        window.stopping_work.emit()
-        window.document.new_project(project, name=f"{Path(path).name} (imported)")
-        return True
+        return window.open_untitled(lambda: load_onnx_project(path), "Could not import the model",
+                                    f"{Path(path).name} (imported)")

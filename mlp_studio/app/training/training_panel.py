@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubl
 
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
+from mlp_studio.app.training.update_rule_box import UpdateRuleBox
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
@@ -69,22 +70,31 @@ class TrainingPanel(QWidget):
 
         # Settings.
         self.lr = _double_spin(1e-6, 1e6, 6, 0.01)
+        self.lr.setToolTip("Learning rate η: each update moves a weight by η times its gradient")
         self.mode = QComboBox()
         self.mode.addItems(MODES)
+        self.mode.setToolTip("online: one update per row; minibatch: per batch of rows; batch: per epoch")
         self.batch = _spin(1, 1_000_000)
+        self.batch.setToolTip("Rows per update in minibatch mode")
         self.momentum = _double_spin(0.0, 0.99, 3, 0.05)
+        self.momentum.setToolTip("Momentum μ: each step keeps this share of the previous step (0: plain descent)")
         self.epochs = _spin(0, 100_000_000, "no limit")
+        self.epochs.setToolTip("Stop after this many epochs (passes over the data)")
         self.target = _double_spin(0.0, 1e6, 8, 1e-4, "off")
+        self.target.setToolTip("Stop when the epoch's loss reaches this value")
         self.patience = _spin(0, 1_000_000, "off")
         self.patience.setToolTip("Stop after this many epochs without a new best loss: of the held-out "
                                  "rows when some are held out (early stopping), else of the training rows")
         self.shuffle = QCheckBox("shuffle rows")
+        self.shuffle.setToolTip("Visit the rows in a new random order every epoch (seeded by Seed)")
         self.seed = _spin(0, 2**31 - 1)
+        self.seed.setToolTip("Seed of the row shuffling and the held-out rows: same seed, same run")
         self.holdout = _double_spin(0.0, 0.9, 2, 0.05)
         self.holdout.setToolTip("Fraction of the rows held out (seeded by Seed) for the validation loss")
         self.speed = QSlider(Qt.Horizontal)
         self.speed.setRange(0, len(DELAYS) - 1)
         self.speed.setValue(len(DELAYS) - 1)
+        self.speed.setToolTip("Slow training down to watch it, or let it run at full speed")
         self.speed_label = QLabel()
         self.speed_label.setMinimumWidth(90)
         self.live = QCheckBox("Live network views")
@@ -110,6 +120,7 @@ class TrainingPanel(QWidget):
             grid.addWidget(field, k // 3, 2 * (k % 3) + 1)
         for col in (1, 3, 5):
             grid.setColumnStretch(col, 1)
+        self.update_rule = UpdateRuleBox()
         speed_row = QHBoxLayout()
         speed_row.addWidget(self.shuffle)
         speed_row.addSpacing(12)
@@ -124,9 +135,13 @@ class TrainingPanel(QWidget):
         self.run_button = QPushButton("Run")
         self.run_button.setToolTip("Train until a stop rule fires (the Epochs setting, target loss, patience)")
         self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Pause the run; Resume carries on from the same point")
         self.resume_button = QPushButton("Resume")
+        self.resume_button.setToolTip("Carry on with the paused run")
         self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("End the run; the weights reached so far enter the document (undoable)")
         self.run_n_button = QPushButton("Run N")
+        self.run_n_button.setToolTip("Train the number of epochs in the field on the right")
         self.run_n = _spin(1, 100_000_000)
         self.run_n.setValue(100)
         self.run_n.setToolTip("Epochs for Run N")
@@ -174,7 +189,9 @@ class TrainingPanel(QWidget):
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress)
         progress_row.addWidget(self.status, 1)
+        progress_row.addWidget(self.update_rule.header)
         layout.addLayout(progress_row)
+        layout.addWidget(self.update_rule)
         layout.addWidget(self.reason)
         layout.addWidget(self.class_box)
         layout.addWidget(self.plot, 1)
@@ -193,6 +210,7 @@ class TrainingPanel(QWidget):
             lambda v: self._edit("patience", v or None, f"Set patience to {v or 'off'}"))
         self.shuffle.toggled.connect(lambda on: self._edit("shuffle", on, f"Shuffle rows {'on' if on else 'off'}"))
         self.holdout.valueChanged.connect(lambda v: self._edit("holdout", v, f"Set hold-out fraction to {v:g}"))
+        self.update_rule.edited.connect(self._edit)
         self.speed.valueChanged.connect(self._on_speed)
         self.live.toggled.connect(self._on_live)
         self.run_button.clicked.connect(lambda: self.start(None))
@@ -257,6 +275,7 @@ class TrainingPanel(QWidget):
             self.patience.setValue(c.patience or 0)
             self.shuffle.setChecked(c.shuffle)
             self.holdout.setValue(c.holdout)
+            self.update_rule.load(c)
         finally:
             self._loading = False
 
@@ -279,7 +298,7 @@ class TrainingPanel(QWidget):
         self.resume_button.setEnabled(state == PAUSED)
         self.stop_button.setEnabled(not idle)
         for w in (self.lr, self.mode, self.batch, self.momentum, self.seed, self.epochs,
-                  self.target, self.patience, self.shuffle, self.holdout):
+                  self.target, self.patience, self.shuffle, self.holdout, self.update_rule):
             w.setEnabled(idle and (w is not self.batch or self.mode.currentText() == "minibatch"))
         if state == PAUSED:
             self._show_status(*(t.replace("Training", "Paused", 1)
