@@ -20,6 +20,7 @@ ROLES = (INPUT, TARGET, TARGET_CLASSES, IGNORE)
 
 def roles_of(columns: list[str], inputs: list[str], targets: list[str]) -> list[str]:
     """One role per column: input, target, or ignore for a column in neither list."""
+    inputs, targets = set(inputs), set(targets)
     return [INPUT if c in inputs else TARGET if c in targets else IGNORE for c in columns]
 
 
