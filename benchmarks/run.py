@@ -1,6 +1,6 @@
 """Side-by-side performance runs: MLP Studio's core against its peers, in one process.
 
-    python benchmarks/run.py [--quick] [--out results.json] [--only tiny,digits,wide,gui] [--threads N]
+    python benchmarks/run.py [--quick] [--out results.json] [--only tiny,digits,adam,wide,gui] [--threads N]
 
 Each workload is timed for every implementation in turn, several rounds, and
 the best round of each is kept (the machine is shared, so the best is the
@@ -228,23 +228,26 @@ def torch_mlp(sizes: list[int], hidden: str):
     return torch.nn.Sequential(*mods)
 
 
-def bench_digits(rounds: int, rows: int, epochs: int, threads: int) -> dict:
+def bench_digits(rounds: int, rows: int, epochs: int, threads: int, optimizer: str = "sgd") -> dict:
+    """Plain SGD (lr 0.01; the NumPy loop too) or Adam (lr 1e-3, beta 0.9/0.999, eps 1e-8) in
+    every implementation."""
     net, X, Z, labels = digits_problem(rows)
-    lr, batch = 0.01, 64
-    cfg = TrainingConfig(learning_rate=lr, mode="minibatch", batch_size=batch, epochs=epochs)
+    adam = optimizer == "adam"
+    lr, batch = (1e-3 if adam else 0.01), 64
+    cfg = TrainingConfig(learning_rate=lr, mode="minibatch", batch_size=batch, epochs=epochs,
+                         optimizer=optimizer)
     trainer = Trainer(net.copy(), X, Z, "cross_entropy", cfg)
-    runs: dict[str, Callable[[], object]] = {
-        "mlp_studio": trainer.train,
-        "numpy_loop": lambda: numpy_minibatch_loop(net, X, Z, lr, batch, epochs),
-    }
+    runs: dict[str, Callable[[], object]] = {"mlp_studio": trainer.train}
+    if not adam:
+        runs["numpy_loop"] = lambda: numpy_minibatch_loop(net, X, Z, lr, batch, epochs)
     try:
         from sklearn.neural_network import MLPClassifier
         quiet_sklearn()
 
-        clf = MLPClassifier(hidden_layer_sizes=(128, 64), activation="relu", solver="sgd", alpha=0.0,
-                            batch_size=batch, learning_rate_init=lr, momentum=0.0,
-                            nesterovs_momentum=False, shuffle=False, tol=0.0,
-                            n_iter_no_change=10**9, random_state=0)
+        solver = dict(solver="adam") if adam else dict(solver="sgd", momentum=0.0, nesterovs_momentum=False)
+        clf = MLPClassifier(hidden_layer_sizes=(128, 64), activation="relu", alpha=0.0,
+                            batch_size=batch, learning_rate_init=lr, shuffle=False, tol=0.0,
+                            n_iter_no_change=10**9, random_state=0, **solver)
         clf.partial_fit(X, labels, classes=np.arange(10))  # built before timing, like the others
 
         def sk():
@@ -255,7 +258,7 @@ def bench_digits(rounds: int, rows: int, epochs: int, threads: int) -> dict:
         pass
     if torch is not None:
         model = torch_mlp([784, 128, 64, 10], "relu")
-        opt = torch.optim.SGD(model.parameters(), lr=lr)
+        opt = (torch.optim.Adam if adam else torch.optim.SGD)(model.parameters(), lr=lr)
         lossf = torch.nn.CrossEntropyLoss()
         xt, yt = torch.from_numpy(X), torch.from_numpy(labels)
 
@@ -269,9 +272,11 @@ def bench_digits(rounds: int, rows: int, epochs: int, threads: int) -> dict:
         runs["pytorch"] = tl
     t = best_time(runs, rounds, settle=0.2)
     rates = {k: rows * epochs / v for k, v in t.items()}
-    return workload_result(f"784-128-64-10 relu/softmax + cross-entropy, minibatch {batch}, float32, "
-                           f"{rows} random rows", "samples/s", rates,
-                           {"pytorch": 1.2, "scikit-learn": 3.0})
+    name = "Adam, " if adam else ""
+    targets = {"pytorch": 1.2, "scikit-learn": 1.5} if adam else {"pytorch": 1.2, "scikit-learn": 3.0,
+                                                                    "numpy_loop": 1.0}
+    return workload_result(f"784-128-64-10 relu/softmax + cross-entropy, {name}minibatch {batch}, "
+                           f"float32, {rows} random rows", "samples/s", rates, targets)
 
 
 # --- workload 3: 64-512-512-1, full batch of 16384, float32 -------------------------
@@ -344,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="fewer rounds and smaller runs")
     p.add_argument("--out", default=None, help="write the results as JSON here")
-    p.add_argument("--only", default="tiny,digits,wide,gui",
+    p.add_argument("--only", default="tiny,digits,adam,wide,gui",
                    help="comma-separated workloads: tiny, digits, wide, gui")
     p.add_argument("--threads", type=int, default=None,
                    help="BLAS threads for NumPy (via threadpoolctl) and PyTorch (default: BLAS's own)")
@@ -372,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_tiny(rounds, 250 if args.quick else 1000, threads))
     if "digits" in only:
         results.append(bench_digits(rounds, 4096 if args.quick else 8192, 1, threads))
+    if "adam" in only:
+        results.append(bench_digits(rounds, 4096 if args.quick else 8192, 1, threads, "adam"))
     if "wide" in only:
         results.append(bench_wide(rounds, 16384, 1 if args.quick else 2, threads))
     if "gui" in only:

@@ -18,6 +18,7 @@ from typing import Sequence
 from mlp_studio.cli_export_interop import FORMATS as INTEROP_FORMATS
 from mlp_studio.cli_export_interop import add_arguments as add_interop_arguments
 from mlp_studio.cli_export_interop import export as export_interop
+from mlp_studio.cli_update_rule import add_update_rule_options, with_update_rule_options
 from mlp_studio.errors import MLPError, listed, shown
 from mlp_studio.io.atomic import check_writable, resolved
 from mlp_studio.io.json_out import dumps_strict
@@ -104,6 +105,7 @@ def cmd_train(args) -> int:
 
     project = _load(args.project)
     _require_data(project, args.project)
+    project.training = with_update_rule_options(project.training, args)
     epochs = _epoch_limit(args.epochs, project)
     out = Path(args.project) if args.in_place else Path(args.out) if args.out else _default_out(args.project)
     if resolved(out) == resolved(args.project) and not args.in_place:
@@ -290,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output project (default: NAME.trained.mlp.json beside PROJECT)")
     p.add_argument("--in-place", action="store_true", help="overwrite PROJECT")
     p.add_argument("--json", action="store_true")
+    add_update_rule_options(p)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("predict", help="outputs for a CSV's rows, in the data's own units")

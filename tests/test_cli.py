@@ -146,3 +146,25 @@ def test_train_holds_rows_out_as_the_app_does(capsys, tmp_path):
     assert trained.network.equals(headless.network) and out["loss"] == headless.losses
     expected = dataset_loss(trained.network, data.X[val_rows], data.Z[val_rows], project.loss)
     assert len(out["validation_loss"]) == 4 and out["validation_loss"][-1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_train_with_adam_l2_and_a_schedule_equals_the_core_and_saves_them(capsys, example):
+    from dataclasses import replace
+
+    from mlp_studio.core.training import Trainer
+    from mlp_studio.io.project_file import load_project
+
+    out = run_json(capsys, "train", example, "--epochs", "6", "--optimizer", "adam", "--l2", "0.01",
+                   "--schedule", "step", "--step-epochs", "2", "--gamma", "0.5")
+    project = load_project(example)
+    config = replace(project.training, optimizer="adam", l2=0.01, schedule="step", step_epochs=2,
+                     gamma=0.5)
+    core = Trainer(project.network.copy(), project.data.X, project.data.Z, project.loss, config).train(6)
+    assert out["loss"] == core.losses
+    trained = load_project(out["out"])
+    assert trained.network.equals(core.network)
+    assert (trained.training.optimizer, trained.training.l2, trained.training.schedule) == ("adam", 0.01, "step")
+    saved = json.loads(example.with_name("reference.trained.mlp.json").read_text())["training"]
+    assert saved["optimizer"] == "adam" and "beta1" not in saved  # defaults stay out of the file
+    assert main(["train", str(example), "--momentum", "1.5"]) == 2
+    assert "momentum must be in [0, 1), got 1.5" in capsys.readouterr().err

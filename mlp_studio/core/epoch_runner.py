@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from mlp_studio.core.network import Network
-from mlp_studio.core.workspace import Velocity, Workspace, reduce_total
+from mlp_studio.core.optimizers import OptimizerState
+from mlp_studio.core.workspace import Workspace, reduce_total
 
 if TYPE_CHECKING:
     from mlp_studio.core.training import TrainingConfig
@@ -37,7 +38,8 @@ class EpochRunner(ABC):
 
     Between ``load`` and ``store`` a runner may keep the parameters in a form of its own;
     ``store`` writes them into the network's arrays. ``update_losses`` holds the loss of
-    each update of the last whole epoch; ``rows_done`` the rows trained so far in the
+    each update of the last whole epoch (penalty included); ``penalty_total`` that epoch's
+    penalties summed over its updates; ``rows_done`` the rows trained so far in the
     current (or last) epoch.
     """
 
@@ -48,6 +50,7 @@ class EpochRunner(ABC):
         self.n = X.shape[0]
         self.batch = config.rows_per_update(self.n)
         self.update_losses = np.empty(-(-self.n // self.batch))
+        self.penalty_total = 0.0
         self.rows_done = 0
 
     @abstractmethod
@@ -62,8 +65,9 @@ class EpochRunner(ABC):
     def run_epoch(self, order: np.ndarray | None, learning_rate: float,
                   should_stop: StopCheck | None = None) -> float | None:
         """Train one pass over the rows in ``order`` (None: in file order); return the sum
-        of the per-sample losses, each taken just before the update that used it. When
-        ``should_stop`` says stop, return None at once: ``rewind`` then undoes the part-epoch."""
+        of the per-sample losses, each taken just before the update that used it, plus each
+        update's penalty. When ``should_stop`` says stop, return None at once: ``rewind``
+        then undoes the part-epoch. A whole epoch adds one to the state's ``epochs``."""
 
     @abstractmethod
     def rewind(self) -> None:
@@ -73,13 +77,18 @@ class EpochRunner(ABC):
     def is_finite(self) -> bool:
         """Whether every parameter is finite."""
 
+    @property
     @abstractmethod
-    def velocity(self) -> Velocity | None:
-        """A copy of momentum's velocity per layer, or None while at rest."""
+    def epochs_done(self) -> int:
+        """Whole epochs in the optimiser's state (the learning-rate schedule's position)."""
 
     @abstractmethod
-    def set_velocity(self, velocity: Velocity | None) -> None:
-        """Carry on from ``velocity`` (copied); None: at rest."""
+    def optimizer_state(self) -> OptimizerState:
+        """A copy of the optimiser's state (steps, epochs, slots)."""
+
+    @abstractmethod
+    def set_optimizer_state(self, state: OptimizerState | None) -> None:
+        """Carry on from ``state`` (copied); None: the state before the first update."""
 
 
 class NumpyRunner(EpochRunner):
@@ -89,11 +98,11 @@ class NumpyRunner(EpochRunner):
                  config: TrainingConfig) -> None:
         super().__init__(net, X, Z, loss, config)
         self.X, self.Z = X, Z
-        self.ws = Workspace(net, loss, self.batch)
+        self.ws = Workspace(net, loss, self.batch, config.optimizer_rule(), config.penalty_rule())
         self._xb = np.empty((self.batch, X.shape[1]), net.dtype)
         self._zb = np.empty((self.batch, Z.shape[1]), net.dtype)
         self._start = net.copy()
-        self._start_velocity: Velocity | None = None
+        self._start_state = self.ws.optimizer_state()
 
     def load(self) -> None:
         pass  # trains the network's own arrays
@@ -105,8 +114,8 @@ class NumpyRunner(EpochRunner):
                   should_stop: StopCheck | None = None) -> float | None:
         cfg, ws, n = self.config, self.ws, self.n
         copy_parameters(self._start, self.net)
-        self._start_velocity = ws.velocity()
-        total, unchecked = 0.0, 0
+        self._start_state = ws.optimizer_state()
+        total, penalties, unchecked = 0.0, 0.0, 0
         for k, start in enumerate(range(0, n, self.batch)):
             stop = min(start + self.batch, n)
             if order is None:
@@ -117,32 +126,40 @@ class NumpyRunner(EpochRunner):
                 np.take(self.X, idx, axis=0, out=xb)
                 np.take(self.Z, idx, axis=0, out=zb)
             ws.forward(xb)
-            batch_loss = ws.total_loss(zb)
+            penalty = ws.penalty()
+            batch_loss = ws.total_loss(zb) + penalty
             total += batch_loss
+            penalties += penalty
             self.update_losses[k] = reduce_total(batch_loss, stop - start, cfg.batch_reduction)
             ws.backward(zb)
             ws.gradients(cfg.batch_reduction)
-            ws.update(learning_rate, cfg.momentum)
+            ws.update(learning_rate)
             self.rows_done = stop
             unchecked += stop - start
             if should_stop is not None and unchecked >= STOP_CHECK_ROWS and stop < n:
                 unchecked = 0
                 if should_stop():
                     return None
+        ws.state.epochs += 1
+        self.penalty_total = penalties
         return total
 
     def rewind(self) -> None:
         copy_parameters(self.net, self._start)
-        self.ws.set_velocity(self._start_velocity)
+        self.ws.set_optimizer_state(self._start_state)
 
     def is_finite(self) -> bool:
         return self.net.is_finite()
 
-    def velocity(self) -> Velocity | None:
-        return self.ws.velocity()
+    @property
+    def epochs_done(self) -> int:
+        return self.ws.state.epochs
 
-    def set_velocity(self, velocity: Velocity | None) -> None:
-        self.ws.set_velocity(velocity)
+    def optimizer_state(self) -> OptimizerState:
+        return self.ws.optimizer_state()
+
+    def set_optimizer_state(self, state: OptimizerState | None) -> None:
+        self.ws.set_optimizer_state(state)
 
 
 def copy_parameters(dst: Network, src: Network) -> None:

@@ -182,9 +182,9 @@ class LessonRunner:
 
     def _new_step(self) -> PhasedStep:
         data, cfg, rows = self._data(), self.project.training, self._rows()
-        return PhasedStep(self.project.network, data.X[rows], data.Z[rows], self.project.loss,
-                          cfg.learning_rate, cfg.batch_reduction, rows.tolist(), cfg.momentum,
-                          self._carry.velocity)
+        return PhasedStep.for_config(self.project.network, data.X[rows], data.Z[rows],
+                                     self.project.loss, cfg, data.n_rows, rows.tolist(),
+                                     self._carry.optimizer)
 
     def _do_forward(self, action: Action) -> None:
         self._use_row(action.row)
@@ -211,7 +211,7 @@ class LessonRunner:
         self._finish_step()
 
     def _finish_step(self) -> None:
-        self._carry = Carry(self._phased.velocity, self._carry.shuffle)
+        self._carry = Carry(self._phased.state, self._carry.shuffle)
         self._phased = None
 
     def _do_epoch(self, action: Action) -> None:

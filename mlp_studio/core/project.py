@@ -54,8 +54,8 @@ class Project:
         rows = self.rows_for_update(row)
         cfg = self.training
         return step_trace(self.network, self.data.X[rows], self.data.Z[rows], self.loss,
-                          cfg.learning_rate, cfg.batch_reduction, rows=rows.tolist(),
-                          momentum=cfg.momentum)
+                          cfg.rate_at(0, self.data.n_rows), cfg.batch_reduction, rows=rows.tolist(),
+                          optimizer=cfg.optimizer_rule(), penalty=cfg.penalty_rule())
 
     def _repr_svg_(self) -> str:
         """The network drawn as on the canvas, named with the data's columns (for Jupyter)."""

@@ -1,4 +1,4 @@
-"""Online training of tiny float64 networks in plain Python floats: ``SmallNetRunner``.
+"""Online SGD on tiny float64 networks in plain Python floats: ``SmallNetRunner``.
 
 For a network like the reference 2-3-1, NumPy's per-call overhead (about a
 microsecond per array operation, dozens of operations per update) dwarfs the
@@ -14,9 +14,10 @@ on every machine: trained weights, epoch losses and update losses agree with
 ``NumpyRunner`` to 1e-12 relative over several epochs, for every activation,
 loss and momentum (``tests/core/test_runner_equivalence.py``).
 
-``Trainer`` uses it whenever ``supports`` says so: online training of float64
-networks with at most ``MAX_PARAMETERS`` parameters, activations and loss the
-generator knows.
+``Trainer`` uses it whenever ``supports`` says so: online SGD (momentum or not,
+no weight penalty) of float64 networks with at most ``MAX_PARAMETERS``
+parameters, activations and loss the generator knows; the other optimisers and
+the penalties run on the NumPy runner.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from mlp_studio.core.activations import LEAKY_SLOPE as LEAKY
 from mlp_studio.core.epoch_runner import STOP_CHECK_ROWS, EpochRunner, StopCheck
 from mlp_studio.core.losses import _EPS
 from mlp_studio.core.network import Network
-from mlp_studio.core.workspace import Velocity
+from mlp_studio.core.optimizers import LayerArrays, OptimizerState
 
 MAX_PARAMETERS = 512  # measured: faster than the NumPy path up to ~600 (2 cores, 2026-11)
 
@@ -39,12 +40,14 @@ _ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
 _LOSSES = ("half_squared_error", "squared_error", "cross_entropy")
 
 
-def supports(net: Network, loss: str, mode: str) -> bool:
-    """Whether ``SmallNetRunner`` can train ``net`` with ``loss`` in ``mode``."""
+def supports(net: Network, loss: str, config) -> bool:
+    """Whether ``SmallNetRunner`` can train ``net`` with ``loss`` and ``config`` (a
+    ``TrainingConfig``): online SGD (with or without momentum), no weight penalty."""
     last = len(net.layers) - 1
     known = all(l.activation in _ACTIVATIONS or (l.activation == "softmax" and i == last)
                 for i, l in enumerate(net.layers))
-    return (mode == "online" and net.dtype == np.float64 and net.n_parameters <= MAX_PARAMETERS
+    return (config.mode == "online" and config.optimizer == "sgd" and not config.penalty_rule()
+            and net.dtype == np.float64 and net.n_parameters <= MAX_PARAMETERS
             and known and loss in _LOSSES)
 
 
@@ -55,14 +58,16 @@ class SmallNetRunner(EpochRunner):
     def __init__(self, net: Network, X: np.ndarray, Z: np.ndarray, loss: str, config) -> None:
         super().__init__(net, X, Z, loss, config)
         self.momentum = float(config.momentum)
+        self.rule = config.optimizer_rule()
         layout = tuple((l.n_in, l.n_out, l.activation) for l in net.layers)
         self._update_rows = _compile(layout, loss, bool(self.momentum))
         self._xs, self._zs = X.ravel().tolist(), Z.ravel().tolist()  # flat: row r at r * width
         self._losses: list[float] = []
         self.params: tuple[float, ...] = ()
         self.flat_velocity: tuple[float, ...] = (0.0,) * net.n_parameters
+        self.steps = self.epochs = 0
         self.load()
-        self._start = (self.params, self.flat_velocity)
+        self._start = (self.params, self.flat_velocity, self.steps, self.epochs)
 
     def load(self) -> None:
         self.params = _flat([l.weights for l in self.net.layers], [l.biases for l in self.net.layers])
@@ -82,7 +87,7 @@ class SmallNetRunner(EpochRunner):
         rows = range(n) if order is None else order.tolist()
         losses = self._losses
         losses.clear()
-        self._start = (self.params, self.flat_velocity)  # immutable: keeping them is the copy
+        self._start = (self.params, self.flat_velocity, self.steps, self.epochs)  # immutable
         lr, total = float(learning_rate), 0.0
         for start in range(0, n, STOP_CHECK_ROWS):
             chunk = rows[start:start + STOP_CHECK_ROWS]
@@ -93,18 +98,29 @@ class SmallNetRunner(EpochRunner):
             if should_stop is not None and self.rows_done < n and should_stop():
                 return None
         self.update_losses[:] = losses
+        self.steps += n
+        self.epochs += 1
         return total
 
     def rewind(self) -> None:
-        self.params, self.flat_velocity = self._start
+        self.params, self.flat_velocity, self.steps, self.epochs = self._start
 
     def is_finite(self) -> bool:
         return all(map(math.isfinite, self.params))
 
-    def velocity(self) -> Velocity | None:
-        return _layered(self.flat_velocity, self.net) if self.momentum else None
+    @property
+    def epochs_done(self) -> int:
+        return self.epochs
 
-    def set_velocity(self, velocity: Velocity | None) -> None:
+    def optimizer_state(self) -> OptimizerState:
+        slots = {"velocity": _layered(self.flat_velocity, self.net)} if self.momentum else {}
+        return OptimizerState(self.steps, self.epochs, slots)
+
+    def set_optimizer_state(self, state: OptimizerState | None) -> None:
+        layers = self.net.layers
+        state = self.rule.adopt(state, ([l.weights for l in layers], [l.biases for l in layers]))
+        self.steps, self.epochs = state.steps, state.epochs
+        velocity = state.slots.get("velocity")
         self.flat_velocity = (0.0,) * self.net.n_parameters if velocity is None else _flat(*velocity)
 
 
@@ -117,7 +133,7 @@ def _flat(weights: list[np.ndarray], biases: list[np.ndarray]) -> tuple[float, .
     return tuple(flat)
 
 
-def _layered(flat: tuple[float, ...], net: Network) -> Velocity:
+def _layered(flat: tuple[float, ...], net: Network) -> LayerArrays:
     """``_flat``'s inverse: float64 arrays shaped like ``net``'s weights and biases."""
     values = np.array(flat, dtype=np.float64)
     weights, biases, k = [], [], 0

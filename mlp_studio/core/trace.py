@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from mlp_studio.core.network import Layer, Network
-from mlp_studio.core.workspace import Velocity, Workspace
+from mlp_studio.core.optimizers import Optimizer, OptimizerState, Penalty
+from mlp_studio.core.workspace import Workspace, reduce_total
 from mlp_studio.errors import MLPError
 
 
@@ -34,6 +35,7 @@ class LayerTrace:
     biases_after: np.ndarray | None = None
     sensitivity_weights: np.ndarray | None = None
     sensitivity_biases: np.ndarray | None = None
+    penalty_gradient: np.ndarray | None = None  # the penalty's part of grad_weights (reduced)
 
 
 @dataclass
@@ -48,14 +50,24 @@ class StepTrace:
     rows: list[int]
     layers: list[LayerTrace]
     output: np.ndarray | None = None
-    loss_before: float | None = None
+    loss_before: float | None = None  # the data loss; the penalty is ``penalty_before``
     loss_after: float | None = None
-    momentum: float = 0.0
+    optimizer: Optimizer = field(default_factory=Optimizer)
+    penalty: Penalty = field(default_factory=Penalty)
+    penalty_before: float = 0.0  # the penalty at the weights before, reduced like the loss
+    state_before: OptimizerState | None = None  # the optimiser's state before and after
+    state_after: OptimizerState | None = None
+    step_rate: float | None = None  # the rate applied (Adam's bias-corrected one)
     extra: dict = field(default_factory=dict)
 
     @property
     def is_batch(self) -> bool:
         return len(self.rows) != 1
+
+    @property
+    def momentum(self) -> float:
+        """The momentum of an sgd or nesterov step (0 for the other optimisers)."""
+        return self.optimizer.momentum if self.optimizer.name in ("sgd", "nesterov") else 0.0
 
     def network_after(self) -> Network:
         """A new network holding the weights and biases after the update (a finished trace)."""
@@ -107,8 +119,9 @@ class PhasedStep:
     """One update of ``net`` (changed in place at the update phase), taken phase by phase.
 
     ``x``, ``z`` are 2-D (rows, n). ``trace`` fills in as phases run; it holds
-    copies only. ``velocity`` (momentum) is a list of (weights, biases) pairs
-    carried from the previous step, or None.
+    copies only. ``optimizer`` and ``penalty`` are the update's rules (default: plain SGD,
+    no penalty); ``state`` the optimiser's state carried from the previous step (None:
+    before the first update).
     """
 
     def __init__(
@@ -120,17 +133,18 @@ class PhasedStep:
         learning_rate: float,
         reduction: str = "mean",
         rows: list[int] | None = None,
-        momentum: float = 0.0,
-        velocity: Velocity | None = None,
+        optimizer: Optimizer | None = None,
+        penalty: Penalty | None = None,
+        state: OptimizerState | None = None,
     ) -> None:
         x = np.atleast_2d(np.asarray(x, dtype=net.dtype))
         z = np.atleast_2d(np.asarray(z, dtype=net.dtype))
         self.net = net
         self.z = z
         self.single = x.shape[0] == 1
-        self.ws = Workspace(net, loss, x.shape[0])
+        self.ws = Workspace(net, loss, x.shape[0], optimizer, penalty)
         self.ws.load(x)
-        self.ws.set_velocity(velocity)
+        self.ws.set_optimizer_state(state)
         self.phases = phases_for(len(net.layers))
         self.position = 0
         self.trace = StepTrace(
@@ -138,8 +152,20 @@ class PhasedStep:
             learning_rate=learning_rate, reduction=reduction, loss_name=loss,
             rows=list(rows) if rows is not None else list(range(x.shape[0])),
             layers=[LayerTrace(l.activation, l.weights.copy(), l.biases.copy()) for l in net.layers],
-            momentum=momentum,
+            optimizer=self.ws.optimizer, penalty=self.ws.penalty_rule,
+            penalty_before=reduce_total(self.ws.penalty(), x.shape[0], reduction),
+            state_before=self.ws.optimizer_state(),
         )
+
+    @classmethod
+    def for_config(cls, net: Network, x: np.ndarray, z: np.ndarray, loss: str, config,
+                   n_rows: int, rows: list[int] | None = None,
+                   state: OptimizerState | None = None) -> "PhasedStep":
+        """The step a ``TrainingConfig`` takes: its optimiser and penalty, and its schedule's
+        rate for the epoch ``state`` is in (over ``n_rows`` rows an epoch)."""
+        rate = config.rate_at(state.epochs if state is not None else 0, n_rows)
+        return cls(net, x, z, loss, rate, config.batch_reduction, rows, config.optimizer_rule(),
+                   config.penalty_rule(), state)
 
     @property
     def done(self) -> bool:
@@ -150,8 +176,9 @@ class PhasedStep:
         return None if self.done else self.phases[self.position]
 
     @property
-    def velocity(self) -> Velocity | None:
-        return self.ws.velocity()
+    def state(self) -> OptimizerState:
+        """A copy of the optimiser's state (after the update, once it has run)."""
+        return self.ws.optimizer_state()
 
     def advance(self) -> Phase:
         """Run the next sub-step and record its numbers in ``trace``."""
@@ -180,7 +207,16 @@ class PhasedStep:
         ws.gradients(tr.reduction)
         for lt, gw, gb in zip(tr.layers, ws.grad_w, ws.grad_b):
             lt.grad_weights, lt.grad_biases = gw.copy(), gb.copy()
-        ws.update(tr.learning_rate, tr.momentum)
+        if tr.penalty:
+            scale = 1.0 / ws.rows if tr.reduction == "mean" else 1.0
+            parts = [np.zeros_like(lt.weights_before) for lt in tr.layers]
+            tr.penalty.add_gradient([lt.weights_before for lt in tr.layers], parts, scale,
+                                    [np.empty_like(p) for p in parts])
+            for lt, part in zip(tr.layers, parts):
+                lt.penalty_gradient = part
+        tr.step_rate = tr.optimizer.step_rate(tr.learning_rate, ws.state.steps + 1)
+        ws.update(tr.learning_rate)
+        tr.state_after = ws.optimizer_state()
         for lt, layer in zip(tr.layers, self.net.layers):
             lt.weights_after, lt.biases_after = layer.weights.copy(), layer.biases.copy()
         after = Workspace(self.net, tr.loss_name, ws.rows)
@@ -211,8 +247,10 @@ def step_trace(
     learning_rate: float,
     reduction: str = "mean",
     rows: list[int] | None = None,
-    momentum: float = 0.0,
+    optimizer: Optimizer | None = None,
     with_sensitivity: bool = True,
+    penalty: Penalty | None = None,
+    state: OptimizerState | None = None,
 ) -> StepTrace:
     """One full update of a copy of ``net`` (``net`` itself is left as it was), traced.
 
@@ -221,7 +259,8 @@ def step_trace(
     sensitivity: d output_0 / d parameter, at the weights before the update.
     """
     sens = sensitivity(net, x, output=0) if with_sensitivity and np.atleast_2d(x).shape[0] == 1 else None
-    trace = PhasedStep(net.copy(), x, z, loss, learning_rate, reduction, rows, momentum).run()
+    trace = PhasedStep(net.copy(), x, z, loss, learning_rate, reduction, rows, optimizer, penalty,
+                       state).run()
     if sens is not None:
         for lt, (sw, sb) in zip(trace.layers, sens):
             lt.sensitivity_weights, lt.sensitivity_biases = sw, sb

@@ -1,9 +1,10 @@
-"""The training loop: online, minibatch or full-batch gradient descent with stop rules.
+"""The training loop: online, minibatch or full-batch updates with stop rules.
 
+The optimiser, weight penalty and learning-rate schedule are ``optimizers``'s.
 An epoch's loss is the per-sample loss accumulated during the epoch (each
-sample's loss just before the update that used it), reduced like the
-gradients: averaged (``mean``) or summed (``sum``) over the dataset. This is
-how scikit-learn reports ``loss_curve_``.
+sample's loss just before the update that used it) plus each update's penalty,
+reduced like the gradients: averaged (``mean``) or summed (``sum``) over the
+dataset. This is how scikit-learn reports ``loss_curve_``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from mlp_studio.core.epoch_runner import EpochRunner, NumpyRunner, StopCheck
 from mlp_studio.core.network import Network
 from mlp_studio.core.small_net import SmallNetRunner
 from mlp_studio.core.stop_reason import StopReason
-from mlp_studio.core.workspace import REDUCTIONS, Velocity, reduce_total
+from mlp_studio.core.optimizers import Optimizer, OptimizerState, Penalty, Schedule
+from mlp_studio.core.workspace import REDUCTIONS, reduce_total
 from mlp_studio.errors import MLPError, shown
 
 MODES = ("online", "minibatch", "batch")
@@ -47,6 +49,17 @@ class TrainingConfig:
     target_loss: float | None = None
     patience: int | None = None
     holdout: float = 0.0  # share of the rows held out (seeded by ``seed``) for a validation loss
+    optimizer: str = "sgd"  # see ``optimizers``: sgd (with ``momentum``), nesterov, adam, rmsprop
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+    rho: float = 0.9
+    l1: float = 0.0
+    l2: float = 0.0
+    schedule: str = "constant"  # constant, invscaling, step, cosine
+    power_t: float = 0.5
+    gamma: float = 0.1
+    step_epochs: int = 10
 
     def validate(self) -> None:
         if self.mode not in MODES:
@@ -57,14 +70,28 @@ class TrainingConfig:
             raise MLPError(f"the learning rate must be a positive number, got {self.learning_rate}")
         if self.batch_size < 1:
             raise MLPError(f"the batch size must be at least 1, got {self.batch_size}")
-        if not (0.0 <= self.momentum < 1.0):
-            raise MLPError(f"momentum must be in [0, 1), got {self.momentum}")
         if self.epochs is not None and self.epochs < 0:
             raise MLPError(f"epochs must be 0 or more, got {self.epochs}")
         if self.patience is not None and self.patience < 1:
             raise MLPError(f"patience must be at least 1 epoch, got {self.patience}")
         if not (0.0 <= self.holdout < 1.0):
             raise MLPError(f"the hold-out fraction must be in [0, 1), got {self.holdout}")
+        self.optimizer_rule().validate()
+        self.penalty_rule().validate()
+        self.schedule_rule().validate(self.epochs)
+
+    def optimizer_rule(self) -> Optimizer:
+        return Optimizer(self.optimizer, self.momentum, self.beta1, self.beta2, self.epsilon, self.rho)
+
+    def penalty_rule(self) -> Penalty:
+        return Penalty(self.l1, self.l2)
+
+    def schedule_rule(self) -> Schedule:
+        return Schedule(self.schedule, self.power_t, self.gamma, self.step_epochs)
+
+    def rate_at(self, epoch: int, n_rows: int) -> float:
+        """The learning rate of epoch ``epoch`` (0 for the first) over ``n_rows`` rows."""
+        return self.schedule_rule().rate(self.learning_rate, epoch, n_rows, self.epochs)
 
     def rows_per_update(self, n_rows: int) -> int:
         return {"online": 1, "minibatch": min(self.batch_size, n_rows), "batch": n_rows}[self.mode]
@@ -72,18 +99,20 @@ class TrainingConfig:
 
 @dataclass
 class Carry:
-    """What one epoch hands the next besides the weights: momentum's velocity (None: at
-    rest) and where the row shuffling stands (None: at the start, from the seed). Epochs
-    taken by separate trainers, each resuming the last one's carry, equal one long run."""
+    """What one epoch hands the next besides the weights: the optimiser's state (None:
+    before the first update) and where the row shuffling stands (None: at the start, from
+    the seed). Epochs taken by separate trainers, each resuming the last one's carry,
+    equal one long run."""
 
-    velocity: Velocity | None = None
+    optimizer: OptimizerState | None = None
     shuffle: tuple[dict, np.ndarray] | None = None  # the generator's state, the row order
 
 
 @dataclass
 class TrainResult:
     network: Network
-    losses: list[float] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)  # each epoch's loss, penalty included
+    penalties: list[float] = field(default_factory=list)  # each epoch's penalty part
     stop: StopReason | None = None
 
 
@@ -105,7 +134,7 @@ class Trainer:
         self.config = config
         self.n = X.shape[0]
         if runner is None:
-            runner = SmallNetRunner if small_net.supports(net, loss, config.mode) else NumpyRunner
+            runner = SmallNetRunner if small_net.supports(net, loss, config) else NumpyRunner
         self.runner: EpochRunner = runner(net, np.ascontiguousarray(X, dtype=net.dtype),
                                           np.ascontiguousarray(Z, dtype=net.dtype), loss, config)
         self.batch = self.runner.batch
@@ -114,6 +143,7 @@ class Trainer:
         self._shuffle_at_start: tuple[dict, np.ndarray] | None = None
         self.epoch = 0
         self.updates = 0
+        self.last_penalty = 0.0  # the last epoch's penalty part of its loss
 
     @property
     def update_losses(self) -> np.ndarray:
@@ -127,11 +157,11 @@ class Trainer:
 
     def carry(self) -> Carry:
         """A copy of what the next epoch will start from (see ``Carry``)."""
-        return Carry(self.runner.velocity(), (self._rng.bit_generator.state, self._order.copy()))
+        return Carry(self.runner.optimizer_state(), (self._rng.bit_generator.state, self._order.copy()))
 
     def resume(self, carry: Carry) -> None:
         """Start the next epoch from ``carry`` (copied), e.g. another trainer's ``carry()``."""
-        self.runner.set_velocity(carry.velocity)
+        self.runner.set_optimizer_state(carry.optimizer)
         if carry.shuffle is not None:
             state, order = carry.shuffle
             self._rng.bit_generator.state = state
@@ -154,15 +184,17 @@ class Trainer:
             self._shuffle_at_start = (self._rng.bit_generator.state, self._order.copy())
             self._rng.shuffle(self._order)
             order = self._order
-        total = self.runner.run_epoch(order, cfg.learning_rate, should_stop)
+        rate = cfg.rate_at(self.runner.epochs_done, self.n)
+        total = self.runner.run_epoch(order, rate, should_stop)
         if total is None:
             return None
+        self.last_penalty = reduce_total(self.runner.penalty_total, self.n, cfg.batch_reduction)
         self.epoch += 1
         self.updates += len(self.runner.update_losses)
         return reduce_total(total, self.n, cfg.batch_reduction)
 
     def _rewind(self) -> None:
-        """Back to the end of the last whole epoch: weights, velocity and row shuffling."""
+        """Back to the end of the last whole epoch: weights, optimiser state and row shuffling."""
         self.runner.rewind()
         if self._shuffle_at_start is not None:
             state, self._order = self._shuffle_at_start
@@ -214,6 +246,7 @@ class Trainer:
                         f"(try a smaller learning rate); the last finite weights are kept")
                     break
                 result.losses.append(loss)
+                result.penalties.append(self.last_penalty)
                 if on_epoch is not None:
                     runner.store()
                     on_epoch(self.epoch, loss)

@@ -14,12 +14,11 @@ import numpy as np
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.losses import check_pairing, get_loss
 from mlp_studio.core.network import Network
+from mlp_studio.core.optimizers import LayerArrays, Optimizer, OptimizerState, Penalty
 from mlp_studio.errors import MLPError, shown
 
 REDUCTIONS = ("mean", "sum")
 
-#: momentum's velocity: per layer, for the weights and for the biases
-Velocity = tuple[list[np.ndarray], list[np.ndarray]]
 
 
 def reduce_total(total: float, rows: int, reduction: str) -> float:
@@ -33,10 +32,12 @@ class Workspace:
     ``s[i]``, ``a[i]``, ``delta[i]`` hold the weighted sums, activations and
     dLoss/ds of layer ``i`` for the current batch (the first ``rows`` rows);
     ``grad_w[i]``, ``grad_b[i]`` the reduced gradients. ``_back[i]`` is scratch: delta_{i+1} W_{i+1}
-    in ``hidden_delta``, then the reduced delta in ``gradients``.
+    in ``hidden_delta``, then the reduced delta in ``gradients``. ``optimizer`` and
+    ``penalty`` (default: plain SGD, none) are the update's rules; ``state`` the optimiser's.
     """
 
-    def __init__(self, net: Network, loss: str, capacity: int) -> None:
+    def __init__(self, net: Network, loss: str, capacity: int, optimizer: Optimizer | None = None,
+                 penalty: Penalty | None = None) -> None:
         check_pairing(loss, net.layers[-1].activation, net.n_outputs)
         if capacity < 1:
             raise MLPError("a batch needs at least one row")
@@ -53,8 +54,11 @@ class Workspace:
         self.grad_w = [np.empty_like(l.weights) for l in net.layers]
         self.grad_b = [np.empty_like(l.biases) for l in net.layers]
         self.activations = [get_activation(l.activation) for l in net.layers]
-        self.velocity_w: list[np.ndarray] | None = None
-        self.velocity_b: list[np.ndarray] | None = None
+        self.optimizer = optimizer if optimizer is not None else Optimizer()
+        self.penalty_rule = penalty if penalty is not None else Penalty()
+        self._scratch = ([np.empty_like(l.weights) for l in net.layers],
+                         [np.empty_like(l.biases) for l in net.layers])
+        self.state = self.optimizer.new_state(*self._params())
         self.x: np.ndarray = np.empty((0, net.n_inputs), dt)
         self._views(0)
 
@@ -129,7 +133,8 @@ class Workspace:
             self.hidden_delta(i)
 
     def gradients(self, reduction: str) -> None:
-        """grad_W = delta^T a_prev and grad_b = sum of delta, summed or averaged over rows.
+        """grad_W = delta^T a_prev and grad_b = sum of delta, summed or averaged over rows,
+        plus the penalty's gradient on the weights (averaged the same way).
 
         Averaging scales the (small) delta before the products, not the gradients after.
         """
@@ -142,41 +147,31 @@ class Workspace:
                 d = np.multiply(d, scale, out=self._bv[i])
             np.matmul(d.T, self.a_prev(i), out=self.grad_w[i])
             np.add.reduce(d, axis=0, out=self.grad_b[i])
+        if self.penalty_rule:
+            self.penalty_rule.add_gradient([l.weights for l in self.net.layers], self.grad_w, scale,
+                                           self._scratch[0])
 
-    def velocity(self) -> Velocity | None:
-        """A copy of momentum's velocity, or None while at rest."""
-        if self.velocity_w is None:
-            return None
-        return [v.copy() for v in self.velocity_w], [v.copy() for v in self.velocity_b]
+    def penalty(self) -> float:
+        """The weight penalty at the current weights, before any division by rows (0 without one)."""
+        return self.penalty_rule.value([l.weights for l in self.net.layers]) if self.penalty_rule else 0.0
 
-    def set_velocity(self, velocity: Velocity | None) -> None:
-        """Carry on from ``velocity`` (copied); None: at rest."""
-        if velocity is None:
-            self.velocity_w = self.velocity_b = None
-        else:
-            self.velocity_w = [v.copy() for v in velocity[0]]
-            self.velocity_b = [v.copy() for v in velocity[1]]
+    def optimizer_state(self) -> OptimizerState:
+        """A copy of the optimiser's state (see ``optimizers.OptimizerState``)."""
+        return self.state.copy()
 
-    def update(self, learning_rate: float, momentum: float = 0.0) -> None:
-        """W -= eta grad (plain), or v = mu v - eta grad; W += v (momentum).
+    def set_optimizer_state(self, state: OptimizerState | None) -> None:
+        """Carry on from ``state`` (copied); None: the state before the first update."""
+        self.state = self.optimizer.adopt(state, self._params())
 
-        Overwrites the gradient buffers with the step taken. The rates are used as
-        Python floats, so a float32 network is updated in float32.
+    def _params(self) -> LayerArrays:
+        layers = self.net.layers
+        return [l.weights for l in layers], [l.biases for l in layers]
+
+    def update(self, learning_rate: float) -> None:
+        """One step of the optimiser on every weight and bias, in place.
+
+        Overwrites the gradient buffers. The rates are used as Python floats, so a
+        float32 network is updated in float32.
         """
-        lr, mu = float(learning_rate), float(momentum)
-        if mu and self.velocity_w is None:
-            self.velocity_w = [np.zeros_like(g) for g in self.grad_w]
-            self.velocity_b = [np.zeros_like(g) for g in self.grad_b]
-        for i, layer in enumerate(self.net.layers):
-            gw, gb = self.grad_w[i], self.grad_b[i]
-            gw *= lr
-            gb *= lr
-            if mu:
-                for param, grad, vel in ((layer.weights, gw, self.velocity_w[i]),
-                                         (layer.biases, gb, self.velocity_b[i])):
-                    vel *= mu
-                    vel -= grad
-                    param += vel
-            else:
-                layer.weights -= gw
-                layer.biases -= gb
+        self.optimizer.update(self._params(), (self.grad_w, self.grad_b), self.state,
+                              float(learning_rate), self._scratch)

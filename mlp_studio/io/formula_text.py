@@ -36,7 +36,8 @@ from mlp_studio.core.trace import (
 STYLES = ("latex", "html")
 MAX_ENTRIES = 256  # default cap on entries per call, so a wide network's update stays quick
 _GREEK = {"delta": (r"\delta", "δ"), "eta": (r"\eta", "η"), "sigma": (r"\sigma", "σ"),
-          "mu": (r"\mu", "μ"), "nabla": (r"\nabla", "∇")}
+          "mu": (r"\mu", "μ"), "nabla": (r"\nabla", "∇"), "lambda": (r"\lambda", "λ"),
+          "beta": (r"\beta", "β"), "rho": (r"\rho", "ρ"), "epsilon": (r"\epsilon", "ε")}
 
 
 class _Writer:
@@ -116,6 +117,9 @@ class _Writer:
         if self.latex:
             return rf"\{name}{self.paren(arg, big=True)}"
         return f"{self.greek(name) if name in _GREEK else name}({arg})"
+
+    def sqrt(self, inner: str) -> str:
+        return rf"\sqrt{{{inner}}}" if self.latex else f"√({inner})"
 
     def exp(self, power: str) -> str:
         return self.sup("e", power)
@@ -327,12 +331,13 @@ def _gradient_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | No
     value = lt.grad_weights[j, i] if i is not None else lt.grad_biases[j]
     if i is not None:
         inputs = _inputs(trace, layer)[:, i]
+    pen_sym, pen_num = _penalty_terms(w, trace, layer, j, i)
     if not trace.is_batch:
         if i is None:
             return grad_sym, [(grad_sym, [_name(w, trace, "delta", layer, j), w.num(value)])]
         return grad_sym, [(grad_sym, [
-            f"{_name(w, trace, 'delta', layer, j)}{w.dot}{_input_name(w, trace, layer, i)}",
-            f"{w.num(deltas[0])}{w.dot}{w.num(inputs[0])}", w.num(value)])]
+            f"{_name(w, trace, 'delta', layer, j)}{w.dot}{_input_name(w, trace, layer, i)}{pen_sym}",
+            f"{w.num(deltas[0])}{w.dot}{w.num(inputs[0])}{pen_num}", w.num(value)])]
     n = len(trace.rows)
     shown, omitted = w.terms(n)
     d_r = _name(w, trace, "delta", layer, j, sup="(r)")
@@ -347,7 +352,32 @@ def _gradient_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | No
     if trace.reduction == "mean":
         scale = w.frac("1", str(n)) if w.latex else f"(1/{n})"
         total, numbers = f"{scale} {total}", f"{scale}{numbers}"
-    return grad_sym, [(grad_sym, [total, numbers, w.num(value)])]
+    return grad_sym, [(grad_sym, [total + pen_sym, numbers + pen_num, w.num(value)])]
+
+
+def _penalty_terms(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | None) -> tuple[str, str]:
+    """`` + (λ2 w + λ1 sign(w))`` (over the rows for a mean) in symbols and in numbers, for a
+    weight of a penalised step; empty for biases and unpenalised steps."""
+    pen = trace.penalty
+    if i is None or not pen:
+        return "", ""
+    param = _name(w, trace, "w", layer, j, i)
+    weight = float(trace.layers[layer].weights_before[j, i])
+    lam = w.greek("lambda")
+    syms, nums = [], []
+    if pen.l2:
+        syms.append(f"{w.sym(lam, '2')}{w.dot}{param}")
+        nums.append(f"{w.num(pen.l2)}{w.dot}{w.pnum(weight)}")
+    if pen.l1:
+        sign = float(np.sign(weight))
+        syms.append(f"{w.sym(lam, '1')}{w.dot}{w.func('sign' if not w.latex else 'operatorname{sign}', param)}")
+        nums.append(f"{w.num(pen.l1)}{w.dot}{w.pnum(sign)}")
+    n = len(trace.rows)
+    sym, num = w.join_sum(syms, 0), w.join_sum(nums, 0)
+    if trace.reduction == "mean" and n > 1:
+        scale = w.frac("1", str(n)) if w.latex else f"(1/{n})"
+        return f"{w.plus}{scale}{w.paren(sym)}", f"{w.plus}{scale}{w.paren(num)}"
+    return f"{w.plus}{sym}", f"{w.plus}{num}"
 
 
 def _parameter_entries(w: _Writer, trace: StepTrace, layer: int, gradient: bool, update: bool
@@ -382,6 +412,11 @@ def _update_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | None
     new_sym = _name(w, trace, what, layer, *idx, sup=w.text("new"))
     old_sym = _name(w, trace, what, layer, *idx, sup=w.text("old"))
     eta_sym = w.greek("eta")
+    name = trace.optimizer.name
+    if name in ("adam", "rmsprop"):
+        return _adaptive_rows(w, trace, layer, idx, what, grad_sym, grad, old_sym, new_sym, old, new, eta)
+    if name == "nesterov" and trace.momentum:
+        return _nesterov_rows(w, trace, layer, idx, what, grad_sym, grad, old_sym, new_sym, old, new, eta)
     if not trace.momentum:
         return [(new_sym, [f"{old_sym}{w.minus}{eta_sym}{w.dot}{grad_sym}",
                            f"{w.num(old)}{w.minus}{eta}{w.dot}{w.pnum(grad)}", w.num(new)])]
@@ -396,6 +431,89 @@ def _update_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | None
                      f"{w.num(mu)}{w.dot}{w.pnum(v_prev)}{w.minus}{eta}{w.dot}{w.pnum(grad)}",
                      w.num(step)]),
             (new_sym, [f"{old_sym} + {v_sym}", f"{w.num(old)}{w.signed(step)}", w.num(new)])]
+
+
+def _slot(trace: StepTrace, name: str, after: bool, layer: int, what: str, idx: tuple) -> float:
+    """One parameter's value in the optimiser's slot ``name``, before or after the step."""
+    state = trace.state_after if after else trace.state_before
+    return float(state.slots[name][0 if what == "w" else 1][layer][idx])
+
+
+def _nesterov_rows(w: _Writer, trace: StepTrace, layer: int, idx: tuple, what: str, grad_sym: str,
+                   grad: float, old_sym: str, new_sym: str, old: float, new: float, eta: str
+                   ) -> list[tuple[str, list[str]]]:
+    """v = mu v_prev - eta grad; new = old + mu v - eta grad."""
+    mu, mu_sym, eta_sym = trace.momentum, w.greek("mu"), w.greek("eta")
+    v_prev, v = (_slot(trace, "velocity", after, layer, what, idx) for after in (False, True))
+    v_sym = w.sym("v", _tag(trace, layer, *idx))
+    v_prev_sym = w.sym("v", _tag(trace, layer, *idx), w.text("prev"))
+    return [(v_sym, [f"{mu_sym}{w.dot}{v_prev_sym}{w.minus}{eta_sym}{w.dot}{grad_sym}",
+                     f"{w.num(mu)}{w.dot}{w.pnum(v_prev)}{w.minus}{eta}{w.dot}{w.pnum(grad)}", w.num(v)]),
+            (new_sym, [f"{old_sym} + {mu_sym}{w.dot}{v_sym}{w.minus}{eta_sym}{w.dot}{grad_sym}",
+                       f"{w.num(old)} + {w.num(mu)}{w.dot}{w.pnum(v)}{w.minus}{eta}{w.dot}{w.pnum(grad)}",
+                       w.num(new)])]
+
+
+def _adaptive_rows(w: _Writer, trace: StepTrace, layer: int, idx: tuple, what: str, grad_sym: str,
+                   grad: float, old_sym: str, new_sym: str, old: float, new: float, eta: str
+                   ) -> list[tuple[str, list[str]]]:
+    """Adam: m, v, the bias-corrected rate and the step; RMSprop: r and the step."""
+    opt, tag = trace.optimizer, _tag(trace, layer, *idx)
+    eps_sym, eps = w.greek("epsilon"), w.num(opt.epsilon) if opt.epsilon >= 1e-4 else f"{opt.epsilon:g}"
+    g2 = w.sup(w.paren(grad_sym), "2")
+    rows = []
+
+    def moving(name: str, sym: str, decay_sym: str, decay: float, square: bool) -> float:
+        prev, now = (_slot(trace, name, after, layer, what, idx) for after in (False, True))
+        s, s_prev = w.sym(sym, tag), w.sym(sym, tag, w.text("prev"))
+        g_s = g2 if square else grad_sym
+        g_n = w.sup(w.paren(w.num(grad)), "2") if square else w.pnum(grad)
+        rows.append((s, [f"{decay_sym}{w.dot}{s_prev}{w.plus}(1{w.minus}{decay_sym}){w.dot}{g_s}",
+                         f"{w.num(decay)}{w.dot}{w.pnum(prev)}{w.plus}{w.num(1 - decay)}{w.dot}{g_n}",
+                         w.num(now)]))
+        return now
+
+    if opt.name == "rmsprop":
+        r = moving("square_avg", "r", w.greek("rho"), opt.rho, True)
+        num_sym, den_sym, num_val, den_val, rate_sym, rate = grad_sym, w.sym("r", tag), grad, r, w.greek("eta"), eta
+    else:
+        b1, b2 = w.sym(w.greek("beta"), "1"), w.sym(w.greek("beta"), "2")
+        m = moving("m", "m", b1, opt.beta1, False)
+        v = moving("v", "v", b2, opt.beta2, True)
+        t = trace.state_after.steps
+        rate_sym = w.sym(w.greek("eta"), "t")
+        rows.append((rate_sym, [
+            f"{w.greek('eta')}{w.dot}{w.sqrt(f'1{w.minus}' + w.sup(b2, 't'))} / (1{w.minus}{w.sup(b1, 't')})",
+            f"{eta}{w.dot}{w.sqrt(f'1{w.minus}' + w.sup(w.num(opt.beta2), str(t)))}"
+            f" / (1{w.minus}{w.sup(w.num(opt.beta1), str(t))})",
+            w.num(trace.step_rate)]))
+        num_sym, den_sym, num_val, den_val, rate = w.sym("m", tag), w.sym("v", tag), m, v, w.num(trace.step_rate)
+    rows.append((new_sym, [
+        f"{old_sym}{w.minus}{rate_sym}{w.dot}{num_sym} / ({w.sqrt(den_sym)}{w.plus}{eps_sym})",
+        f"{w.num(old)}{w.minus}{rate}{w.dot}{w.pnum(num_val)} / ({w.num(math.sqrt(den_val))}{w.plus}{eps})",
+        w.num(new)]))
+    return rows
+
+
+def update_rule_text(trace: StepTrace) -> str:
+    """The step's update rule in words and LaTeX, for the worked example's Updates section."""
+    name, opt = trace.optimizer.name, trace.optimizer
+    if name == "adam":
+        return (rf"Adam: $m = \beta_1 m + (1 - \beta_1) \nabla L$, $v = \beta_2 v + (1 - \beta_2) (\nabla L)^2$, "
+                rf"$\eta_t = \eta \sqrt{{1 - \beta_2^t}} / (1 - \beta_1^t)$, "
+                rf"$\theta_{{new}} = \theta_{{old}} - \eta_t m / (\sqrt{{v}} + \epsilon)$, with "
+                rf"$\beta_1 = {opt.beta1:g}$, $\beta_2 = {opt.beta2:g}$, $\epsilon = {opt.epsilon:g}$")
+    if name == "rmsprop":
+        return (rf"RMSprop: $r = \rho r + (1 - \rho) (\nabla L)^2$, "
+                rf"$\theta_{{new}} = \theta_{{old}} - \eta \nabla L / (\sqrt{{r}} + \epsilon)$, with "
+                rf"$\rho = {opt.rho:g}$, $\epsilon = {opt.epsilon:g}$")
+    if name == "nesterov" and trace.momentum:
+        return (rf"Nesterov momentum: $v = \mu v - \eta \nabla L$, then "
+                rf"$\theta_{{new}} = \theta_{{old}} + \mu v - \eta \nabla L$, with $\mu = {trace.momentum:g}$")
+    if trace.momentum:
+        return (rf"Gradient descent with momentum: $v = \mu v - \eta \nabla L$, then "
+                rf"$\theta_{{new}} = \theta_{{old}} + v$, with $\mu = {trace.momentum:g}$")
+    return r"Gradient descent, $\theta_{new} = \theta_{old} - \eta \nabla L(\theta)$"
 
 
 def _capped(entries: Iterator[str], total: int, max_entries: int | None, w: _Writer) -> list[str]:
@@ -507,4 +625,34 @@ def loss_formulas(trace: StepTrace, style: str = "latex", digits: int = 4, max_t
         if trace.reduction == "mean":
             total = (w.frac("1", str(n)) if w.latex else f"(1/{n})") + " " + total
         rows.append((w.sym("L"), [total, w.num(trace.loss_before)]))
-    return [w.block(rows, _row_note(trace))]
+    blocks = [w.block(rows, _row_note(trace))]
+    if trace.penalty:
+        blocks.append(_penalty_loss_block(w, trace))
+    return blocks
+
+
+def _penalty_loss_block(w: _Writer, trace: StepTrace) -> str:
+    """The loss with the weight penalty: L + (λ2/2 ΣW² + λ1 Σ|W|), over the rows for a mean."""
+    pen, lam = trace.penalty, w.greek("lambda")
+    weights = [lt.weights_before for lt in trace.layers]
+    sum_sym = r"\sum " if w.latex else "Σ"
+    syms, nums = [], []
+    if pen.l2:
+        squares = sum(float((W * W).sum()) for W in weights)
+        half = w.frac(w.sym(lam, "2"), "2") if w.latex else f"{w.sym(lam, '2')}/2"
+        syms.append(f"{half} {sum_sym}{w.sup('W', '2')}")
+        nums.append(f"{w.num(pen.l2 / 2)}{w.dot}{w.num(squares)}")
+    if pen.l1:
+        absolute = sum(float(np.abs(W).sum()) for W in weights)
+        syms.append(f"{w.sym(lam, '1')} {sum_sym}|W|")
+        nums.append(f"{w.num(pen.l1)}{w.dot}{w.num(absolute)}")
+    sym, num = w.join_sum(syms, 0), w.join_sum(nums, 0)
+    n = len(trace.rows)
+    if trace.reduction == "mean" and n > 1:
+        scale = w.frac("1", str(n)) if w.latex else f"(1/{n})"
+        sym, num = f"{scale}{w.paren(sym)}", f"{scale}{w.paren(num)}"
+    total = trace.loss_before + trace.penalty_before
+    return w.block([(w.sym("P"), [sym, num, w.num(trace.penalty_before)]),
+                    (f"{w.sym('L')}{w.plus}{w.sym('P')}", [f"{w.num(trace.loss_before)}{w.plus}{w.num(trace.penalty_before)}",
+                                                          w.num(total)])],
+                   "the weight penalty, biases excluded")

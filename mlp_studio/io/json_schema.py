@@ -23,8 +23,7 @@ from mlp_studio.core.activations import ACTIVATIONS
 from mlp_studio.core.lesson import ACTIONS
 from mlp_studio.core.losses import LOSSES
 from mlp_studio.core.scaling import SCALINGS
-from mlp_studio.core.training import MODES, TrainingConfig
-from mlp_studio.core.workspace import REDUCTIONS
+from mlp_studio.core.training import TrainingConfig
 from mlp_studio.io import lesson_file, project_file
 from mlp_studio.io.atomic import write_text_atomic
 
@@ -35,7 +34,7 @@ LESSON_SCHEMA = "mlp-studio-lesson.schema.json"
 _NUMBERS = {"type": "array", "minItems": 1, "items": {"type": "number"}}
 _NAMES = {"type": "array", "uniqueItems": True,
           "items": {"type": "string", "minLength": 1, "pattern": r"\S"}}
-_CHOICES = {"mode": MODES, "batch_reduction": REDUCTIONS}
+_CHOICES = project_file._CHOICES  # training keys with a fixed set of values
 _JSON_TYPES = {float: "number", int: "integer", bool: "boolean", str: "string", type(None): "null"}
 
 

@@ -51,6 +51,7 @@ from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.project import Project
 from mlp_studio.core.scaling import SCALINGS, Scaler
 from mlp_studio.core.timeline import History, HistoryEntry
+from mlp_studio.core.optimizers import OPTIMIZERS, SCHEDULES
 from mlp_studio.core.training import MODES, TrainingConfig
 from mlp_studio.core.workspace import REDUCTIONS
 from mlp_studio.errors import SHOWN_CHARS, MLPError, shown
@@ -89,8 +90,10 @@ def project_to_dict(project: Project) -> dict:
             "scaling": {"inputs": _scaler_to_dict(d.input_scaler),
                         "targets": _scaler_to_dict(d.target_scaler)},
         }
+    defaults = asdict(TrainingConfig())
     out["training"] = {k: v.item() if isinstance(v, np.generic) else v
-                       for k, v in asdict(project.training).items()}
+                       for k, v in asdict(project.training).items()
+                       if k not in _UPDATE_RULE_KEYS or v != defaults[k]}
     if project.history is not None:
         out["history"] = {"current": project.history.current, "entries": [
             {"label": e.label, "network": _network_to_dict(e.network, f"history.entries[{i}].network")}
@@ -480,17 +483,17 @@ class JsonChecker:
         kw: dict[str, Any] = {}
         for key, item in value.items():
             p = f"{path}.{key}"
-            if key in ("mode", "batch_reduction"):
-                kw[key] = self.string(item, p, MODES if key == "mode" else REDUCTIONS)
+            if key in _CHOICES:
+                kw[key] = self.string(item, p, _CHOICES[key])
             elif key == "shuffle":
                 kw[key] = self.boolean(item, p)
-            elif key in ("learning_rate", "momentum", "holdout"):
+            elif key in _NUMBERS:
                 kw[key] = self.number(item, p)
             elif key == "target_loss":
                 kw[key] = None if item is None else self.number(item, p)
             elif key in ("epochs", "patience"):
                 kw[key] = None if item is None else self.integer(item, p, 0)
-            else:  # batch_size, seed
+            else:  # batch_size, seed, step_epochs
                 kw[key] = self.integer(item, p, 0)
         config = TrainingConfig(**kw)
         try:
@@ -498,6 +501,15 @@ class JsonChecker:
         except MLPError as exc:
             raise self.wrap(path, exc) from None
         return config
+
+
+#: the optimiser's, penalties' and schedule's keys: saved only when not at their defaults
+_UPDATE_RULE_KEYS = ("optimizer", "beta1", "beta2", "epsilon", "rho", "l1", "l2", "schedule",
+                     "power_t", "gamma", "step_epochs")
+#: training keys with a fixed set of values, and those that are any number
+_CHOICES = {"mode": MODES, "batch_reduction": REDUCTIONS, "optimizer": OPTIMIZERS, "schedule": SCHEDULES}
+_NUMBERS = ("learning_rate", "momentum", "holdout", "beta1", "beta2", "epsilon", "rho", "l1", "l2",
+            "power_t", "gamma")
 
 
 def _join(path: str, key: str) -> str:

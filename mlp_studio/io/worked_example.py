@@ -29,6 +29,7 @@ from mlp_studio.io.formula_text import (
     loss_formulas,
     phase_formulas,
     update_formulas,
+    update_rule_text,
 )
 
 _LOSS_NAMES = {"half_squared_error": "half squared error", "squared_error": "squared error",
@@ -146,6 +147,10 @@ def _summary(trace: StepTrace) -> list[str]:
     rate = rf"$\eta = {trace.learning_rate:g}$"
     if trace.momentum:
         rate += rf", momentum $\mu = {trace.momentum:g}$"
+    if trace.optimizer.name != "sgd":
+        rate += f", optimiser {trace.optimizer.name}"
+    if trace.penalty:
+        rate += rf", penalty $\lambda_1 = {trace.penalty.l1:g}$, $\lambda_2 = {trace.penalty.l2:g}$"
     if trace.is_batch:
         how = "averaged (mean)" if trace.reduction == "mean" else "summed"
         sample = (f"a batch of {len(trace.rows)} data rows ({_row_list(trace.rows)}); "
@@ -225,9 +230,8 @@ def worked_example_markdown(trace: StepTrace, project: Project | None = None, di
     for layer in range(last, -1, -1):
         out += [f"### {_layer_title(trace, layer)}", ""]
         out += _blocks(gradient_formulas(trace, layer, "latex", **caps))
-    update_rule = (r"$v = \mu v - \eta \nabla L$, then $\theta_{new} = \theta_{old} + v$"
-                   if trace.momentum else r"$\theta_{new} = \theta_{old} - \eta \nabla L(\theta)$")
-    out += [section("Updates"), "", f"Gradient descent, {update_rule}, with $\\eta = {trace.learning_rate:g}$.", ""]
+    out += [section("Updates"), "",
+            f"{update_rule_text(trace)}, and $\\eta = {trace.learning_rate:g}$.", ""]
     for layer in range(last, -1, -1):
         out += [f"### {_layer_title(trace, layer)}", ""]
         out += _blocks(update_formulas(trace, layer, "latex", **caps))

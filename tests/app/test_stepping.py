@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.stepping.step_toolbar import StepToolBar
 from mlp_studio.app.stepping.controller import StepController
+from mlp_studio.core.optimizers import Optimizer, OptimizerState
 from mlp_studio.core.project import Project
 from mlp_studio.core.training import Trainer, TrainingConfig
 from tests.core.reference_net import reference_dataset, reference_network
@@ -152,12 +153,13 @@ def test_epoch_carries_the_velocity_of_the_step_before(doc, stepper):
     net, w0 = after_step.copy(), reference_network()
     velocity = ([a.weights - b.weights for a, b in zip(after_step.layers, w0.layers)],
                 [a.biases - b.biases for a, b in zip(after_step.layers, w0.layers)])
+    state = OptimizerState(1, 0, {"velocity": velocity})
     data = doc.project.data
     for r in range(data.n_rows):
         step = PhasedStep(net, data.X[r:r + 1], data.Z[r:r + 1], "half_squared_error", ETA,
-                          rows=[r], momentum=mu, velocity=velocity)
+                          rows=[r], optimizer=Optimizer(momentum=mu), state=state)
         step.run()
-        velocity = step.velocity
+        state = step.state
     at_rest = Trainer(after_step.copy(), data.X, data.Z, "half_squared_error", doc.project.training)
     at_rest.run_epoch()
     assert not doc.project.network.equals(at_rest.net)  # the velocity made a difference...

@@ -342,3 +342,30 @@ def test_the_hold_out_fraction_is_an_undoable_setting_saved_with_the_project(qtb
     p.start(None)
     wait_idle(qtbot, p)
     assert p.plot.val.x.n == 3  # a validation loss per epoch: the run held the rows out
+
+
+def test_optimiser_penalty_and_schedule_settings_are_undoable_edits_that_the_run_uses(qtbot, panel):
+    p = panel(TrainingConfig(learning_rate=0.01, mode="minibatch", batch_size=16, epochs=5))
+    doc, box = p.document, p.update_rule
+    assert box.header.text() == "Optimiser: sgd" and not box.isVisibleTo(p)
+    box.header.click()  # opens the settings
+    assert box.isVisibleTo(p) and not box.fields["beta1"].isVisibleTo(p)  # sgd: no Adam ones
+    box.optimizer.activated.emit(box.optimizer.findText("adam"))
+    assert doc.project.training.optimizer == "adam" and box.fields["beta1"].isVisibleTo(p)
+    box.fields["l2"].setValue(0.05)
+    box.schedule.activated.emit(box.schedule.findText("step"))
+    box.fields["step_epochs"].setValue(2)
+    cfg = doc.project.training
+    assert (cfg.optimizer, cfg.l2, cfg.schedule, cfg.step_epochs) == ("adam", 0.05, "step", 2)
+    assert box.header.toolTip() == "Optimiser, penalty, schedule: adam, L2 0.05, step schedule"
+    assert doc.undo_stack.undoText() == "Set every to 2"
+    before = doc.project.network.copy()
+    p.start(None)
+    wait_idle(qtbot, p)
+    headless = Trainer(before.copy(), doc.project.data.X, doc.project.data.Z, doc.project.loss, cfg).train(5)
+    assert doc.project.network.equals(headless.network)  # the run trained with these settings
+    for _ in range(5):
+        doc.undo_stack.undo()  # the run, then the four edits
+    assert doc.project.training.optimizer == "sgd" and doc.project.training.l2 == 0.0
+    assert box.optimizer.currentText() == "sgd" and box.fields["l2"].value() == 0.0
+    assert not box.fields["beta1"].isVisibleTo(p)

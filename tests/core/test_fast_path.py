@@ -93,12 +93,14 @@ def test_fast_path_target_loss_stops():
 
 
 def test_fast_path_only_for_small_float64_online_with_known_activations_and_loss(monkeypatch):
-    small, loss = reference_network(), "half_squared_error"
-    assert small_net.supports(small, loss, "online")
-    assert not small_net.supports(small, loss, "minibatch")
-    assert not small_net.supports(small.astype(np.float32), loss, "online")
-    assert not small_net.supports(Network.create([30, 20, 1]), loss, "online")  # 641 parameters
-    assert not small_net.supports(small, "hinge", "online")
+    small, loss, online = reference_network(), "half_squared_error", TrainingConfig(mode="online")
+    assert small_net.supports(small, loss, online)
+    assert not small_net.supports(small, loss, TrainingConfig(mode="minibatch"))
+    assert not small_net.supports(small.astype(np.float32), loss, online)
+    assert not small_net.supports(Network.create([30, 20, 1]), loss, online)  # 641 parameters
+    assert not small_net.supports(small, "hinge", online)
+    for other in (dict(optimizer="adam"), dict(optimizer="nesterov"), dict(l2=0.1), dict(l1=0.1)):
+        assert not small_net.supports(small, loss, TrainingConfig(**other))
     with pytest.raises(ValueError, match="no code for the loss 'hinge'"):
         small_net._compile(((2, 3, "sigmoid"), (3, 1, "sigmoid")), "hinge", False)
     # An activation the generator has no code for: the NumPy runner trains it.
@@ -107,7 +109,7 @@ def test_fast_path_only_for_small_float64_online_with_known_activations_and_loss
                           (0.0, np.inf), r"\log(1 + e^s)")
     monkeypatch.setitem(ACTIVATIONS, "softplus", softplus)
     net = Network.create([2, 3, 1], ["softplus", "identity"], "xavier", seed=0)
-    assert not small_net.supports(net, loss, "online")
+    assert not small_net.supports(net, loss, online)
     ds = reference_dataset()
     trainer = Trainer(net, ds.X, ds.Z, loss, TrainingConfig(epochs=1))
     assert isinstance(trainer.runner, NumpyRunner)
@@ -134,7 +136,7 @@ def test_float32_network_trains_in_float32(sizes, acts, loss, kind, mode):
     assert isinstance(trainer.runner, NumpyRunner)
     result = trainer.train()
     ws = trainer.runner.ws
-    buffers = ws._s + ws._a + ws._delta + ws._back + ws.grad_w + ws.grad_b + ws.velocity_w + ws.velocity_b
+    buffers = ws._s + ws._a + ws._delta + ws._back + ws.grad_w + ws.grad_b + ws.state.slots["velocity"][0] + ws.state.slots["velocity"][1]
     assert all(b.dtype == np.float32 for b in buffers)
     assert all(l.weights.dtype == np.float32 and l.biases.dtype == np.float32 for l in net32.layers)
     assert all(math.isfinite(v) for v in result.losses)

@@ -57,7 +57,7 @@ def traced_epochs(net, X, Z, loss, cfg):
     """The same training by traced updates (the step-through path), batch by batch."""
     rng, order = np.random.default_rng(cfg.seed), np.arange(len(X))
     batch = cfg.rows_per_update(len(X))
-    velocity, update_losses = None, []
+    state, update_losses = None, []
     for _ in range(EPOCHS):
         if cfg.shuffle:
             rng.shuffle(order)
@@ -65,10 +65,10 @@ def traced_epochs(net, X, Z, loss, cfg):
         for start in range(0, len(X), batch):
             rows = order[start:start + batch]
             step = PhasedStep(net, X[rows], Z[rows], loss, cfg.learning_rate, cfg.batch_reduction,
-                              list(rows), cfg.momentum, velocity)
+                              list(rows), cfg.optimizer_rule(), state=state)
             update_losses.append(step.run().loss_before)
-            velocity = step.velocity
-    return update_losses, velocity
+            state = step.state
+    return update_losses, state
 
 
 @pytest.mark.parametrize("hidden, out, loss, n_out, mode, momentum", CASES)
@@ -80,15 +80,15 @@ def test_runners_and_trace_agree(hidden, out, loss, n_out, mode, momentum):
     numpy_result = numpy_trainer.train()
     assert numpy_result.stop.code == "epochs"  # trained all the epochs, finite
     traced = net.copy()
-    update_losses, velocity = traced_epochs(traced, X, Z, loss, cfg)
+    update_losses, state = traced_epochs(traced, X, Z, loss, cfg)
     assert numpy_trainer.net.equals(traced)  # the same kernels: bit for bit
     assert numpy_trainer.update_losses.tolist() == update_losses
     if momentum:
-        for a, b in zip(numpy_trainer.carry().velocity[0], velocity[0]):
+        for a, b in zip(numpy_trainer.carry().optimizer.slots["velocity"][0], state.slots["velocity"][0]):
             np.testing.assert_array_equal(a, b)
     assert numpy_trainer.updates == EPOCHS * -(-ROWS // cfg.rows_per_update(ROWS))
 
-    assert small_net.supports(net, loss, mode) == (mode == "online")
+    assert small_net.supports(net, loss, cfg) == (mode == "online")
     if mode != "online":
         return
     fast = Trainer(net.copy(), X, Z, loss, cfg)
@@ -100,5 +100,6 @@ def test_runners_and_trace_agree(hidden, out, loss, n_out, mode, momentum):
     np.testing.assert_allclose(fast_result.losses, numpy_result.losses, rtol=1e-12)
     np.testing.assert_allclose(fast.update_losses, numpy_trainer.update_losses, rtol=1e-12, atol=1e-15)
     if momentum:
-        for a, b in zip(fast.carry().velocity[0], numpy_trainer.carry().velocity[0]):
+        for a, b in zip(fast.carry().optimizer.slots["velocity"][0],
+                        numpy_trainer.carry().optimizer.slots["velocity"][0]):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)

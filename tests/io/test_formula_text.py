@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mlp_studio.core.gradcheck import numeric_gradients
+from mlp_studio.core.optimizers import Optimizer, OptimizerState, Penalty
 from mlp_studio.core.network import Layer, Network
 from mlp_studio.core.trace import (
     PHASE_FORWARD,
@@ -19,7 +20,8 @@ from mlp_studio.core.trace import (
     phases_for,
     step_trace,
 )
-from mlp_studio.io.formula_text import format_number, loss_formulas, phase_formulas
+from mlp_studio.io.formula_text import (
+    format_number, gradient_formulas, loss_formulas, phase_formulas, update_formulas)
 from tests.core.reference_net import reference_dataset, reference_network
 
 NUMBER = re.compile(r"[-\u2212]?\d+\.\d+")
@@ -304,7 +306,8 @@ def test_momentum_update_uses_previous_velocity():
     ds = reference_dataset()
     velocity = ([np.full((3, 2), 0.02), np.full((1, 3), -0.01)], [np.full(3, 0.03), np.full(1, 0.04)])
     step = PhasedStep(reference_network(), ds.X[:1], ds.Z[:1], "half_squared_error", 0.1,
-                      momentum=0.9, velocity=velocity)
+                      optimizer=Optimizer(momentum=0.9),
+                      state=OptimizerState(1, 0, {"velocity": velocity}))
     trace = step.run()
     entries = phase_formulas(trace, Phase(PHASE_UPDATE, 1), "latex")
     # w_h[0][0][0]: v = 0.9 * 0.02 - 0.1 * grad, new = -0.5 + v; grad by hand.
@@ -354,3 +357,64 @@ def test_wide_update_is_capped_by_default():
     entries = phase_formulas(trace, Phase(PHASE_UPDATE, 1), "html")
     assert len(entries) == 257 and entries[-1] == f"… ({20 * 31 + 21 - 256} more)"
     assert len(phase_formulas(trace, Phase(PHASE_UPDATE, 1), "html", max_entries=None)) == 20 * 31 + 21
+
+
+def _output_weight_gradient():
+    """d L / d w_o[0][0] for the reference step on row 0 (target 1), by hand."""
+    a0 = sig(-1.0)
+    y = sig(0.5 * a0 - 1.0 * sig(0.5) + 0.5)
+    return y * (1 - y) * (y - 1.0) * a0
+
+
+def test_adam_update_shows_moments_and_the_bias_corrected_rate_by_hand():
+    ds = reference_dataset()
+    trace = step_trace(reference_network(), ds.X[:1], ds.Z[:1], "half_squared_error", 0.1,
+                       optimizer=Optimizer("adam"), with_sensitivity=False)
+    g = _output_weight_gradient()
+    m, v = 0.1 * g, 0.001 * g * g
+    eta_t = 0.1 * math.sqrt(1 - 0.999) / (1 - 0.9)
+    new = 0.5 - eta_t * m / (math.sqrt(v) + 1e-8)
+    assert trace.layers[1].weights_after[0, 0] == pytest.approx(new, rel=1e-12)
+    entry = update_formulas(trace, 1, "latex")[0]
+    assert r"\beta_{1} \cdot m_{o[0][0]}^{\text{prev}}" in entry and r"\sqrt{v_{o[0][0]}}" in entry
+    values = numbers(entry)
+    assert round(m, 4) in values and round(eta_t, 4) in values and values[-1] == round(new, 4)
+    html = update_formulas(trace, 1, "html")[0]
+    assert "√(" in html and "<i>β</i><sub>2</sub>" in html
+
+
+def test_rmsprop_and_nesterov_updates_by_hand():
+    ds = reference_dataset()
+    g = _output_weight_gradient()
+    rms = step_trace(reference_network(), ds.X[:1], ds.Z[:1], "half_squared_error", 0.1,
+                     optimizer=Optimizer("rmsprop", rho=0.9), with_sensitivity=False)
+    r = 0.1 * g * g
+    entry = update_formulas(rms, 1, "latex")[0]
+    assert numbers(entry)[-1] == round(0.5 - 0.1 * g / (math.sqrt(r) + 1e-8), 4)
+    assert r"\rho \cdot r_{o[0][0]}^{\text{prev}}" in entry
+    velocity = ([np.full((3, 2), 0.02), np.full((1, 3), -0.01)], [np.full(3, 0.03), np.full(1, 0.04)])
+    nag = step_trace(reference_network(), ds.X[:1], ds.Z[:1], "half_squared_error", 0.1,
+                     optimizer=Optimizer("nesterov", momentum=0.9),
+                     state=OptimizerState(1, 0, {"velocity": velocity}), with_sensitivity=False)
+    v = 0.9 * -0.01 - 0.1 * g
+    entry = update_formulas(nag, 1, "latex")[0]
+    assert numbers(entry)[-1] == round(0.5 + 0.9 * v - 0.1 * g, 4)
+    assert round(v, 4) in numbers(entry)
+
+
+def test_penalty_enters_the_gradient_and_the_loss_with_its_numbers():
+    ds = reference_dataset()
+    trace = step_trace(reference_network(), ds.X[:1], ds.Z[:1], "half_squared_error", 0.1,
+                       penalty=Penalty(l1=0.01, l2=0.1), with_sensitivity=False)
+    g = _output_weight_gradient() + 0.1 * 0.5 + 0.01 * 1.0  # w_o[0][0] = 0.5
+    entry = gradient_formulas(trace, 1, "latex")[0]
+    assert r"\lambda_{2} \cdot w_{o[0][0]}" in entry and r"0.1000 \cdot 0.5000" in entry
+    assert numbers(entry)[-1] == round(g, 4)
+    assert gradient_formulas(trace, 1, "latex")[-1].count(r"\lambda") == 0  # the bias: no penalty
+    squares = (0.25 + 1 + 0.25 + 0.25 + 1 + 0) + (0.25 + 1 + 0)  # hidden, then output weights
+    absolute = (0.5 + 1 + 0.5 + 0.5 + 1 + 0) + (0.5 + 1 + 0)
+    penalty = 0.05 * squares + 0.01 * absolute
+    block = loss_formulas(trace, "latex")[-1]
+    assert trace.penalty_before == pytest.approx(penalty, rel=1e-15)
+    assert numbers(block)[-1] == round(trace.loss_before + penalty, 4)
+    assert round(penalty, 4) in numbers(block)

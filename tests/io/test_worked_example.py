@@ -8,6 +8,7 @@ import pytest
 
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.network import Layer, Network
+from mlp_studio.core.optimizers import Optimizer
 from mlp_studio.core.project import Project
 from mlp_studio.core.trace import PhasedStep, step_trace
 from mlp_studio.io.worked_example import worked_example_markdown
@@ -190,7 +191,8 @@ def test_other_activations_momentum_and_awkward_column_names():
     columns = ["x_1", "50%", "{a}", "class A", "class|B"]
     values = np.array([[0.1, 2.0, -1.0, 1.0, 0.0], [0.5, 3.0, 1.0, 0.0, 1.0]])
     ds = Dataset(columns, values, columns[:3], columns[3:], target_scaling="none")
-    trace = step_trace(net.copy(), ds.X[:1], ds.Z[:1], "cross_entropy", 0.2, rows=[0], momentum=0.9)
+    trace = step_trace(net.copy(), ds.X[:1], ds.Z[:1], "cross_entropy", 0.2, rows=[0],
+                       optimizer=Optimizer(momentum=0.9))
     text = worked_example_markdown(trace, Project(net, "cross_entropy", ds))
     check_latex(text)
     assert r"(\text{x\_1})" in text and r"(\text{50\%})" in text and r"(\text{\{a\}})" in text

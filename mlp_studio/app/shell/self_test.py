@@ -214,8 +214,8 @@ def _step(app, window, document, step_trace, np) -> None:
         raise SelfTestError("the step did not enter the undo stack")
     cfg = project.training
     expected = step_trace(before, project.data.X[rows], project.data.Z[rows], project.loss,
-                          cfg.learning_rate, cfg.batch_reduction, rows=rows,
-                          momentum=cfg.momentum)
+                          cfg.rate_at(0, project.data.n_rows), cfg.batch_reduction, rows=rows,
+                          optimizer=cfg.optimizer_rule(), penalty=cfg.penalty_rule())
     for i, (layer, lt) in enumerate(zip(document.project.network.layers, expected.layers)):
         if not (np.allclose(layer.weights, lt.weights_after) and np.allclose(layer.biases, lt.biases_after)):
             raise SelfTestError(f"layer {i}: the step's new weights differ from the core's")

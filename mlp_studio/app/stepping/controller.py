@@ -30,7 +30,7 @@ from mlp_studio.core.trace import (
     sensitivity,
 )
 from mlp_studio.core.training import Carry, Trainer
-from mlp_studio.core.workspace import Velocity
+from mlp_studio.core.optimizers import OptimizerState
 from mlp_studio.errors import MLPError
 
 #: how many step results (network, carry) are remembered for Undo/Redo
@@ -261,9 +261,9 @@ class StepController(QObject):
             rows = self.rows()
             cfg = project.training
             x, z = project.data.X[rows], project.data.Z[rows]
-            self._phased = PhasedStep(
-                project.network.copy(), x, z, project.loss, cfg.learning_rate,
-                cfg.batch_reduction, rows, cfg.momentum, self._velocity_for(project.network))
+            self._phased = PhasedStep.for_config(
+                project.network.copy(), x, z, project.loss, cfg, project.data.n_rows, rows,
+                self._state_for(project.network))
         except MLPError as exc:
             self._phased = None
             self.message.emit(f"Cannot step: {exc}")
@@ -284,7 +284,7 @@ class StepController(QObject):
         phased, self._phased = self._phased, None
         trace = snapshot(phased.trace)
         before = self._carry_for(self.doc.project.network)  # a step leaves the shuffling as it was
-        self._remember(phased.net.copy(), Carry(phased.velocity, before.shuffle if before else None))
+        self._remember(phased.net.copy(), Carry(phased.state, before.shuffle if before else None))
         with self._own_change():
             self.doc.apply_step(phased.net, trace, f"Step {_rows_text(trace.rows)}")
         problem = first_non_finite(trace)
@@ -303,9 +303,9 @@ class StepController(QObject):
     def _carry_for(self, net: Network) -> Carry | None:
         return self._history.get(net.fingerprint())
 
-    def _velocity_for(self, net: Network) -> Velocity | None:
+    def _state_for(self, net: Network) -> OptimizerState | None:
         carry = self._carry_for(net)
-        return None if carry is None else carry.velocity
+        return None if carry is None else carry.optimizer
 
     @contextmanager
     def _own_change(self) -> Iterator[None]:
@@ -353,7 +353,7 @@ class StepController(QObject):
             data = project.data
             step = PhasedStep(project.network.copy(), data.X[trace.rows], data.Z[trace.rows],
                               trace.loss_name, trace.learning_rate, trace.reduction, trace.rows,
-                              trace.momentum, self._velocity_for(project.network))
+                              trace.optimizer, trace.penalty, self._state_for(project.network))
             for _ in range(revealed):
                 step.advance()
             for mine, shown in zip(step.trace.layers, trace.layers):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubl
 
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
+from mlp_studio.app.training.update_rule_box import UpdateRuleBox
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
@@ -110,6 +111,7 @@ class TrainingPanel(QWidget):
             grid.addWidget(field, k // 3, 2 * (k % 3) + 1)
         for col in (1, 3, 5):
             grid.setColumnStretch(col, 1)
+        self.update_rule = UpdateRuleBox()
         speed_row = QHBoxLayout()
         speed_row.addWidget(self.shuffle)
         speed_row.addSpacing(12)
@@ -174,7 +176,9 @@ class TrainingPanel(QWidget):
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress)
         progress_row.addWidget(self.status, 1)
+        progress_row.addWidget(self.update_rule.header)
         layout.addLayout(progress_row)
+        layout.addWidget(self.update_rule)
         layout.addWidget(self.reason)
         layout.addWidget(self.class_box)
         layout.addWidget(self.plot, 1)
@@ -193,6 +197,7 @@ class TrainingPanel(QWidget):
             lambda v: self._edit("patience", v or None, f"Set patience to {v or 'off'}"))
         self.shuffle.toggled.connect(lambda on: self._edit("shuffle", on, f"Shuffle rows {'on' if on else 'off'}"))
         self.holdout.valueChanged.connect(lambda v: self._edit("holdout", v, f"Set hold-out fraction to {v:g}"))
+        self.update_rule.edited.connect(self._edit)
         self.speed.valueChanged.connect(self._on_speed)
         self.live.toggled.connect(self._on_live)
         self.run_button.clicked.connect(lambda: self.start(None))
@@ -257,6 +262,7 @@ class TrainingPanel(QWidget):
             self.patience.setValue(c.patience or 0)
             self.shuffle.setChecked(c.shuffle)
             self.holdout.setValue(c.holdout)
+            self.update_rule.load(c)
         finally:
             self._loading = False
 
@@ -279,7 +285,7 @@ class TrainingPanel(QWidget):
         self.resume_button.setEnabled(state == PAUSED)
         self.stop_button.setEnabled(not idle)
         for w in (self.lr, self.mode, self.batch, self.momentum, self.seed, self.epochs,
-                  self.target, self.patience, self.shuffle, self.holdout):
+                  self.target, self.patience, self.shuffle, self.holdout, self.update_rule):
             w.setEnabled(idle and (w is not self.batch or self.mode.currentText() == "minibatch"))
         if state == PAUSED:
             self._show_status(*(t.replace("Training", "Paused", 1)
