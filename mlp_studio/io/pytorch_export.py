@@ -28,7 +28,10 @@ SUPPORTED_MODES = ("online", "minibatch", "batch")
 #: training settings the script reproduces, or (stop rules, held-out rows) leaves to MLP Studio;
 #: any other setting away from its default is refused rather than silently dropped
 KNOWN_SETTINGS = ("learning_rate", "mode", "batch_size", "batch_reduction", "epochs", "shuffle",
-                  "seed", "momentum", "target_loss", "patience", "holdout")
+                  "seed", "momentum", "target_loss", "patience", "holdout", "optimizer", "beta1",
+                  "beta2", "epsilon", "rho", "l1", "l2", "schedule", "power_t", "gamma", "step_epochs")
+#: the script's constant TRAINING holds these settings (the others are MLP Studio's alone)
+SCRIPT_SETTINGS = tuple(k for k in KNOWN_SETTINGS if k not in ("target_loss", "patience", "holdout"))
 
 
 def _scaler_constants(scaler: Scaler | None, n: int) -> dict:
@@ -61,11 +64,8 @@ def pytorch_script(project: Project, name: str = "model") -> str:
         "INPUT_SCALING": _scaler_constants(data.input_scaler if data else None, net.n_inputs),
         "TARGET_SCALING": _scaler_constants(data.target_scaler if data else None, net.n_outputs),
         "LOSS": project.loss,
-        "TRAINING": {
-            "learning_rate": float(cfg.learning_rate), "mode": cfg.mode,
-            "batch_size": int(cfg.batch_size), "batch_reduction": cfg.batch_reduction,
-            "epochs": cfg.epochs if cfg.epochs is not None else 1000,
-            "momentum": float(cfg.momentum), "shuffle": bool(cfg.shuffle), "seed": int(cfg.seed)},
+        "TRAINING": {**{k: getattr(cfg, k) for k in SCRIPT_SETTINGS},
+                     "epochs": cfg.epochs if cfg.epochs is not None else 1000},
     }
     block = "\n".join(f"{key} = {value!r}" for key, value in constants.items())
     sizes = "-".join(map(str, net.sizes))
@@ -88,7 +88,8 @@ _TEMPLATE = r'''#!/usr/bin/env python3
 
 The CSV needs a header row with the input columns (and, to train, the target
 columns) named below. Training uses the project's loss, optimiser, learning
-rate, batch size and epochs, on the GPU when there is one. Under torchrun each
+rate and its schedule, weight penalty, batch size and epochs, on the GPU when
+there is one. Under torchrun each
 process takes its share of every batch (gloo on CPU, nccl on GPUs) and
 DistributedDataParallel adds the shares up: any number of processes gives the
 same updates as one.
@@ -96,6 +97,7 @@ same updates as one.
 
 import argparse
 import csv
+import math
 import os
 import sys
 
@@ -171,6 +173,77 @@ def loss_sum(model, x, z):
     return factor * ((model(x) - z) ** 2).sum()
 
 
+def penalty(model):
+    """The weight penalty l2/2 sum W^2 + l1 sum |W| (weights only, never biases)."""
+    weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
+    return sum(0.5 * TRAINING["l2"] * (w * w).sum() + TRAINING["l1"] * w.abs().sum() for w in weights)
+
+
+class SGD(torch.optim.Optimizer):
+    """MLP Studio's SGD: v = mu v - eta g, then p += v (nesterov: p += mu v - eta g). The
+    velocity carries each step's rate, so a schedule changes it as MLP Studio's does."""
+
+    def __init__(self, params, lr, momentum, nesterov):
+        super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov})
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            mu = group["momentum"]
+            for p in group["params"]:
+                g = p.grad * group["lr"]
+                if not mu:
+                    p.sub_(g)
+                    continue
+                v = self.state[p].setdefault("v", torch.zeros_like(p))
+                v.mul_(mu).sub_(g)
+                p.add_(v * mu - g if group["nesterov"] else v)
+
+
+class Adam(torch.optim.Optimizer):
+    """MLP Studio's (and scikit-learn's) Adam: the step is eta sqrt(1 - b2^t) / (1 - b1^t)
+    times m / (sqrt(v) + eps); PyTorch's own adds eps after the bias correction."""
+
+    def __init__(self, params, lr, betas, eps):
+        super().__init__(params, {"lr": lr, "betas": betas, "eps": eps})
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            b1, b2 = group["betas"]
+            for p in group["params"]:
+                state = self.state[p]
+                if not state:
+                    state.update(t=0, m=torch.zeros_like(p), v=torch.zeros_like(p))
+                state["t"] += 1
+                state["m"].mul_(b1).add_(p.grad, alpha=1 - b1)
+                state["v"].mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+                rate = group["lr"] * math.sqrt(1 - b2 ** state["t"]) / (1 - b1 ** state["t"])
+                p.addcdiv_(state["m"], state["v"].sqrt().add_(group["eps"]), value=-rate)
+
+
+def optimiser_for(params):
+    cfg = TRAINING
+    lr, name = cfg["learning_rate"], cfg["optimizer"]
+    if name == "adam":
+        return Adam(params, lr, (cfg["beta1"], cfg["beta2"]), cfg["epsilon"])
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr, alpha=cfg["rho"], eps=cfg["epsilon"])
+    return SGD(params, lr, cfg["momentum"], name == "nesterov")
+
+
+def learning_rate(epoch, rows):
+    """The rate of epoch ``epoch`` (0 for the first) by the project's schedule."""
+    cfg, eta0 = TRAINING, TRAINING["learning_rate"]
+    if cfg["schedule"] == "invscaling":
+        return eta0 / (epoch * rows + 1) ** cfg["power_t"]
+    if cfg["schedule"] == "step":
+        return eta0 * cfg["gamma"] ** (epoch // cfg["step_epochs"])
+    if cfg["schedule"] == "cosine":
+        return eta0 * 0.5 * (1.0 + math.cos(math.pi * min(epoch, cfg["epochs"]) / cfg["epochs"]))
+    return eta0
+
+
 def read_columns(path, names):
     """The named columns of a CSV file as a float64 array; a class column ``col=name``
     is 1 where the file's column ``col`` holds ``name``, else 0."""
@@ -221,11 +294,14 @@ def train(csv_path, epochs, out, dtype, load=None):
     if load:
         model.load_state_dict(torch.load(load, map_location=device, weights_only=True))
     net = DistributedDataParallel(model) if world > 1 else model
-    optimiser = torch.optim.SGD(net.parameters(), lr=cfg["learning_rate"], momentum=cfg["momentum"])
+    optimiser = optimiser_for(net.parameters())
+    penalised = bool(cfg["l1"] or cfg["l2"])
     batch = {"online": 1, "minibatch": min(cfg["batch_size"], n), "batch": n}[cfg["mode"]]
     rng = np.random.default_rng(cfg["seed"])
     order = np.arange(n)
     for epoch in range(1, epochs + 1):
+        for group in optimiser.param_groups:
+            group["lr"] = learning_rate(epoch - 1, n)
         if cfg["shuffle"]:
             rng.shuffle(order)
         total = torch.zeros((), dtype=torch.float64, device=device)
@@ -233,10 +309,16 @@ def train(csv_path, epochs, out, dtype, load=None):
             rows = order[start:start + batch]
             mine = torch.as_tensor(rows[rank::world], device=device)
             # DDP averages the processes' gradients: scale each share so they add up
-            weight = world / len(rows) if cfg["batch_reduction"] == "mean" else world
+            share = 1.0 / len(rows) if cfg["batch_reduction"] == "mean" else 1.0
             optimiser.zero_grad()
             part = loss_sum(net, x[mine], z[mine])
-            (part * weight).backward()
+            objective = part * (world * share)
+            if penalised:  # every process adds the whole penalty: the average keeps it once
+                extra = penalty(model)
+                objective = objective + extra * share
+                if rank == 0:
+                    part = part + extra
+            objective.backward()
             optimiser.step()
             total += part.detach().double()
         if world > 1:

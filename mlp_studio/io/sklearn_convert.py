@@ -4,7 +4,8 @@ scikit-learn stores ``coefs_[i]`` as (inputs, nodes), the transpose of our
 ``weights[layer][node][input]``; its hidden layers share one activation
 (``identity``, ``logistic``, ``tanh``, ``relu``) and its output activation
 follows from the estimator: identity for regression, logistic for one binary
-class, softmax for several classes. Its loss is half the squared error
+class, softmax for several classes. Its solver, ``alpha`` (L2) and rate schedule become the
+project's training settings. Its loss is half the squared error
 (regression) or the log-loss (classification): ``half_squared_error`` and
 ``cross_entropy`` here. scikit-learn does not scale data; a project whose data is
 scaled becomes a pipeline that applies the project's scalers around the network.
@@ -63,10 +64,28 @@ def from_sklearn(estimator: Any) -> Project:
     training = TrainingConfig(
         learning_rate=float(estimator.learning_rate_init), mode="minibatch", batch_size=batch,
         epochs=int(estimator.max_iter), shuffle=bool(estimator.shuffle), seed=seed,
-        momentum=float(estimator.momentum) if estimator.solver == "sgd" else 0.0)
+        l2=float(estimator.alpha), **_solver_settings(estimator))
     project = Project(Network(layers[0].n_in, layers), loss, None, training)
     project.validate()
     return project
+
+
+def _solver_settings(estimator: Any) -> dict:
+    """The optimiser and schedule of the estimator's solver: ``adam`` as it is, ``sgd`` with its
+    momentum (Nesterov's when ``nesterovs_momentum``) and its ``constant`` or ``invscaling``
+    rate; ``lbfgs`` and the ``adaptive`` rate have no counterpart and become plain SGD and a
+    constant rate."""
+    if estimator.solver == "adam":
+        return {"optimizer": "adam", "beta1": float(estimator.beta_1),
+                "beta2": float(estimator.beta_2), "epsilon": float(estimator.epsilon)}
+    if estimator.solver != "sgd":
+        return {}
+    momentum = float(estimator.momentum)
+    out: dict[str, Any] = {"optimizer": "nesterov" if estimator.nesterovs_momentum and momentum else "sgd",
+                           "momentum": momentum}
+    if estimator.learning_rate == "invscaling":
+        out.update(schedule="invscaling", power_t=float(estimator.power_t))
+    return out
 
 
 def to_sklearn(project: Project) -> Any:

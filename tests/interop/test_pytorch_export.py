@@ -98,21 +98,31 @@ TRAINING_VARIANTS = {
     "online": dict(mode="online"),
     "minibatch-shuffled-momentum": dict(mode="minibatch", batch_size=5, shuffle=True, seed=3, momentum=0.6),
     "batch-sum": dict(mode="batch", batch_reduction="sum", learning_rate=0.01),
+    # three epochs, so that the schedules change the rate
+    "nesterov-l2-step": dict(optimizer="nesterov", momentum=0.7, l2=0.05, schedule="step",
+                             step_epochs=1, gamma=0.5),
+    "adam-l1-cosine": dict(optimizer="adam", learning_rate=0.01, beta1=0.8, l1=0.01, schedule="cosine",
+                           epochs=4),
+    "rmsprop-invscaling-sum": dict(optimizer="rmsprop", learning_rate=0.002, rho=0.8,
+                                   batch_reduction="sum", schedule="invscaling", power_t=0.25),
 }
+EPOCHS = {"nesterov-l2-step": 3, "adam-l1-cosine": 3, "rmsprop-invscaling-sum": 3}
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 @pytest.mark.parametrize("variant", TRAINING_VARIANTS)
-def test_one_epoch_of_sgd_equals_mlp_studio_train(case, variant, tmp_path, capsys):
+def test_epochs_of_training_equal_mlp_studio_train(case, variant, tmp_path, capsys):
+    """One epoch of SGD in three modes; three epochs of the other optimisers, penalties and
+    schedules."""
     project = make_project(case)
     project.training = replace(project.training, **TRAINING_VARIANTS[variant])
+    epochs = EPOCHS.get(variant, 1)
     script, csv_path, project_path = exported(project, tmp_path)
-    expected, losses = mlp_studio_train(project_path, 1, capsys)
+    expected, losses = mlp_studio_train(project_path, epochs, capsys)
     module = load_script(script)
-    module.train(str(csv_path), 1, str(tmp_path / "trained.pt"), torch.float64)
-    printed = capsys.readouterr().out.splitlines()
-    assert printed[0].startswith("epoch 1: loss ")
-    assert float(printed[0].split()[-1]) == pytest.approx(losses[0], rel=1e-12)
+    module.train(str(csv_path), epochs, str(tmp_path / "trained.pt"), torch.float64)
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch ")]
+    assert [float(line.split()[-1]) for line in printed] == pytest.approx(losses, rel=1e-11)
     assert_same_weights(torch.load(tmp_path / "trained.pt", weights_only=True), expected, rtol=1e-10)
 
 
@@ -128,10 +138,11 @@ def test_script_train_command_writes_the_trained_weights(tmp_path, capsys):
 
 def test_two_processes_under_torchrun_train_like_one(tmp_path, capsys):
     """torchrun, 2 processes, gloo on CPU: each takes half of every shuffled minibatch; the
-    summed shares give MLP Studio's updates."""
+    summed shares give MLP Studio's updates (Adam, an L2 penalty, a step schedule)."""
     project = make_project(CASES[2])
     project.training = replace(project.training, mode="minibatch", batch_size=6, shuffle=True, seed=5,
-                               momentum=0.5)
+                               optimizer="adam", learning_rate=0.01, l2=0.1, schedule="step",
+                               step_epochs=1)
     script, csv_path, project_path = exported(project, tmp_path)
     expected, losses = mlp_studio_train(project_path, 2, capsys)
     out = tmp_path / "ddp.pt"

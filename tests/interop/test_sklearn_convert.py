@@ -91,3 +91,18 @@ def test_what_sklearn_cannot_hold_is_refused():
         ms.from_sklearn(MLPRegressor())
     with pytest.raises(MLPError, match="MLPRegressor or MLPClassifier"):
         ms.from_sklearn(object())
+
+
+def test_the_solver_becomes_the_training_settings():
+    adam = ms.from_sklearn(fitted(MLPRegressor(hidden_layer_sizes=(3,), solver="adam", alpha=0.01,
+                                               beta_1=0.8, beta_2=0.99, epsilon=1e-7, max_iter=5,
+                                               learning_rate_init=0.02, random_state=0), Y))
+    t = adam.training
+    assert (t.optimizer, t.beta1, t.beta2, t.epsilon, t.l2, t.learning_rate) == ("adam", 0.8, 0.99, 1e-7,
+                                                                                 0.01, 0.02)
+    sgd = ms.from_sklearn(fitted(MLPRegressor(hidden_layer_sizes=(3,), solver="sgd", momentum=0.5,
+                                              learning_rate="invscaling", power_t=0.3, max_iter=5,
+                                              batch_size=7, random_state=0), Y))
+    t = sgd.training
+    assert (t.optimizer, t.momentum, t.schedule, t.power_t, t.batch_size) == ("nesterov", 0.5,
+                                                                             "invscaling", 0.3, 7)

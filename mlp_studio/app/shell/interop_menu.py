@@ -70,13 +70,5 @@ class InteropMenus:
             if not chosen:
                 return False
             path = chosen
-        if not window.maybe_save():
-            return False
-        try:
-            project = load_onnx_project(path)
-        except MLPError as exc:
-            QMessageBox.warning(window, "Could not import the model", str(exc))
-            return False
-        window.stopping_work.emit()
-        window.document.new_project(project, name=f"{Path(path).name} (imported)")
-        return True
+        return window.open_untitled(lambda: load_onnx_project(path), "Could not import the model",
+                                    f"{Path(path).name} (imported)")

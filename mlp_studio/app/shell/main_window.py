@@ -27,6 +27,7 @@ from mlp_studio.app.shell.interop_menu import InteropMenus
 from mlp_studio.app.stepping.step_views import install_step_views
 from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import install_training_views
+from mlp_studio.core.project import Project
 from mlp_studio.errors import MLPError
 
 MAX_RECENT = 8
@@ -246,15 +247,21 @@ class MainWindow(QMainWindow):
         from mlp_studio.io.project_file import load_project
         from mlp_studio.io.resources import resource_path
 
+        return self.open_untitled(lambda: load_project(resource_path(name)),
+                                  "Could not open the example", f"{name} (example)")
+
+    def open_untitled(self, load: Callable[[], Project], failure: str, name: str) -> bool:
+        """Open what ``load`` reads as an untitled project called ``name``, after the
+        unsaved-changes prompt; its MLPError shows in a dialog titled ``failure``."""
         if not self.maybe_save():
             return False
         try:
-            project = load_project(resource_path(name))
+            project = load()
         except MLPError as exc:
-            QMessageBox.warning(self, "Could not open the example", str(exc))
+            QMessageBox.warning(self, failure, str(exc))
             return False
         self.stopping_work.emit()
-        self.document.new_project(project, name=f"{name} (example)")
+        self.document.new_project(project, name=name)
         return True
 
     def save(self) -> bool:
