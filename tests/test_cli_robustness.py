@@ -89,14 +89,11 @@ def test_train_checks_the_output_before_training(example, tmp_path, capsys):
 
 def test_a_save_that_fails_after_training_lands_beside_the_input(example, tmp_path, capsys,
                                                                    monkeypatch):
-    from mlp_studio import cli
+    import mlp_studio.io.project_file as project_file
     from mlp_studio.errors import MLPError
 
     out = tmp_path / "sub" / "out.mlp.json"
     out.parent.mkdir()
-    real_save = cli.__dict__.get("save_project")
-    import mlp_studio.io.project_file as project_file
-
     original = project_file.save_project
 
     def failing(project, path):  # the folder became unwritable while training ran
@@ -104,8 +101,7 @@ def test_a_save_that_fails_after_training_lands_beside_the_input(example, tmp_pa
             raise MLPError("cannot write here: Permission denied", where=str(path))
         original(project, path)
 
-    monkeypatch.setattr(project_file, "save_project", failing)
-    assert real_save is None  # imported where it is used, so the patch reaches it
+    monkeypatch.setattr(project_file, "save_project", failing)  # cli imports it when used
     assert main(["train", str(example), "--epochs", "2", "--out", str(out)]) == 2
     fallback = tmp_path / "reference.trained.mlp.json"
     assert f"saved to {fallback}" in capsys.readouterr().err

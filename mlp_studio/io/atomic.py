@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 
 def _read_umask() -> int:
@@ -34,16 +34,21 @@ def resolved(path: str | os.PathLike) -> Path:
     the system cannot resolve."""
     try:
         return Path(path).resolve()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop before Python 3.13
+    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a link loop before Python 3.13
         raise MLPError("the path cannot be resolved (a symbolic link that points to itself, "
                        "directly or in a loop?)", where=str(path)) from exc
 
 
 def _target(path: str | os.PathLike) -> tuple[Path, Path]:
     """The file a save to ``path`` replaces (a link's target, so the link is kept) and its folder."""
+    if "\x00" in str(path):
+        raise MLPError("the path contains a NUL character", where=shown(str(path)))
     target = Path(path)
-    if target.is_symlink():
-        target = resolved(target)
+    try:
+        if target.is_symlink():
+            target = resolved(target)
+    except OSError as exc:  # e.g. a name longer than the system allows
+        raise MLPError(f"cannot use this path: {exc.strerror or exc}", where=shown(str(path))) from exc
     return target, target.parent if str(target.parent) else Path(".")
 
 
@@ -51,9 +56,13 @@ def check_writable(path: str | os.PathLike) -> None:
     """MLPError unless a save to ``path`` can succeed: its folder exists and takes a new
     file, and ``path`` is no folder. Run before work whose result would otherwise be lost."""
     target, folder = _target(path)
-    if target.is_dir():
+    try:
+        is_folder, has_folder = target.is_dir(), folder.is_dir()
+    except OSError as exc:
+        raise MLPError(f"cannot use this path: {exc.strerror or exc}", where=shown(str(path))) from exc
+    if is_folder:
         raise MLPError("this is a folder; give a file name", where=str(target))
-    if not folder.is_dir():
+    if not has_folder:
         raise MLPError(f"the folder {folder} does not exist", where=str(target))
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

@@ -10,7 +10,7 @@ import os
 import stat
 from typing import BinaryIO
 
-from mlp_studio.errors import MLPError
+from mlp_studio.errors import MLPError, shown
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # so opening a FIFO returns at once (POSIX)
 
@@ -37,6 +37,8 @@ def open_regular(path: str | os.PathLike) -> BinaryIO:
         fd = os.open(name, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise MLPError(f"cannot read the file: {exc.strerror or exc}", where=name) from exc
+    except ValueError:  # a NUL character in the path
+        raise MLPError("the path contains a NUL character", where=shown(name)) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):

@@ -29,10 +29,10 @@ from typing import Callable
 import numpy as np
 
 from mlp_studio.errors import MLPError, shown
-from mlp_studio.io.bounded_read import read_bytes_bounded
+from mlp_studio.io.bounded_read import open_regular, read_bytes_bounded
 
 MAX_CSV_BYTES = 256 * 2**20
-CHUNK_ROWS = 16384  # rows per NumPy parse, which holds the GIL: a loading window still ticks
+BLOCK_CHARS = 2**19  # text per NumPy parse (~20,000 short rows), which holds the GIL: a loading window still ticks
 MAX_CLASSES = 100
 MAX_COLUMNS = 10_000  # a 100 x 100 image per row; more is almost surely a wrong delimiter
 DELIMITERS = ("\t", ";", ",")
@@ -71,49 +71,144 @@ class Table:
 
 
 def read_csv(path: str | os.PathLike, progress: Progress | None = None) -> Table:
-    """Read the CSV file at ``path``; ``progress(done_rows, total_rows)`` is called per chunk."""
+    """Read the CSV file at ``path``; ``progress(done_rows, total_rows)`` is called per block
+    (``total_rows`` counts line breaks, so blank lines make it an upper bound until the end).
+
+    The file is read a block of lines at a time straight into a preallocated array, so
+    memory stays near the parsed array's size (``benchmarks/csv_memory.py``)."""
     name = str(path)
-    text = _read_text(name).replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    delimiter = _detect_delimiter(lines)
+    with open_regular(name) as raw:
+        size = os.fstat(raw.fileno()).st_size
+        if size > MAX_CSV_BYTES:
+            raise MLPError(f"the file is too large ({size / 2**20:.0f} MB; the limit is "
+                           f"{MAX_CSV_BYTES / 2**20:.0f} MB)", where=name)
+        stream, line_breaks = _open_text(raw, name)
+        try:
+            return _read_stream(stream, line_breaks, size, name, progress)
+        except UnicodeDecodeError:
+            _read_text(name)  # raises the error naming the line
+            raise
+
+
+def _open_text(raw, name: str) -> tuple[io.TextIOBase, int]:
+    """A text stream over the file with newlines as ``\\n``, and its number of line breaks."""
+    start = raw.read(4)
+    raw.seek(0)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: decoded whole (rare, small)
+        text = _read_text(name).replace("\r\n", "\n").replace("\r", "\n")
+        return io.StringIO(text), text.count("\n")
+    if start.startswith(b"PK\x03\x04"):
+        raise MLPError("this is a zip file (perhaps an Excel workbook), not CSV text: "
+                       "save it as CSV from the spreadsheet", where=name)
+    breaks = _count_line_breaks(raw)
+    raw.seek(0)
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline=None), breaks
+
+
+def _count_line_breaks(raw) -> int:
+    """Line breaks (``\\n``, ``\\r\\n`` or ``\\r``) in a binary file, read in blocks."""
+    lf = cr = crlf = 0
+    last_cr = False
+    while block := raw.read(2**20):
+        lf += block.count(b"\n")
+        if b"\r" in block or last_cr:
+            cr += block.count(b"\r")
+            crlf += block.count(b"\r\n") + (last_cr and block[:1] == b"\n")
+        last_cr = block[-1:] == b"\r"
+    return lf + cr - crlf
+
+
+def _blocks(stream: io.TextIOBase, first_line: int):
+    """(number of its first line, text of whole lines without the last newline), about
+    ``BLOCK_CHARS`` at a time."""
+    carry = ""
+    while True:
+        chunk = stream.read(BLOCK_CHARS)
+        if not chunk:
+            break
+        carry += chunk
+        cut = carry.rfind("\n")
+        if cut < 0:
+            continue  # a line longer than a block: read on
+        block, carry = carry[:cut], carry[cut + 1:]
+        yield first_line, block
+        first_line += block.count("\n") + 1
+    if carry:
+        yield first_line, carry
+
+
+def _read_stream(stream: io.TextIOBase, line_breaks: int, size: int, name: str,
+                 progress: Progress | None) -> Table:
+    line_no, header = 0, ""
+    while not header.strip():
+        header = stream.readline()
+        line_no += 1
+        if not header:
+            raise MLPError("the file is empty: it needs a header row and at least one row of "
+                           "numbers", where=name)
+    _check_text(header, line_no, name)
+    delimiter = _detect_delimiter([header])
     strip = " \t" + delimiter
-    if any(c + "\n" in text for c in strip) or text.endswith(tuple(strip)):
-        lines = [line.rstrip(strip) for line in lines]
-    while lines and not lines[-1]:
-        lines.pop()
-    # Blank lines are now empty strings; without any, rows follow the header line by line.
-    header = next((i for i, line in enumerate(lines) if line), None)
-    if header is None:
-        raise MLPError("the file is empty: it needs a header row and at least one row of numbers",
-                       where=name)
-    columns = _parse_header(lines[header], delimiter, name, header + 1)
-    if lines.count("") == header:
-        line_numbers = np.arange(header + 2, len(lines) + 1)
-    else:
-        line_numbers = np.array([i + 1 for i in range(header + 1, len(lines)) if lines[i]], int)
-    total = len(line_numbers)
-    if not total:
+    columns = _parse_header(header.rstrip("\n").rstrip(strip), delimiter, name, line_no)
+    n_cols = len(columns)
+    # rows: at most one per line break, and each needs 2 characters a column (blank lines
+    # cannot make a small file claim a huge array)
+    capacity = max(min(line_breaks - line_no + 1, size // (2 * n_cols) + 1), 1)
+    values = np.empty((capacity, n_cols))
+    labels: dict[int, list[str]] | None = None  # known from the first row
+    done = reported = 0
+    for first, text in _blocks(stream, line_no + 1):
+        _check_text(text, first, name)
+        chunk, numbers = _lines_of(text, first, strip)
+        if not chunk:
+            continue
+        if labels is None:
+            row = chunk[0] if isinstance(chunk, list) else chunk.partition("\n")[0]
+            cells = _split(row, delimiter)
+            labels = {c: [] for c, cell in enumerate(cells[:n_cols]) if _is_class_name(cell)}
+        parsed = None if labels else _parse_fast(chunk, delimiter, n_cols)
+        if parsed is None:
+            lines = chunk.split("\n") if isinstance(chunk, str) else chunk
+            parsed = _parse_slow(lines, numbers(), delimiter, columns, name, labels)
+        _check_finite(parsed, chunk, numbers, delimiter, columns, name)
+        if done + len(parsed) > len(values):  # never with the bounds above; cheap insurance
+            values.resize((max(2 * len(values), done + len(parsed)), n_cols), refcheck=False)
+        values[done:done + len(parsed)] = parsed
+        done += len(parsed)
+        if progress is not None and reported:
+            progress(reported, capacity)  # a block late, so the last call can be exact
+        reported = done
+    if not done:
         raise MLPError("the file has a header but no rows of numbers", where=name)
-    contiguous = total == len(lines) - header - 1
-    first = _split(lines[line_numbers[0] - 1], delimiter)[:len(columns)]
-    labels: dict[int, list[str]] = {c: [] for c, cell in enumerate(first) if _is_class_name(cell)}
-    values = np.empty((total, len(columns)))
-    for start in range(0, total, CHUNK_ROWS):
-        stop = min(start + CHUNK_ROWS, total)
-        if contiguous:
-            chunk = lines[header + 1 + start:header + 1 + stop]
-        else:
-            chunk = [lines[i - 1] for i in line_numbers[start:stop]]
-        fast = None if labels else _parse_fast(chunk, delimiter, len(columns))
-        if fast is None:
-            fast = _parse_slow(chunk, line_numbers[start:stop], delimiter, columns, name, labels)
-        values[start:stop] = fast
-        if progress is not None:
-            progress(stop, total)
-    _check_finite(values, lines, line_numbers, delimiter, columns, name)
+    if done < capacity:
+        values.resize((done, n_cols), refcheck=False)  # blank lines: give the rest back
+    if progress is not None:
+        progress(done, done)
     if not labels:
         return Table(columns, values, name)
     return _one_hot(columns, values, {c: np.array(cells) for c, cells in labels.items()}, name)
+
+
+def _lines_of(text: str, first: int, strip: str):
+    """The rows of a block, and a function giving their line numbers: the block's text
+    itself when every line is a row as it stands (the common case, no copy), else the list
+    of its non-blank lines with trailing spaces and delimiters removed."""
+    tidy = not (any(c + "\n" in text for c in strip) or text.endswith(tuple(strip))
+                or "\n\n" in text or text.startswith("\n") or text.endswith("\n"))
+    if tidy:
+        return text, lambda: np.arange(first, first + text.count("\n") + 1)
+    numbered = [(first + i, line.rstrip(strip)) for i, line in enumerate(text.split("\n"))]
+    numbered = [(n, line) for n, line in numbered if line]
+    return [line for _, line in numbered], lambda: np.array([n for n, _ in numbered], int)
+
+
+def _check_text(text: str, first: int, name: str) -> None:
+    """MLPError naming the line of a NUL byte (binary data, not text)."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = first + text.count("\n", 0, nul)
+        raise MLPError(f"this is not a text file: line {line} contains binary data (a NUL byte)",
+                       where=name)
 
 
 def with_classes(table: Table, column: str) -> Table:
@@ -204,9 +299,11 @@ def _parse_header(line: str, delimiter: str, name: str, line_no: int) -> list[st
     return columns
 
 
-def _parse_fast(chunk: list[str], delimiter: str, n_cols: int) -> np.ndarray | None:
-    """Vectorised parse of well-formed lines; None when anything needs a closer look."""
-    text = "\n".join(chunk)
+def _parse_fast(chunk: str | list[str], delimiter: str, n_cols: int) -> np.ndarray | None:
+    """Vectorised parse of well-formed lines (one text, or a list of lines); None when
+    anything needs a closer look."""
+    text = chunk if isinstance(chunk, str) else "\n".join(chunk)
+    n_lines = text.count("\n") + 1
     if '"' in text:
         return None
     if delimiter != ",":
@@ -216,7 +313,7 @@ def _parse_fast(chunk: list[str], delimiter: str, n_cols: int) -> np.ndarray | N
                             ndmin=2, comments=None, quotechar=None)
     except ValueError:
         return None
-    return values if values.shape == (len(chunk), n_cols) else None
+    return values if values.shape == (n_lines, n_cols) else None
 
 
 def _parse_slow(chunk: list[str], line_numbers: np.ndarray, delimiter: str,
@@ -287,13 +384,14 @@ def _one_hot(columns: list[str], values: np.ndarray, labels: dict[int, np.ndarra
     return Table(names, np.hstack(blocks), name, classes)
 
 
-def _check_finite(values: np.ndarray, lines: list[str], line_numbers: np.ndarray,
+def _check_finite(values: np.ndarray, chunk: str | list[str], numbers: Callable[[], np.ndarray],
                   delimiter: str, columns: list[str], name: str) -> None:
+    """MLPError naming the line and column of the first NaN or infinite value of a block."""
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size == 0:
         return
     r, c = divmod(int(bad[0]), values.shape[1])
-    line_no = int(line_numbers[r])
-    cell = _split(lines[line_no - 1], delimiter)[c]
+    lines = chunk.split("\n") if isinstance(chunk, str) else chunk
+    cell = _split(lines[r], delimiter)[c]
     raise MLPError(f"{shown(cell)} is not a finite number: training cannot use NaN or infinite values",
-                   where=f"{name}, line {line_no}, column {shown(columns[c])}")
+                   where=f"{name}, line {int(numbers()[r])}, column {shown(columns[c])}")

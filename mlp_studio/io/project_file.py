@@ -124,7 +124,11 @@ def save_project(project: Project, path: str | os.PathLike) -> None:
     A project larger than a project file may be (:data:`MAX_PROJECT_BYTES`) is
     refused rather than written as a file that could not be opened again.
     """
-    data = dumps_project(project).encode("utf-8")
+    try:
+        data = dumps_project(project).encode("utf-8")
+    except ValueError as exc:  # a non-finite number the checks above did not name
+        raise MLPError(f"the project holds a number JSON cannot store (NaN or infinite): {exc}",
+                       where=str(path)) from exc
     if len(data) > MAX_PROJECT_BYTES:
         rows = project.data.n_rows if project.data is not None else 0
         raise MLPError(f"the project would be {len(data) / 2**20:.0f} MB, over the "

@@ -197,7 +197,7 @@ def test_a_csv_with_class_names_trains_a_classifier(window, qtbot, tmp_path, acc
                                              for (p, q), k in zip(x, label)), encoding="utf-8")
     seen = {}
     accept_columns["choose"] = lambda dialog: seen.update(
-        roles=[c.currentText() for c in dialog.roles], columns=list(dialog.table.columns))
+        roles=list(dialog.model.roles), columns=list(dialog.table.columns))
     dialogs.answers = [Yes]  # change the network from 2-3-1 to 2-3-3
     load(window.data_panel, qtbot, path)
     assert seen["columns"] == ["a", "b", "species=setosa", "species=versicolor", "species=virginica"]
@@ -227,8 +227,8 @@ def test_a_column_of_class_numbers_can_be_taken_as_classes(window, qtbot, tmp_pa
                                            for k, v in enumerate(labels)), encoding="utf-8")
 
     def choose(dialog):
-        assert [c.currentText() for c in dialog.roles] == ["input", "input", "target"]  # numbers
-        dialog.roles[2].setCurrentText("target classes")
+        assert dialog.model.roles == ["input", "input", "target"]  # numbers
+        dialog.set_role("label", "target classes")
     accept_columns["choose"] = choose
     dialogs.answers = [Yes]  # 2-3-1 becomes 2-3-3
     load(window.data_panel, qtbot, path)

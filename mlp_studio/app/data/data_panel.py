@@ -8,6 +8,7 @@ are shown in a dialog and the document stays as it was.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QProgressBar, QPushButton, QSizePolicy, QTableView,
-                               QTableWidget, QVBoxLayout, QWidget)
+                               QMessageBox, QProgressBar, QPushButton, QSizePolicy, QStyledItemDelegate,
+                               QTableView, QVBoxLayout, QWidget)
 
 from mlp_studio.app.editor import network_edit
 from mlp_studio.app.document.document import Document
@@ -36,6 +37,16 @@ def column_list(names: list[str]) -> str:
     if len(names) <= COLUMNS_LISTED:
         return ", ".join(names)
     return f"{', '.join(names[:COLUMNS_LISTED - 2])}, …, {names[-1]} ({len(names)} columns)"
+
+
+#: how long closing waits for a read to stop at its next chunk
+SHUTDOWN_WAIT_MS = 3000
+_let_go: set["CsvReader"] = set()  # reads let go while still finishing a chunk
+
+
+def still_reading() -> bool:
+    """Whether a read let go by ``DataPanel.shutdown`` is still running."""
+    return any(reader.isRunning() for reader in _let_go)
 
 
 class _Cancelled(Exception):
@@ -122,6 +133,70 @@ class DataTableModel(QAbstractTableModel):
         return str(section)
 
 
+def _role(name: str, inputs: set[str], targets: set[str]) -> str:
+    return "input" if name in inputs else "target" if name in targets else "ignore"
+
+
+class RoleModel(QAbstractTableModel):
+    """Column names and their roles, one row per column; the role is editable. A model (not a
+    combo box per row) keeps a dialog of thousands of columns quick to open."""
+
+    def __init__(self, names: list[str], roles: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.names, self.roles = names, roles
+        self.row_of = {name: r for r, name in enumerate(names)}
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.names)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 2
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return None
+        if index.column() == 0:
+            return self.names[index.row()]
+        shown = self.roles[index.row()]
+        return f"{shown}  ▾" if role == Qt.ItemDataRole.DisplayRole else shown  # ▾: a choice
+
+    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not index.isValid() or index.column() != 1 or value not in ROLES:
+            return False
+        self.roles[index.row()] = value
+        self.dataChanged.emit(index, index)
+        return True
+
+    def set_roles(self, roles: list[str]) -> None:
+        self.roles[:] = roles
+        self.dataChanged.emit(self.index(0, 1), self.index(len(roles) - 1, 1))
+
+    def flags(self, index: QModelIndex):
+        flags = Qt.ItemFlag.ItemIsEnabled
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == 1 else flags
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return ("Column", "Role")[section]
+        return None
+
+
+class RoleDelegate(QStyledItemDelegate):
+    """Edits a role with a combo box, created only for the row being edited."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        combo = QComboBox(parent)
+        combo.addItems(list(ROLES))
+        combo.activated.connect(lambda _: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole))
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        model.setData(index, editor.currentText())
+
+
 class ColumnDialog(QDialog):
     """Choose each column's role (input, target, ignore) and the scaling of each side."""
 
@@ -138,22 +213,24 @@ class ColumnDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         same = current is not None and current.columns == table.columns
-        targets = current.targets if same else table.default_targets
-        inputs = current.inputs if same else [c for c in table.columns if c not in targets]
-        self.grid = QTableWidget(len(table.columns), 2)
-        self.grid.setHorizontalHeaderLabels(["Column", "Role"])
+        targets = set(current.targets if same else table.default_targets)
+        inputs = set(current.inputs) if same else set(table.columns) - targets
+        self.model = RoleModel(table.columns, [_role(name, inputs, targets) for name in table.columns],
+                               self)
+        self.grid = QTableView()
+        self.grid.setModel(self.model)
+        self.grid.setItemDelegateForColumn(1, RoleDelegate(self.grid))
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.grid.verticalHeader().hide()
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.grid.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.roles: list[QComboBox] = []
-        for r, name in enumerate(table.columns):
-            self.grid.setCellWidget(r, 0, QLabel(f" {name}"))
-            combo = QComboBox()
-            combo.addItems(list(ROLES))
-            combo.setCurrentText("input" if name in inputs else "target" if name in targets else "ignore")
-            self.grid.setCellWidget(r, 1, combo)
-            self.roles.append(combo)
+        header = self.grid.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        probe = QComboBox()
+        probe.addItems(list(ROLES))
+        header.resizeSection(1, probe.sizeHint().width())  # one combo measured, not one per row
+        self.grid.verticalHeader().setDefaultSectionSize(probe.sizeHint().height())
         layout.addWidget(self.grid)
         form = QFormLayout()
         self.input_scaling = QComboBox()
@@ -173,14 +250,22 @@ class ColumnDialog(QDialog):
         self.resize(420, min(640, 200 + 32 * len(table.columns)))
 
     def set_roles(self, inputs: list[str], targets: list[str]) -> None:
-        for name, combo in zip(self.table.columns, self.roles):
-            combo.setCurrentText("input" if name in inputs else "target" if name in targets else "ignore")
+        self.model.set_roles([_role(name, set(inputs), set(targets)) for name in self.table.columns])
+
+    def role(self, column: str) -> str:
+        return self.model.roles[self.model.row_of[column]]
+
+    def set_role(self, column: str, role: str) -> None:
+        self.model.setData(self.model.index(self.model.row_of[column], 1), role)
+
+    def roles_of(self) -> dict[str, int]:
+        """How many columns have each role."""
+        return dict(Counter(self.model.roles))
 
     def dataset(self) -> Dataset:
         """The dataset for the chosen roles and scalings (MLPError if the choice is impossible)."""
         table, inputs, targets = self.table, [], []
-        for name, combo in zip(self.table.columns, self.roles):
-            role = combo.currentText()
+        for name, role in zip(self.table.columns, self.model.roles):
             if role == "target classes":
                 table = with_classes(table, name)
                 targets += [class_column(name, k) for k in table.classes[name]]
@@ -207,8 +292,10 @@ class DataPanel(QWidget):
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.open_button = QPushButton("Open CSV…")
+        self.open_button.setToolTip("Read a CSV file as the training data")
         self.open_button.clicked.connect(self.choose_csv)
         self.columns_button = QPushButton("Columns…")
+        self.columns_button.setToolTip("Choose the input and target columns and their scaling")
         self.columns_button.clicked.connect(self.edit_columns)
         self.derive_button = QPushButton("Add column…")
         self.derive_button.setToolTip("A new input column from an expression of the others (x1*x2, x1**2, sin(x1))")
@@ -369,9 +456,17 @@ class DataPanel(QWidget):
         return True
 
     def shutdown(self) -> None:
-        """Stop and join a running read (window closing)."""
-        if self.reader is not None:
-            self.reader.cancelled = True
-            self.reader.wait()
-            self.reader.deleteLater()
-            self.reader = None
+        """Stop a running read and join it (window closing). The read stops at its next chunk;
+        if that takes longer than ``SHUTDOWN_WAIT_MS`` the thread is let go: its result is
+        dropped and it ends on its own (``still_reading`` tells the app it is running)."""
+        reader, self.reader = self.reader, None
+        if reader is None:
+            return
+        reader.cancelled = True
+        for signal in (reader.progress, reader.loaded, reader.failed, reader.finished):
+            signal.disconnect()
+        if reader.wait(SHUTDOWN_WAIT_MS):
+            reader.deleteLater()
+            return
+        reader.setParent(None)
+        _let_go.add(reader)  # kept referenced: a QThread destroyed while it runs aborts the app

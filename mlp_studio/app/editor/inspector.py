@@ -57,9 +57,12 @@ class Inspector(QWidget):
         self.form = QFormLayout(self.form_box)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.weight = _value_box()
+        self.weight.setToolTip("The selected weight: type a value and press Enter (undoable)")
         self.bias = _value_box()
+        self.bias.setToolTip("The selected node's bias: type a value and press Enter (undoable)")
         self.activation = QComboBox()
         self.activation.addItems(list(ACTIVATIONS))
+        self.activation.setToolTip("The activation function of the selected node's layer")
         self.values = {name: QLabel() for name in ("s", "a", "delta", "gradient", "change", "x")}
         for label in self.values.values():
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,6 +87,7 @@ class Inspector(QWidget):
             grid.addWidget(button, 1 + k // 2, k % 2)
         self.loss = QComboBox()
         self.loss.addItems(list(LOSSES))
+        self.loss.setToolTip("The loss the network is trained on")
         self.loss.currentTextChanged.connect(self._on_loss)
         grid.addWidget(QLabel("Loss"), 4, 0)
         grid.addWidget(self.loss, 4, 1)

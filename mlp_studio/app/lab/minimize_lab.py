@@ -512,10 +512,11 @@ class MinimizeLab(QWidget):
         obj = self.objective
         if obj is None:
             return
-        text, names = obj.formulas(), obj.variables
+        newton = self.method_combo.currentData() == "newton"
+        text, names = obj.formulas(hessian=newton), obj.variables  # second derivatives: Newton only
         rows = [f"f({', '.join(names)}) = {text['f']}"]
         rows += [f"∂f/∂{v} = {g}" for v, g in zip(names, text["gradient"])]
-        if self.method_combo.currentData() == "newton":
+        if newton:
             rows += [f"∂²f/∂{a}∂{b} = {text['hessian'][i][j]}"
                      for i, a in enumerate(names) for j, b in enumerate(names) if j >= i]
         family = _mono().family()
@@ -523,7 +524,7 @@ class MinimizeLab(QWidget):
             f"<div style='font-family:\"{family}\"'>" + "<br>".join(html.escape(r) for r in rows) + "</div>")
 
     def formulas_latex(self) -> str:
-        text = self.objective.formulas(latex=True)
+        text = self.objective.formulas(latex=True, hessian=False)
         lines = [f"f = {text['f']}"]
         lines += [rf"\frac{{\partial f}}{{\partial {latex_name(v)}}} = {g}"
                   for v, g in zip(self.objective.variables, text["gradient"])]

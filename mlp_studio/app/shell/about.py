@@ -92,9 +92,11 @@ def install_help_menu(window: QMainWindow) -> QMenu:
         menu.addSeparator()
     about = QAction("&About MLP Studio", window)
     about.setMenuRole(QAction.MenuRole.AboutRole)
+    about.setToolTip("The version of MLP Studio and the licences of the libraries it uses")
     about.triggered.connect(lambda: show_about(window))
     about_qt = QAction("About &Qt", window)
     about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
+    about_qt.setToolTip("The version and licence of Qt")
     about_qt.triggered.connect(QApplication.aboutQt)
     menu.addActions([about, about_qt])
     return menu

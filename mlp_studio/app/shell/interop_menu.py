@@ -21,10 +21,12 @@ class InteropMenus:
         export = file_menu.addMenu("E&xport")
         self.export_pytorch_action = export.addAction("&PyTorch Script…", lambda: self.export_pytorch())
         self.export_onnx_action = export.addAction("&ONNX Model…", lambda: self.export_onnx())
+        self.export_onnx_action.setToolTip("The network as an ONNX model, for onnxruntime and other tools")
         self.export_pytorch_action.setToolTip("A standalone Python file (torch and numpy) that "
                                               "predicts and trains, also under torchrun")
         imports = file_menu.addMenu("&Import")
         self.import_onnx_action = imports.addAction("&ONNX Model…", lambda: self.import_onnx())
+        self.import_onnx_action.setToolTip("Open an ONNX model of a plain MLP as a new project")
 
     def _save_path(self, title: str, suffix: str, filter_text: str) -> Path | None:
         doc_path = self.window.document.path

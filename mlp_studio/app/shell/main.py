@@ -45,24 +45,28 @@ def _initial_document(argv: list[str]):
 
 
 def _offer_recovery(window, document) -> None:
-    """After a crash, offer the autosaved copy of the last session's work."""
-    from mlp_studio.app.shell.autosave import discard_recovery, load_recovery, pending_recovery
+    """After a crash, offer the autosaved copy of the newest session that is gone (another
+    running instance's file is never offered; older orphans wait for the next start)."""
+    from mlp_studio.app.shell.autosave import orphaned_recoveries
     from mlp_studio.app.shell.crash_guard import show_error
 
-    found = pending_recovery()
-    if found is None:
+    found = orphaned_recoveries()
+    if not found:
         return
-    _, original = found
+    newest, older = found[0], found[1:]
+    for recovery in older:
+        recovery.release()
+    original = newest.original
     answer = QMessageBox.question(
         window, "Restore unsaved work?",
         "MLP Studio did not close cleanly last time. Restore the unsaved work"
         + (f" on {original}?" if original else "?"))
     if answer == QMessageBox.StandardButton.Yes:
         try:
-            document.restore(load_recovery(), original)
+            document.restore(newest.load(), original)
         except MLPError as exc:
             show_error(window, exc)
-    discard_recovery()
+    newest.discard()
 
 
 class FileOpenEvents(QObject):
@@ -93,6 +97,7 @@ def run_app(argv: list[str]) -> int:
     """Open the main window on ``argv[0]`` (a project file) or the example; run the event loop."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_identity(app)
+    from mlp_studio.app.data.data_panel import still_reading
     from mlp_studio.app.shell.autosave import Autosaver
     from mlp_studio.app.shell.crash_guard import install_excepthook
     from mlp_studio.app.shell.main_window import MainWindow
@@ -124,4 +129,8 @@ def run_app(argv: list[str]) -> int:
     app.removeEventFilter(file_open_events)
     window.training_panel.session.close()  # also when the app quit without closing the window
     autosaver.close_cleanly()
+    if still_reading():  # a CSV read let go at close: Python's exit would wait on it, then abort
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         dock.setObjectName(object_name)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        dock.toggleViewAction().setToolTip(f"Show or hide the {title} panel")
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
 
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
             act.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
         if tip:
             act.setStatusTip(tip)
+            act.setToolTip(tip)
         act.triggered.connect(slot)
         menu.addAction(act)
         return act
@@ -116,27 +118,33 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&New", self.new_file, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Open…", self.open_file, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "&New", self.new_file, QKeySequence.StandardKey.New,
+                     "Start a new project (a 2-3-1 network, no data)")
+        self._action(file_menu, "&Open…", self.open_file, QKeySequence.StandardKey.Open,
+                     "Open a project file (*.mlp.json)")
         examples = file_menu.addMenu("Open &Example")
         from mlp_studio.io.resources import EXAMPLE_PROJECTS
 
         for name in EXAMPLE_PROJECTS:
             self._action(examples, name.removesuffix(".mlp.json"),
-                         lambda _=False, n=name: self.open_example(n))
+                         lambda _=False, n=name: self.open_example(n),
+                         tip=f"Open the bundled example {name} as an untitled copy")
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
-        self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O")
+        self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O",
+                     "Read a CSV file as the training data")
         self._action(file_menu, "New from &Generator…", lambda: new_from_generator(self.data_panel, self),
                      tip="Make a teaching data set (moons, circle, xor, spiral, …) with a noise slider")
         file_menu.addSeparator()
-        self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save)
-        self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
-        self._action(file_menu, "Export Canvas as &PNG…", self.export_canvas_png)
+        self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save, "Save the project")
+        self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs,
+                     "Save the project under a new name")
+        self._action(file_menu, "Export Canvas as &PNG…", self.export_canvas_png,
+                     tip="Write the network drawing as a PNG image")
         self.interop_menus = InteropMenus(self, file_menu)
         self.file_menu = file_menu
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close MLP Studio")
 
         edit = bar.addMenu("&Edit")
         stack = self.document.undo_stack
@@ -144,6 +152,8 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_action.setToolTip("Undo the last edit or step (Ctrl+Z)")
+        self.redo_action.setToolTip("Redo what Undo took back (Ctrl+Shift+Z)")
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
@@ -152,9 +162,11 @@ class MainWindow(QMainWindow):
         self.edit_menu = edit
 
         view = bar.addMenu("&View")
-        self._action(view, "Zoom &In", self.canvas.zoom_in, [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        self._action(view, "Zoom &Out", self.canvas.zoom_out, "Ctrl+-")
-        self._action(view, "&Fit to Window", self.canvas.fit_to_window, "Ctrl+0")
+        self._action(view, "Zoom &In", self.canvas.zoom_in, [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")],
+                     "Enlarge the network drawing")
+        self._action(view, "Zoom &Out", self.canvas.zoom_out, "Ctrl+-", "Shrink the network drawing")
+        self._action(view, "&Fit to Window", self.canvas.fit_to_window, "Ctrl+0",
+                     "Fit the whole network into the canvas")
         view.addSeparator()
         self.view_menu = view
 

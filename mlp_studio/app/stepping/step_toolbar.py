@@ -16,6 +16,7 @@ class StepToolBar(QToolBar):
     def __init__(self, controller: StepController, parent: QWidget | None = None) -> None:
         super().__init__("Step", parent)
         self.setObjectName("step_toolbar")
+        self.toggleViewAction().setToolTip("Show or hide the step toolbar")
         self.controller = controller
         self.doc = controller.doc
         c = controller

@@ -57,8 +57,10 @@ class StepViews:
             "neuron_maps": window.add_dock(self.neuron_maps, "Neuron maps", bottom, "dock_neuron_maps"),
         }
         self.act_export_md = QAction("Export step as worked example (Markdown)…", window)
+        self.act_export_md.setToolTip("Write the shown step with every formula filled in, as Markdown")
         self.act_export_md.triggered.connect(self.export_worked_example)
         self.act_export_png = QAction("Export step plots as PNG…", window)
+        self.act_export_png.setToolTip("Write the layer, output-surface and sensitivity plots as PNG files")
         self.act_export_png.triggered.connect(self.export_plots)
         menu = window.menuBar().addMenu("&Step")
         menu.setObjectName("menu_step")

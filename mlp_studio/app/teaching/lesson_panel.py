@@ -48,6 +48,7 @@ class LessonPanel(QWidget):
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
         self.text.setToolTip("The step's explanation")
+        self.text.setMinimumHeight(150)
         self.question = QLabel("")
         self.question.setWordWrap(True)
         self.answer_edit = QLineEdit()

@@ -88,7 +88,8 @@ class QuizPanel(QWidget):
             self.result.setText(f"<span style='color:{WRONG}'>{html.escape(str(exc))}</span>")
             return
         grade = self.score.record(answer, value)
-        verdict = (f"<span style='color:{RIGHT if grade.right else WRONG}'><b>"
+        verdict = (f"Your last prediction, the {html.escape(self.current.label)}: "
+                   f"<span style='color:{RIGHT if grade.right else WRONG}'><b>"
                    f"{'Right' if grade.right else 'Not quite'}</b>: you said {answer:g}</span>")
         formula = worked_formula(trace, self.current.path) or ""
         self.result.setText(f"{verdict}<br>The value is <b>{value:.4f}</b> "

@@ -151,6 +151,8 @@ class TeachingViews:
     # ------------------------------------------------------------ timeline
     def _show_comparison(self, changes) -> None:
         self.compare_view.show_changes(changes)
+        if not self.compare_dock.isVisible() and not self.compare_dock.isFloating():
+            self.window.tabifyDockWidget(self.window.data_dock, self.compare_dock)
         self.compare_dock.show()
         self.compare_dock.raise_()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QTableWidget,
+from PySide6.QtWidgets import (QCheckBox, QLabel, QPushButton, QSlider, QTableWidget,
                                QTableWidgetItem, QToolBar, QVBoxLayout, QWidget)
 
 from mlp_studio.core.network import Network
@@ -19,6 +19,7 @@ from mlp_studio.core.timeline import History, HistoryEntry, ParameterChange, com
 from mlp_studio.errors import MLPError
 
 START_LABEL = "Start"
+MARKED, LABELLED = 12, 4  # changes ringed on the canvas, and of those labelled with the change
 MAX_POINTS = 5000
 
 
@@ -124,6 +125,7 @@ class TimelineStrip(QToolBar):
     def __init__(self, recorder: TimelineRecorder, parent: QWidget | None = None) -> None:
         super().__init__("Timeline", parent)
         self.setObjectName("timeline_strip")
+        self.toggleViewAction().setToolTip("Show or hide the timeline")
         self.recorder = recorder
         self.point_a: int | None = None
         self.point_b: int | None = None
@@ -199,11 +201,9 @@ class CompareView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.show_marks)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.show_marks)
+        layout.addWidget(self.table, 1)
 
     def show_changes(self, changes: list[ParameterChange]) -> None:
         self.changes = changes
@@ -223,7 +223,8 @@ class CompareView(QWidget):
 
     def _mark(self) -> None:
         if self.show_marks.isChecked():
-            top = self.changes[:12]  # the largest: a canvas full of rings says nothing
-            self.marks.show([c.address for c in top], [f"{c.change:+.3g}" for c in top])
+            top = self.changes[:MARKED]  # the largest: a canvas full of rings says nothing
+            self.marks.show([c.address for c in top],
+                            [f"{c.change:+.3g}" if k < LABELLED else "" for k, c in enumerate(top)])
         else:
             self.marks.clear()

@@ -133,6 +133,7 @@ class LossPlot(QWidget):
         self._shown: tuple | None = None  # (x range, y range) last set
 
         self.log_box = QCheckBox("Log scale")
+        self.log_box.setToolTip("Show the loss on a logarithmic axis")
         self.log_box.toggled.connect(self.set_log)
         self.updates_box = QCheckBox("Per update")
         self.updates_box.setToolTip("Show each update's loss (online training) behind the epoch curve")
@@ -148,6 +149,7 @@ class LossPlot(QWidget):
         csv.setToolTip("Export the losses (epoch, training, validation, per update) as CSV")
         csv.clicked.connect(self._ask_csv)
         clear = QPushButton("Clear")
+        clear.setToolTip("Clear the plotted losses")
         clear.clicked.connect(self.clear)
         tools = QHBoxLayout()
         tools.addWidget(self.log_box)

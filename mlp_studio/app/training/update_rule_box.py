@@ -30,6 +30,12 @@ _TIPS = {
     "schedule": "constant; invscaling: η/(t+1)^power_t, t the rows seen; step: η·γ every N epochs; "
                 "cosine: from η down to 0 over Epochs",
     "step_epochs": "step: the rate is multiplied by γ every this many epochs",
+    "beta1": "adam: decay of the running mean of the gradients (β1)",
+    "beta2": "adam: decay of the running mean of the squared gradients (β2)",
+    "epsilon": "adam, rmsprop: added to the denominator so a step never divides by zero (ε)",
+    "rho": "rmsprop: decay of the running mean of the squared gradients (ρ)",
+    "power_t": "invscaling: the exponent of the learning rate's decay, η/(t+1)^power_t",
+    "gamma": "step: the factor the learning rate is multiplied by every N epochs (γ)",
 }
 
 
