@@ -9,8 +9,7 @@ NODE_GAP = 96.0
 RADIUS = 27.0
 HEAD, TAIL = 5, 3          # nodes drawn at the start and end of a collapsed column
 COLLAPSE_ABOVE = HEAD + TAIL + 2
-LABEL_MAX_EDGES = 12       # a layer's edges are labelled with their weights when it draws
-LABEL_MAX_FAN_IN = 4       # at most this many edges, and at most this many into each node
+LABEL_MAX_EDGES = 40       # a layer's edges are labelled with their weights when it draws at most this many
 
 
 def drawn_indices(n: int) -> list[int]:
@@ -43,4 +42,4 @@ def node_positions(sizes: list[int]) -> dict[tuple[int, int], tuple[float, float
 def labels_edges(n_in: int, n_out: int) -> bool:
     """Whether a layer with ``n_in`` inputs and ``n_out`` nodes shows its weights on the edges."""
     a, b = len(drawn_indices(n_in)), len(drawn_indices(n_out))
-    return a * b <= LABEL_MAX_EDGES and a <= LABEL_MAX_FAN_IN
+    return a * b <= LABEL_MAX_EDGES

@@ -1,9 +1,11 @@
 """The formulas of one training step with the numbers filled in, as LaTeX or HTML.
 
-Notation follows the reference worked example: hidden layers ``w_{h[l][j][i]}``,
-``b_{h[l][j]}``, ``a_{h[l][j]}``; the output layer ``w_{o[j][i]}``, ``b_{o[j]}``,
-``y_{o[j]}``; inputs ``x_{[i]}``; targets ``z_{[j]}``. Each formula runs from
-the symbols, through the numbers, to the value. Intermediate numbers are
+Symbols are named by ``mlp_studio.core.notation``: the reference worked example's
+(hidden layers ``w_{h[l][j][i]}``, ``s``, ``a``; the output ``w_{o[j][i]}``, ``y_{o[j]}``;
+inputs ``x_{[i]}``, targets ``z_{[j]}``) or the lecture notation (``w^{(l)}_{ij}``, ``z``,
+``a``, targets ``y_j``). Each formula runs from the symbols, through the numbers, to the
+value; a negative factor of a product is bracketed, and a long back-propagated sum is
+worked out on its own line before the product that uses it. Intermediate numbers are
 rounded for display; every result shown is the trace's own (exact) value.
 
 ``style="latex"`` gives ``\\begin{aligned}...\\end{aligned}`` bodies for
@@ -24,6 +26,7 @@ import numpy as np
 
 from mlp_studio.core.activations import LEAKY_SLOPE, get_activation
 from mlp_studio.core.losses import get_loss
+from mlp_studio.core.notation import REFERENCE, Name, Notation, number_text
 from mlp_studio.core.trace import (
     PHASE_FORWARD,
     PHASE_HIDDEN_DELTA,
@@ -43,12 +46,13 @@ _GREEK = {"delta": (r"\delta", "δ"), "eta": (r"\eta", "η"), "sigma": (r"\sigma
 class _Writer:
     """Renders the pieces of a formula in one style."""
 
-    def __init__(self, style: str, digits: int, max_terms: int) -> None:
+    def __init__(self, style: str, digits: int, max_terms: int, notation: str = REFERENCE) -> None:
         if style not in STYLES:
             raise ValueError(f"unknown formula style {style!r}; choose latex or html")
         if max_terms < 1:
             raise ValueError("max_terms must be at least 1")
         self.latex = style == "latex"
+        self.notation = notation
         self.digits = digits
         self.max_terms = max_terms
         self.minus_sign = "-" if self.latex else "\u2212"
@@ -70,10 +74,7 @@ class _Writer:
             power = self.sup("10", str(int(exponent)).replace("-", self.minus_sign))
             times = r" \times " if self.latex else "×"
             return self.num(float(mantissa)) + times + power
-        text = f"{v:.{self.digits}f}"
-        if text.startswith("-"):
-            text = text[1:] if float(text) == 0 else self.minus_sign + text[1:]
-        return text
+        return number_text(v, self.digits, self.minus_sign)
 
     def pnum(self, v: float) -> str:
         """A number, in parentheses when it shows a minus sign (after + or −, in powers)."""
@@ -136,7 +137,9 @@ class _Writer:
         return range(shown), n - shown
 
     def join_sum(self, parts: list[str], omitted: int) -> str:
-        """``p0 + p1 + … (k more)``."""
+        """``p0 + p1 + … (k more)``; in HTML a line only breaks between terms."""
+        if not self.latex:
+            parts = [p.replace(" ", "&nbsp;") for p in parts]
         return self.plus.join(parts + ([self.more(omitted)] if omitted else []))
 
     def signed_sum(self, values: list[float], omitted: int) -> str:
@@ -159,26 +162,38 @@ class _Writer:
         return "<br>".join(lines)
 
 
-# Names in the reference's notation.
-def _is_output(trace: StepTrace, layer: int) -> bool:
-    return layer == len(trace.layers) - 1
+# Names, in the writer's notation.
+def _written(w: _Writer, name: Name, sup: str = "") -> str:
+    """``name`` rendered, ``sup`` (``new``, ``(r)``) after its own superscript."""
+    joined = (name.sup + (r"\," if w.latex else " ") + sup) if name.sup and sup else name.sup or sup
+    return w.sym(name.base, name.sub, joined)
 
 
-def _tag(trace: StepTrace, layer: int, *idx: int) -> str:
-    head = "o" if _is_output(trace, layer) else f"h[{layer}]"
-    return head + "".join(f"[{i}]" for i in idx)
+def _notation(w: _Writer, trace: StepTrace) -> Notation:
+    return Notation(w.notation, len(trace.layers))
 
 
 def _name(w: _Writer, trace: StepTrace, what: str, layer: int, *idx: int, sup: str = "") -> str:
-    """``what`` in w, b, s, a (``y`` at the output), delta for node/parameter ``idx``."""
-    if what == "a" and _is_output(trace, layer):
-        what = "y"
-    return w.sym(what, _tag(trace, layer, *idx), sup)
+    """``what`` in w, b, s, a, delta, v of ``layer`` for node/parameter ``idx``."""
+    return _written(w, _notation(w, trace).symbol(what, layer, *idx), sup)
+
+
+def _state(w: _Writer, trace: StepTrace, base: str, layer: int, idx: tuple, sup: str = "") -> str:
+    """An optimiser's state ``base`` (v, m, r) of the parameter at ``layer``, ``idx``, indexed
+    as that parameter is."""
+    like = _notation(w, trace).symbol("w", layer, *idx)
+    return _written(w, Name(base, like.sub, like.sup), sup)
+
+
+def _target_name(w: _Writer, trace: StepTrace, j: int) -> str:
+    return _written(w, _notation(w, trace).target(j))
 
 
 def _input_name(w: _Writer, trace: StepTrace, layer: int, i: int, sup: str = "") -> str:
-    """The i-th input of ``layer``: ``x_{[i]}`` or the previous layer's activation."""
-    return w.sym("x", f"[{i}]", sup) if layer == 0 else _name(w, trace, "a", layer - 1, i, sup=sup)
+    """The i-th input of ``layer``: an input ``x`` or the previous layer's activation."""
+    if layer == 0:
+        return _written(w, _notation(w, trace).input(i), sup)
+    return _name(w, trace, "a", layer - 1, i, sup=sup)
 
 
 def _rows(arr: np.ndarray | None, what: str) -> np.ndarray:
@@ -243,14 +258,14 @@ def _forward_entries(w: _Writer, trace: StepTrace, layer: int) -> Iterator[str]:
     for j in range(W.shape[0]):
         symbols = w.join_sum([f"{_input_name(w, trace, layer, i)} {_name(w, trace, 'w', layer, j, i)}"
                               for i in shown], omitted) + w.plus + _name(w, trace, "b", layer, j)
-        products = w.join_sum([w.paren(f"{w.num(x[i])}{w.dot}{w.num(W[j, i])}") for i in shown],
+        products = w.join_sum([w.paren(f"{w.num(x[i])}{w.dot}{w.pnum(W[j, i])}") for i in shown],
                               omitted) + w.signed(b[j])
         values = w.signed_sum([x[i] * W[j, i] for i in shown], omitted) + w.signed(b[j])
         s_sym, a_sym = _name(w, trace, "s", layer, j), _name(w, trace, "a", layer, j)
         rows = [(s_sym, [symbols, products, values, w.num(s[j])])]
         if lt.activation == "softmax":
             k_shown, k_omitted = w.terms(len(s))
-            s_k = _name(w, trace, "s", layer, "k")  # type: ignore[arg-type]
+            s_k = _name(w, trace, "s", layer, "k")
             total = r"\sum_k " + w.exp(s_k) if w.latex else "Σ<sub>k</sub> " + w.exp(s_k)
             rows.append((a_sym, [w.frac(w.exp(s_sym), total),
                                  w.frac(w.exp(w.num(s[j])),
@@ -273,7 +288,7 @@ def _output_delta_entries(w: _Writer, trace: StepTrace) -> Iterator[str]:
     z = _rows(trace.target, "target")[0]
     for j in range(len(y)):
         d_sym, y_sym = _name(w, trace, "delta", last, j), _name(w, trace, "a", last, j)
-        s_sym, z_sym = _name(w, trace, "s", last, j), w.sym("z", f"[{j}]")
+        s_sym, z_sym = _name(w, trace, "s", last, j), _target_name(w, trace, j)
         diff_sym = f"{y_sym}{w.minus}{z_sym}"
         diff_num = f"{w.num(y[j])}{w.minus}{w.pnum(z[j])}"
         if trace.loss_name == "cross_entropy":
@@ -287,7 +302,7 @@ def _output_delta_entries(w: _Writer, trace: StepTrace) -> Iterator[str]:
             rows = [(d_sym, [f"{w.prime(w.sym('f'))}({s_sym}){w.dot}{two}{w.paren(diff_sym, big=True)}",
                              f"{dsym}{w.dot}{two}{w.paren(diff_sym, big=True)}",
                              f"{dnum}{w.dot}{two}{w.paren(diff_num, big=True)}",
-                             f"{w.num(dval)}{w.dot}{w.num(diff)}",
+                             f"{w.num(dval)}{w.dot}{w.pnum(diff)}",
                              w.num(d[j])])]
         yield w.block(rows, "; ".join(n for n in (_row_note(trace), note) if n))
 
@@ -304,18 +319,22 @@ def _hidden_delta_entries(w: _Writer, trace: StepTrace, layer: int) -> Iterator[
         s_sym, a_sym = _name(w, trace, "s", layer, j), _name(w, trace, "a", layer, j)
         back_sym = w.join_sum([f"{_name(w, trace, 'w', layer + 1, k, j)} {_name(w, trace, 'delta', layer + 1, k)}"
                                for k in shown], omitted)
-        back_num = w.join_sum([w.paren(f"{w.num(W[k, j])}{w.dot}{w.num(d_next[k])}") for k in shown],
+        back_num = w.join_sum([w.paren(f"{w.num(W[k, j])}{w.dot}{w.pnum(d_next[k])}") for k in shown],
                               omitted)
-        if len(shown) == 1 and not omitted:
-            back_num = back_num[1:-1]  # one term: no double parentheses
         back = float(W[:, j] @ d_next)
         dsym, dnum, dval = _derivative(w, lt.activation, s_sym, a_sym, s[j], a[j])
-        rows = [(_name(w, trace, "delta", layer, j), [
+        rows = []
+        if len(shown) == 1 and not omitted:  # one term: written inside the product
+            back_num = back_num[1:-1]  # no double parentheses
+        else:  # a sum of several: worked out first, so the product below stays short
+            rows.append((back_sym, [back_num, w.num(back)]))
+            back_num = w.num(back)
+        rows.append((_name(w, trace, "delta", layer, j), [
             f"{w.prime(w.sym('f'))}({s_sym}){w.dot}{w.paren(back_sym, big=True)}",
             f"{dsym}{w.dot}{w.paren(back_sym, big=True)}",
             f"{dnum}{w.dot}{w.paren(back_num, big=True)}",
-            f"{w.num(dval)}{w.dot}{w.num(back)}",
-            w.num(d[j])])]
+            f"{w.num(dval)}{w.dot}{w.pnum(back)}",
+            w.num(d[j])]))
         yield w.block(rows, _row_note(trace))
 
 
@@ -337,7 +356,7 @@ def _gradient_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | No
             return grad_sym, [(grad_sym, [_name(w, trace, "delta", layer, j), w.num(value)])]
         return grad_sym, [(grad_sym, [
             f"{_name(w, trace, 'delta', layer, j)}{w.dot}{_input_name(w, trace, layer, i)}{pen_sym}",
-            f"{w.num(deltas[0])}{w.dot}{w.num(inputs[0])}{pen_num}", w.num(value)])]
+            f"{w.num(deltas[0])}{w.dot}{w.pnum(inputs[0])}{pen_num}", w.num(value)])]
     n = len(trace.rows)
     shown, omitted = w.terms(n)
     d_r = _name(w, trace, "delta", layer, j, sup="(r)")
@@ -345,7 +364,7 @@ def _gradient_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | No
         each_sym, each = d_r, w.signed_sum([deltas[r] for r in shown], omitted)
     else:
         each_sym = f"{d_r} {_input_name(w, trace, layer, i, sup='(r)')}"
-        each = w.join_sum([w.paren(f"{w.num(deltas[r])}{w.dot}{w.num(inputs[r])}") for r in shown],
+        each = w.join_sum([w.paren(f"{w.num(deltas[r])}{w.dot}{w.pnum(inputs[r])}") for r in shown],
                           omitted)
     total = (r"\sum_{r} " if w.latex else "Σ<sub>r</sub> ") + each_sym
     numbers = w.paren(each, big=True)
@@ -424,8 +443,8 @@ def _update_rows(w: _Writer, trace: StepTrace, layer: int, j: int, i: int | None
     mu = trace.momentum
     step = new - old
     v_prev = (step + trace.learning_rate * grad) / mu
-    v_sym = w.sym("v", _tag(trace, layer, *idx))
-    v_prev_sym = w.sym("v", _tag(trace, layer, *idx), w.text("prev"))
+    v_sym = _name(w, trace, "v", layer, *idx)
+    v_prev_sym = _name(w, trace, "v", layer, *idx, sup=w.text("prev"))
     mu_sym = w.greek("mu")
     return [(v_sym, [f"{mu_sym}{w.dot}{v_prev_sym}{w.minus}{eta_sym}{w.dot}{grad_sym}",
                      f"{w.num(mu)}{w.dot}{w.pnum(v_prev)}{w.minus}{eta}{w.dot}{w.pnum(grad)}",
@@ -445,8 +464,8 @@ def _nesterov_rows(w: _Writer, trace: StepTrace, layer: int, idx: tuple, what: s
     """v = mu v_prev - eta grad; new = old + mu v - eta grad."""
     mu, mu_sym, eta_sym = trace.momentum, w.greek("mu"), w.greek("eta")
     v_prev, v = (_slot(trace, "velocity", after, layer, what, idx) for after in (False, True))
-    v_sym = w.sym("v", _tag(trace, layer, *idx))
-    v_prev_sym = w.sym("v", _tag(trace, layer, *idx), w.text("prev"))
+    v_sym = _state(w, trace, "v", layer, idx)
+    v_prev_sym = _state(w, trace, "v", layer, idx, w.text("prev"))
     return [(v_sym, [f"{mu_sym}{w.dot}{v_prev_sym}{w.minus}{eta_sym}{w.dot}{grad_sym}",
                      f"{w.num(mu)}{w.dot}{w.pnum(v_prev)}{w.minus}{eta}{w.dot}{w.pnum(grad)}", w.num(v)]),
             (new_sym, [f"{old_sym} + {mu_sym}{w.dot}{v_sym}{w.minus}{eta_sym}{w.dot}{grad_sym}",
@@ -458,14 +477,14 @@ def _adaptive_rows(w: _Writer, trace: StepTrace, layer: int, idx: tuple, what: s
                    grad: float, old_sym: str, new_sym: str, old: float, new: float, eta: str
                    ) -> list[tuple[str, list[str]]]:
     """Adam: m, v, the bias-corrected rate and the step; RMSprop: r and the step."""
-    opt, tag = trace.optimizer, _tag(trace, layer, *idx)
+    opt = trace.optimizer
     eps_sym, eps = w.greek("epsilon"), w.num(opt.epsilon) if opt.epsilon >= 1e-4 else f"{opt.epsilon:g}"
     g2 = w.sup(w.paren(grad_sym), "2")
     rows = []
 
     def moving(name: str, sym: str, decay_sym: str, decay: float, square: bool) -> float:
         prev, now = (_slot(trace, name, after, layer, what, idx) for after in (False, True))
-        s, s_prev = w.sym(sym, tag), w.sym(sym, tag, w.text("prev"))
+        s, s_prev = _state(w, trace, sym, layer, idx), _state(w, trace, sym, layer, idx, w.text("prev"))
         g_s = g2 if square else grad_sym
         g_n = w.sup(w.paren(w.num(grad)), "2") if square else w.pnum(grad)
         rows.append((s, [f"{decay_sym}{w.dot}{s_prev}{w.plus}(1{w.minus}{decay_sym}){w.dot}{g_s}",
@@ -475,7 +494,7 @@ def _adaptive_rows(w: _Writer, trace: StepTrace, layer: int, idx: tuple, what: s
 
     if opt.name == "rmsprop":
         r = moving("square_avg", "r", w.greek("rho"), opt.rho, True)
-        num_sym, den_sym, num_val, den_val, rate_sym, rate = grad_sym, w.sym("r", tag), grad, r, w.greek("eta"), eta
+        num_sym, den_sym, num_val, den_val, rate_sym, rate = grad_sym, _state(w, trace, "r", layer, idx), grad, r, w.greek("eta"), eta
     else:
         b1, b2 = w.sym(w.greek("beta"), "1"), w.sym(w.greek("beta"), "2")
         m = moving("m", "m", b1, opt.beta1, False)
@@ -487,7 +506,7 @@ def _adaptive_rows(w: _Writer, trace: StepTrace, layer: int, idx: tuple, what: s
             f"{eta}{w.dot}{w.sqrt(f'1{w.minus}' + w.sup(w.num(opt.beta2), str(t)))}"
             f" / (1{w.minus}{w.sup(w.num(opt.beta1), str(t))})",
             w.num(trace.step_rate)]))
-        num_sym, den_sym, num_val, den_val, rate = w.sym("m", tag), w.sym("v", tag), m, v, w.num(trace.step_rate)
+        num_sym, den_sym, num_val, den_val, rate = _state(w, trace, "m", layer, idx), _state(w, trace, "v", layer, idx), m, v, w.num(trace.step_rate)
     rows.append((new_sym, [
         f"{old_sym}{w.minus}{rate_sym}{w.dot}{num_sym} / ({w.sqrt(den_sym)}{w.plus}{eps_sym})",
         f"{w.num(old)}{w.minus}{rate}{w.dot}{w.pnum(num_val)} / ({w.num(math.sqrt(den_val))}{w.plus}{eps})",
@@ -539,6 +558,7 @@ def phase_formulas(
     digits: int = 4,
     max_terms: int = 8,
     max_entries: int | None = MAX_ENTRIES,
+    notation: str = REFERENCE,
 ) -> list[str]:
     """The formulas of sub-step ``phase`` with ``trace``'s numbers, one entry per
     node (per parameter, all layers, for the update).
@@ -546,9 +566,10 @@ def phase_formulas(
     ``max_terms`` shortens long sums to "+ … (n more)" (the values stay exact);
     after ``max_entries`` entries (None: no limit) one "… (n more)" entry ends the list
     (a 784-100-10 network's update has 79,510 parameters: about 10 s of text).
+    ``notation`` names the symbols (``mlp_studio.core.notation``).
     Raises ValueError if the trace has not reached ``phase`` yet.
     """
-    w = _Writer(style, digits, max_terms)
+    w = _Writer(style, digits, max_terms, notation)
     n_layers = len(trace.layers)
     if phase.kind == PHASE_FORWARD:
         entries, total = _forward_entries(w, trace, phase.layer), trace.layers[phase.layer].biases_before.size
@@ -566,29 +587,32 @@ def phase_formulas(
 
 
 def _layer_formulas(kind: Callable[[_Writer, StepTrace, int], Iterator[str]], trace: StepTrace,
-                    layer: int, style: str, digits: int, max_terms: int, max_entries: int | None
-                    ) -> list[str]:
-    w = _Writer(style, digits, max_terms)
+                    layer: int, style: str, digits: int, max_terms: int, max_entries: int | None,
+                    notation: str) -> list[str]:
+    w = _Writer(style, digits, max_terms, notation)
     return _capped(kind(w, trace, layer), _param_count(trace, layer), max_entries, w)
 
 
 def gradient_formulas(trace: StepTrace, layer: int, style: str = "latex", digits: int = 4,
-                      max_terms: int = 8, max_entries: int | None = MAX_ENTRIES) -> list[str]:
+                      max_terms: int = 8, max_entries: int | None = MAX_ENTRIES,
+                      notation: str = REFERENCE) -> list[str]:
     """dL/dparameter of each weight and bias of ``layer`` (weights of node j, then its bias)."""
     return _layer_formulas(lambda w, t, l: _parameter_entries(w, t, l, True, False),
-                           trace, layer, style, digits, max_terms, max_entries)
+                           trace, layer, style, digits, max_terms, max_entries, notation)
 
 
 def update_formulas(trace: StepTrace, layer: int, style: str = "latex", digits: int = 4,
-                    max_terms: int = 8, max_entries: int | None = MAX_ENTRIES) -> list[str]:
+                    max_terms: int = 8, max_entries: int | None = MAX_ENTRIES,
+                    notation: str = REFERENCE) -> list[str]:
     """The gradient-descent update of each weight and bias of ``layer``, from its gradient."""
     return _layer_formulas(lambda w, t, l: _parameter_entries(w, t, l, False, True),
-                           trace, layer, style, digits, max_terms, max_entries)
+                           trace, layer, style, digits, max_terms, max_entries, notation)
 
 
-def loss_formulas(trace: StepTrace, style: str = "latex", digits: int = 4, max_terms: int = 8) -> list[str]:
+def loss_formulas(trace: StepTrace, style: str = "latex", digits: int = 4, max_terms: int = 8,
+                  notation: str = REFERENCE) -> list[str]:
     """The loss of the (first) sample with its numbers, and for a batch its mean or sum."""
-    w = _Writer(style, digits, max_terms)
+    w = _Writer(style, digits, max_terms, notation)
     last = len(trace.layers) - 1
     Y = _rows(trace.layers[last].a, "outputs")
     Z = _rows(trace.target, "target")
@@ -597,7 +621,7 @@ def loss_formulas(trace: StepTrace, style: str = "latex", digits: int = 4, max_t
     value = float(loss.per_sample(Y[:1], Z[:1])[0])
     shown, omitted = w.terms(len(y))
     ys = [_name(w, trace, "a", last, k) for k in shown]
-    zs = [w.sym("z", f"[{k}]") for k in shown]
+    zs = [_target_name(w, trace, k) for k in shown]
     L = w.sym("L", sup="(r)" if trace.is_batch else "")
     if trace.loss_name == "cross_entropy" and len(y) == 1:
         def bce(yv: str, zv: str) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.losses import get_loss
+from mlp_studio.core.notation import REFERENCE, Name, Notation
 from mlp_studio.core.project import Project
 from mlp_studio.core.scaling import Scaler
 from mlp_studio.core.trace import (
@@ -61,19 +62,24 @@ def _raw(v: float, digits: int) -> str:
     return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.{digits}f}"
 
 
-def _layer_title(trace: StepTrace, layer: int) -> str:
+def _layer_title(trace: StepTrace, layer: int, notation: str) -> str:
     lt = trace.layers[layer]
-    kind = "output" if layer == len(trace.layers) - 1 else "hidden"
     n = lt.biases_before.size
-    return f"Layer {layer} ({kind}, {n} node{'s' if n != 1 else ''}, {lt.activation})"
+    name = Notation(notation, len(trace.layers)).layer_name(layer)
+    return f"{name[0].upper()}{name[1:]} ({n} node{'s' if n != 1 else ''}, {lt.activation})"
 
 
-def _scaling_lines(names: list[str], symbol: str, raw: np.ndarray, scaler: Scaler,
+def _tex(name: Name) -> str:
+    return name.base + (f"_{{{name.sub}}}" if name.sub else "") + (f"^{{{name.sup}}}" if name.sup else "")
+
+
+def _scaling_lines(names: list[str], symbol, raw: np.ndarray, scaler: Scaler,
                    scaled: np.ndarray, digits: int) -> list[str]:
-    """LaTeX lines ``x_{[i]} = \\frac{v - min}{max - min} = ... = value`` for one side."""
+    """LaTeX lines ``x_{[i]} = \\frac{v - min}{max - min} = ... = value`` for one side;
+    ``symbol(i)`` names column i (``Notation.input`` or ``Notation.target``)."""
     lines = []
     for i, (name, v) in enumerate(zip(names, raw)):
-        lhs = rf"{symbol}_{{[{i}]}} \; (\text{{{_tex_text(name)}}})"
+        lhs = rf"{_tex(symbol(i))} \; (\text{{{_tex_text(name)}}})"
         value = f"{scaled[i]:.{digits}f}"
         a, b = float(scaler.a[i]), float(scaler.b[i])
         span = b - a if scaler.method != "zscore" else b
@@ -111,7 +117,7 @@ def _table(title: str, names: list[str], raw: np.ndarray, scaler: Scaler, scaled
     return rows
 
 
-def _normalisation(trace: StepTrace, project: Project, digits: int) -> list[str]:
+def _normalisation(trace: StepTrace, project: Project, digits: int, notation: str) -> list[str]:
     data = project.data
     row = trace.rows[0]
     x = np.atleast_2d(trace.input)[0]
@@ -125,8 +131,9 @@ def _normalisation(trace: StepTrace, project: Project, digits: int) -> list[str]
            f"targets: {_SCALING_NAMES[data.target_scaler.method]}.", ""]
     out += _table("inputs", data.inputs, raw_x, data.input_scaler, x, digits) + [""]
     out += _table("targets", data.targets, raw_z, data.target_scaler, z, digits) + [""]
-    lines = (_scaling_lines(data.inputs, "x", raw_x, data.input_scaler, x, digits)
-             + _scaling_lines(data.targets, "z", raw_z, data.target_scaler, z, digits))
+    names = Notation(notation, len(trace.layers))
+    lines = (_scaling_lines(data.inputs, names.input, raw_x, data.input_scaler, x, digits)
+             + _scaling_lines(data.targets, names.target, raw_z, data.target_scaler, z, digits))
     out += [_math("\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"), ""]
     for warning in data.target_range_warnings(trace.layers[-1].activation):
         out += [f"> **Warning:** {_md(warning)}", ""]
@@ -172,16 +179,18 @@ def _row_list(rows: list[int], limit: int = 8) -> str:
 
 
 def worked_example_markdown(trace: StepTrace, project: Project | None = None, digits: int = 4,
-                            max_terms: int = 8, max_entries: int = 64) -> str:
+                            max_terms: int = 8, max_entries: int = 64, notation: str = REFERENCE) -> str:
     """The step ``trace`` as Markdown+LaTeX. With a ``project`` that has data, the
     normalisation of the row from the raw data comes first and the output is also
     given in the data's units. Sections the trace has not reached yet are left out.
 
-    ``max_terms`` shortens long sums; ``max_entries`` caps the formulas per layer.
+    ``max_terms`` shortens long sums; ``max_entries`` caps the formulas per layer;
+    ``notation`` names the symbols (``mlp_studio.core.notation``).
     """
     n = len(trace.layers)
     last = n - 1
-    caps = dict(digits=digits, max_terms=max_terms, max_entries=max_entries)
+    caps = dict(digits=digits, max_terms=max_terms, max_entries=max_entries, notation=notation)
+    s_sym = Notation(notation, n).sum_base
     out = _summary(trace)
     number = count(1)
 
@@ -190,15 +199,15 @@ def worked_example_markdown(trace: StepTrace, project: Project | None = None, di
 
     has_data = project is not None and project.data is not None
     if has_data:
-        out += [section("Normalisation"), ""] + _normalisation(trace, project, digits)
+        out += [section("Normalisation"), ""] + _normalisation(trace, project, digits, notation)
     out += [section("Forward pass"), "",
-            r"Each node sums its weighted inputs and its bias, $s = \sum_i x_i w_i + b$, "
+            rf"Each node sums its weighted inputs and its bias, ${s_sym} = \sum_i x_i w_i + b$, "
             "then applies its activation function.", ""]
     for layer in range(n):
         if trace.layers[layer].a is None:
             return _stop(out, "the forward pass")
         formula = get_activation(trace.layers[layer].activation).formula
-        out += [f"### {_layer_title(trace, layer)}", "", f"Activation: ${formula}$", ""]
+        out += [f"### {_layer_title(trace, layer, notation)}", "", f"Activation: ${formula}$", ""]
         out += _blocks(phase_formulas(trace, Phase(PHASE_FORWARD, layer), "latex", **caps))
     if has_data:
         scaler = project.data.target_scaler
@@ -207,11 +216,11 @@ def worked_example_markdown(trace: StepTrace, project: Project | None = None, di
         pairs = ", ".join(f"{_md(name)}: output {y:.{digits}f}, target {_raw(zv, digits)}"
                           for name, y, zv in zip(project.data.targets, y_raw, z_raw))
         out += [f"In the data's own units: {pairs}.", ""]
-    out += [section("Loss"), ""] + _blocks(loss_formulas(trace, "latex", digits, max_terms))
+    out += [section("Loss"), ""] + _blocks(loss_formulas(trace, "latex", digits, max_terms, notation))
     if trace.layers[last].delta is None:
         return _stop(out, "the output delta")
     out += [section("Output delta"), "",
-            r"The error signal $\delta = \partial L / \partial s$ of each output node.", ""]
+            rf"The error signal $\delta = \partial L / \partial {s_sym}$ of each output node.", ""]
     out += _blocks(phase_formulas(trace, Phase(PHASE_OUTPUT_DELTA, last), "latex", **caps))
     if n > 1:
         out += [section("Hidden deltas"), "",
@@ -219,8 +228,8 @@ def worked_example_markdown(trace: StepTrace, project: Project | None = None, di
                 "weighted sum of the next layer's deltas.", ""]
     for layer in range(last - 1, -1, -1):
         if trace.layers[layer].delta is None:
-            return _stop(out, f"the hidden deltas of layer {layer}")
-        out += [f"### {_layer_title(trace, layer)}", ""]
+            return _stop(out, f"the deltas of the {Notation(notation, n).layer_name(layer)}")
+        out += [f"### {_layer_title(trace, layer, notation)}", ""]
         out += _blocks(phase_formulas(trace, Phase(PHASE_HIDDEN_DELTA, layer), "latex", **caps))
     if trace.layers[0].weights_after is None:
         return _stop(out, "the update")
@@ -228,12 +237,12 @@ def worked_example_markdown(trace: StepTrace, project: Project | None = None, di
             r"$\nabla L(w) = \delta \cdot a$ (the node's delta times the weight's input) "
             r"and $\nabla L(b) = \delta$.", ""]
     for layer in range(last, -1, -1):
-        out += [f"### {_layer_title(trace, layer)}", ""]
+        out += [f"### {_layer_title(trace, layer, notation)}", ""]
         out += _blocks(gradient_formulas(trace, layer, "latex", **caps))
     out += [section("Updates"), "",
             f"{update_rule_text(trace)}, and $\\eta = {trace.learning_rate:g}$.", ""]
     for layer in range(last, -1, -1):
-        out += [f"### {_layer_title(trace, layer)}", ""]
+        out += [f"### {_layer_title(trace, layer, notation)}", ""]
         out += _blocks(update_formulas(trace, layer, "latex", **caps))
     out += [section("Loss before and after"), "",
             "The loss on the same " + ("batch" if trace.is_batch else "sample")

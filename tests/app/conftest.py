@@ -10,6 +10,8 @@ import pytest
 from PySide6.QtCore import QSettings, QStandardPaths, QThread
 from PySide6.QtWidgets import QMessageBox
 
+from mlp_studio.app.widgets.appearance import reset_appearance
+
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp):
@@ -18,7 +20,9 @@ def isolated_settings(tmp_path, qapp):
     old = QSettings.defaultFormat()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    reset_appearance()  # preferences are read again from this test's settings
     yield tmp_path / "settings"
+    reset_appearance()
     QSettings.setDefaultFormat(old)
 
 

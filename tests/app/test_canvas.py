@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from mlp_studio.app.document.document import Document
-from mlp_studio.app.editor.network_canvas import NEGATIVE, POSITIVE, NetworkCanvas
+from mlp_studio.app.editor.network_canvas import NetworkCanvas, negative_colour, positive_colour
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
 from mlp_studio.core.trace import step_trace
@@ -51,7 +51,7 @@ def test_reference_layout_and_edge_colours(canvas):
     assert xs[("input", 0)] < xs[("node", 0, 0)] < xs[("node", 1, 0)]
     # reference weights: w[0][0][0] = -0.5 (negative), w[0][2][0] = 1.0 (positive, widest)
     neg, pos = canvas.edges[("edge", 0, 0, 0)].pen(), canvas.edges[("edge", 0, 2, 0)].pen()
-    assert neg.color() == NEGATIVE and pos.color() == POSITIVE
+    assert neg.color() == negative_colour() and pos.color() == positive_colour()
     assert pos.widthF() > neg.widthF() > canvas.edges[("edge", 0, 2, 1)].pen().widthF()  # |w| 1 > 0.5 > 0
 
 
@@ -67,20 +67,22 @@ def test_values_and_tooltips_come_from_the_trace(doc, canvas):
         ["0.2689", "0.6225", "0.8176"]
     assert canvas.nodes[("node", 1, 0)].value_text.text() == "0.5030"
     tip = canvas.tooltip_for(("node", 0, 0))
-    assert "s = -1.0000" in tip and "a = 0.2689" in tip and "delta = " in tip
+    assert tip.startswith("node 0 of hidden layer 0 (sigmoid)\n")
+    assert "sh[0][0] = \u22121.0000" in tip and "ah[0][0] = 0.2689" in tip and "δh[0][0] = " in tip
     delta_o = y * (1 - y) * (y - 1.0)  # target 91 scales to 1
     grad = delta_o * a_h[1]
     tip = canvas.tooltip_for(("edge", 1, 0, 1))
-    assert f"gradient = {grad:.4f}" in tip
+    assert f"gradient = {grad:.4f}".replace("-", "\u2212") in tip
     assert f"last change = {-0.1 * grad:+.6f}" in tip
-    assert "weight [1][0][1] = " + f"{-1.0 - 0.1 * grad:.4f}" in tip
+    assert tip.startswith("weight wo[0][1]: from node 1 of hidden layer 0 to node 0 of output layer\n")
+    assert "wo[0][1] = " + f"{-1.0 - 0.1 * grad:.4f}".replace("-", "\u2212") in tip
 
 
 def test_undo_of_the_step_clears_the_shown_values(doc, canvas):
     step_row0(doc)
     doc.undo_stack.undo()
     assert canvas.nodes[("node", 0, 0)].value_text.text() == ""
-    assert "a = –" in canvas.tooltip_for(("node", 0, 0))
+    assert "ah[0][0] = –" in canvas.tooltip_for(("node", 0, 0))
 
 
 def test_wide_layers_are_drawn_collapsed(qtbot):
@@ -100,7 +102,7 @@ def test_weight_edit_updates_in_place_and_shape_change_rebuilds(doc, canvas):
     item = canvas.nodes[("node", 0, 0)]
     doc.set_weight(0, 0, 0, 0.75)
     assert canvas.nodes[("node", 0, 0)] is item
-    assert canvas.edges[("edge", 0, 0, 0)].pen().color() == POSITIVE
+    assert canvas.edges[("edge", 0, 0, 0)].pen().color() == positive_colour()
     doc.set_network(Network.create([2, 4, 1], seed=3), "wider")
     assert ("node", 0, 3) in canvas.nodes and canvas.nodes[("node", 0, 0)] is not item
 
@@ -142,7 +144,7 @@ def test_hover_shows_the_tooltip_text(doc, canvas, qtbot):
     QApplication.sendEvent(canvas.viewport(), event)
     qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
     assert QToolTip.text() == canvas.tooltip_for(("node", 0, 2))
-    assert "a = 0.8176" in QToolTip.text()
+    assert "ah[0][2] = 0.8176" in QToolTip.text()
     QToolTip.hideText()
 
 
@@ -153,7 +155,7 @@ def test_the_step_toolbar_forward_pass_shows_the_reference_activations(window):
     assert [canvas.nodes[("node", 0, j)].value_text.text() for j in range(3)] == \
         ["0.2689", "0.6225", "0.8176"]
     assert canvas.nodes[("node", 1, 0)].value_text.text() == "0.5030"  # reference y
-    assert "a = 0.5030" in canvas.tooltip_for(("node", 1, 0))
+    assert "yo[0] = 0.5030" in canvas.tooltip_for(("node", 1, 0))
 
 
 def test_ctrl_wheel_zooms_and_plain_wheel_does_not(canvas):

@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from mlp_studio.app.shell.main_window import MainWindow, settings
-from mlp_studio.app.editor.network_canvas import NEGATIVE, POSITIVE
+from mlp_studio.app.editor.network_canvas import negative_colour, positive_colour
 from mlp_studio.io.project_file import load_project, project_to_dict
 from tests.core.reference_net import HIDDEN_W, reference_network
 
@@ -135,7 +135,7 @@ def test_export_canvas_png(window, tmp_path):
     assert image.pixelColor(0, 0).name() == "#ffffff"  # white around the drawing
     colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 3)
                for y in range(0, image.height(), 3)}
-    assert {POSITIVE.name(), NEGATIVE.name()} <= colours  # both kinds of edge are drawn
+    assert {positive_colour().name(), negative_colour().name()} <= colours  # both kinds of edge are drawn
 
 
 def test_dropping_a_project_file_opens_it(window, tmp_path, qtbot):

@@ -14,8 +14,8 @@ from mlp_studio.core.project import Project
 from mlp_studio.core.training import TrainingConfig
 from tests.core.reference_net import reference_dataset, reference_network
 
-HEADINGS = ["1. Forward through layer 0", "2. Forward through layer 1", "3. Output delta",
-            "4. Hidden delta, layer 0", "5. Update weights and biases"]
+HEADINGS = ["1. Forward through the hidden layer 0", "2. Forward through the output layer",
+            "3. Output delta", "4. Delta of the hidden layer 0", "5. Update weights and biases"]
 
 
 @pytest.fixture
@@ -47,19 +47,20 @@ def test_first_sub_step_shows_the_hidden_layer_as_in_the_reference(doc, panel):
     assert "No step shown" in text(panel)
     StepController(doc).sub_step()
     shown = text(panel)
-    assert "1. Forward through layer 0" in shown and "2. Forward" not in shown
+    assert "1. Forward through the hidden layer 0" in shown and "2. Forward" not in shown
     # The reference document's three hidden sums and activations.
     for s, a in (("-1.0000", "0.2689"), ("0.5000", "0.6225"), ("1.5000", "0.8176")):
         assert f"σ({s})" in shown and f"= {a}" in shown
-    assert "(1.0000 · -0.5000) + (1.0000 · -1.0000) + 0.5000" in shown
+    assert "(1.0000 · (-0.5000)) + (1.0000 · (-1.0000)) + 0.5000" in shown  # negatives bracketed
     assert "scaled from I0 70, I1 98" in shown
 
 
 def test_forward_pass_shows_the_output_and_the_loss(doc, panel):
     StepController(doc).step_forward()
     shown = text(panel)
-    assert "2. Forward through layer 1" in shown and "Done: Forward through layer 0" in shown
-    assert "(0.2689 · 0.5000) + (0.6225 · -1.0000) + (0.8176 · 0.0000) + 0.5000" in shown
+    assert "2. Forward through the output layer" in shown
+    assert "Done: Forward through the hidden layer 0" in shown
+    assert "(0.2689 · 0.5000) + (0.6225 · (-1.0000)) + (0.8176 · 0.0000) + 0.5000" in shown
     assert "σ(0.0120)" in shown and "= 0.5030" in shown
     # L = 1/2 (0.5030 - 1)^2 = 0.1235 by hand (target 91 scales to 1).
     assert "= 0.1235" in shown

@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 
 from mlp_studio.app.stepping.decision_surface import DecisionSurface
 from mlp_studio.app.document.document import Document
-from mlp_studio.app.stepping.sensitivity_view import parameter_name
+from mlp_studio.core.notation import LECTURE, REFERENCE, Notation
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
 from tests.core.reference_net import reference_dataset
@@ -48,7 +48,7 @@ def test_strips_show_the_reference_activations_and_the_canvas_the_same(window, v
     strips.flush()
     d_out = Y * (1 - Y) * (Y - 1.0)
     np.testing.assert_allclose(strips.deltas[1].values, [d_out], atol=5e-5)
-    assert strips.deltas[1].labels[0].toPlainText() == f"{d_out:.4f}"
+    assert strips.deltas[1].labels[0].toPlainText() == f"{d_out:.4f}".replace("-", "\u2212")
 
 
 def test_sensitivity_of_the_output_bias_is_y_times_one_minus_y(views):
@@ -75,11 +75,18 @@ def test_sensitivity_of_the_output_bias_is_y_times_one_minus_y(views):
     assert rows["bo[0]"][2] == pytest.approx(-Y * (1 - Y) * (Y - 1.0), abs=5e-5)
 
 
-def test_parameter_names_follow_the_reference():
-    assert parameter_name(2, 0, 2, 1) == "wh[0][2][1]"
-    assert parameter_name(2, 0, 1) == "bh[0][1]"
-    assert parameter_name(2, 1, 0, 2) == "wo[0][2]"
-    assert parameter_name(3, 1, 0) == "bh[1][0]"
+def test_parameter_names_follow_the_reference_or_the_lecture_notation():
+    """weights[l][j][i] as the reference writes it, and as w^(l+1)_(j+1)(i+1)."""
+    ref, lecture = Notation(REFERENCE, 2), Notation(LECTURE, 2)
+    assert ref.weight(0, 2, 1) == "wh[0][2][1]" and lecture.weight(0, 2, 1) == "w⁽¹⁾₃₂"
+    assert ref.bias(0, 1) == "bh[0][1]" and lecture.bias(0, 1) == "b⁽¹⁾₂"
+    assert ref.weight(1, 0, 2) == "wo[0][2]" and lecture.weight(1, 0, 2) == "w⁽²⁾₁₃"
+    assert Notation(REFERENCE, 3).bias(1, 0) == "bh[1][0]"
+    assert Notation(LECTURE, 2).weight(0, 11, 0) == "w⁽¹⁾₁₂,₁"  # two-digit index: a comma
+    assert ref.weight_words(0, 1, 0, "I0") == \
+        "weight wh[0][1][0]: from input x[0] (I0) to node 1 of hidden layer 0"
+    assert lecture.weight_words(1, 0, 2) == \
+        "weight w⁽²⁾₁₃: from node 3 of layer 1 (hidden) to node 1 of layer 2 (output)"
 
 
 def _sigmoid(v: float) -> float:

@@ -84,10 +84,10 @@ def test_sub_steps_follow_the_phase_labels_and_the_last_applies(doc, stepper, qt
     stepper.sub_step()
     seen.append(bar.status.text())
     assert doc.undo_stack.count() == 1 and doc.revealed == 5
-    expected = ["Forward through layer 0 (1/5) · next: Forward through layer 1",
-                "Forward through layer 1 (2/5) · next: Output delta",
-                "Output delta (3/5) · next: Hidden delta, layer 0",
-                "Hidden delta, layer 0 (4/5) · next: Update weights and biases",
+    expected = ["Forward through the hidden layer 0 (1/5) · next: Forward through the output layer",
+                "Forward through the output layer (2/5) · next: Output delta",
+                "Output delta (3/5) · next: Delta of the hidden layer 0",
+                "Delta of the hidden layer 0 (4/5) · next: Update weights and biases",
                 "step complete (5/5)"]
     assert [text.removeprefix("row 0 · ") for text in seen] == expected
 

@@ -85,10 +85,11 @@ def test_hidden_forward_shows_reference_numbers(ref_trace, style):
     entries = phase_formulas(ref_trace, Phase(PHASE_FORWARD, 0), style)
     assert len(entries) == 3
     minus = "-" if style == "latex" else "\u2212"
-    first = entries[0]
-    # s_{h[0][0]} = (1.0000 . -0.5000) + (1.0000 . -1.0000) + 0.5000 = -1.0000, then sigma.
+    first = entries[0].replace("&nbsp;", " ")
+    # s_{h[0][0]} = (1.0000 . (-0.5000)) + (1.0000 . (-1.0000)) + 0.5000 = -1.0000, then sigma:
+    # a negative factor is bracketed.
     dot = r" \cdot " if style == "latex" else " · "
-    assert f"(1.0000{dot}{minus}0.5000) + (1.0000{dot}{minus}1.0000) + 0.5000" in first
+    assert f"(1.0000{dot}({minus}0.5000)) + (1.0000{dot}({minus}1.0000)) + 0.5000" in first
     sigma = r"\sigma\left(" if style == "latex" else "σ("
     assert f"{sigma}{minus}1.0000" in first
     for entry, s, a in zip(entries, REF_SUMS, REF_ACTS):
@@ -357,6 +358,38 @@ def test_wide_update_is_capped_by_default():
     entries = phase_formulas(trace, Phase(PHASE_UPDATE, 1), "html")
     assert len(entries) == 257 and entries[-1] == f"… ({20 * 31 + 21 - 256} more)"
     assert len(phase_formulas(trace, Phase(PHASE_UPDATE, 1), "html", max_entries=None)) == 20 * 31 + 21
+
+
+def test_lecture_notation_names_the_reference_weights_by_layer_and_one_based_nodes(ref_trace):
+    """weights[0][1][0] (wh[0][1][0]) is w^(1)_21 in lecture notation; sums are z, targets y."""
+    (entry,) = phase_formulas(ref_trace, Phase(PHASE_UPDATE, 0), "latex", max_entries=None,
+                              notation="lecture")[3:4]  # node 1's weight from input 0
+    assert r"w_{21}^{(1)\,\text{new}}" in entry
+    assert "h[0]" not in entry
+    forward = phase_formulas(ref_trace, Phase(PHASE_FORWARD, 1), "latex", notation="lecture")[0]
+    # z^(2)_1 = a^(1)_1 w^(2)_11 + a^(1)_2 w^(2)_12 + a^(1)_3 w^(2)_13 + b^(2)_1
+    assert forward.startswith(r"\begin{aligned}" "\n" r"z_{1}^{(2)} &= a_{1}^{(1)} w_{11}^{(2)} + "
+                              r"a_{2}^{(1)} w_{12}^{(2)} + a_{3}^{(1)} w_{13}^{(2)} + b_{1}^{(2)}")
+    (delta,) = phase_formulas(ref_trace, Phase(PHASE_OUTPUT_DELTA, 1), "latex", notation="lecture")
+    assert r"a_{1}^{(2)} - y_{1}" in delta and r"\delta_{1}^{(2)}" in delta
+
+
+def test_a_long_backpropagated_sum_gets_its_own_line(ref_trace):
+    """With two outputs, hidden node 0's delta first sums w delta over both (hand-checked),
+    then multiplies: the product line holds one number, not a sum that could wrap."""
+    import copy
+
+    trace = copy.deepcopy(ref_trace)
+    out = trace.layers[1]
+    out.weights_before = np.vstack([out.weights_before, [[-0.25, 0.5, 1.0]]])
+    out.delta = np.array([0.1, -0.2])
+    (entry, *_) = phase_formulas(trace, Phase(PHASE_HIDDEN_DELTA, 0), "latex")
+    # w_o[0][0] delta_o[0] + w_o[1][0] delta_o[1] = 0.5 * 0.1 + (-0.25) * (-0.2) = 0.1
+    assert r"(0.5000 \cdot 0.1000) + (-0.2500 \cdot (-0.2000))" in entry
+    lines = entry.splitlines()
+    sum_line = next(k for k, line in enumerate(lines) if r"(-0.2500 \cdot (-0.2000))" in line)
+    assert lines[sum_line + 1] == r"&= 0.1000 \\"
+    assert any(line.endswith(r"\cdot \left(0.1000\right) \\") for line in lines)
 
 
 def _output_weight_gradient():

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayo
 
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.activations import ACTIVATIONS
 from mlp_studio.core.losses import LOSSES
 from mlp_studio.errors import MLPError
@@ -34,7 +35,7 @@ def _value_box() -> QDoubleSpinBox:
 
 
 def _text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.6f}"
+    return "–" if value is None else appearance().number(value)
 
 
 class Inspector(QWidget):
@@ -95,7 +96,8 @@ class Inspector(QWidget):
         layout.addStretch(1)
 
         for signal in (document.selection_changed, document.network_changed, document.trace_changed,
-                       document.row_changed, document.data_changed, document.settings_changed):
+                       document.row_changed, document.data_changed, document.settings_changed,
+                       appearance().changed):
             signal.connect(self.refresh)
         self.refresh()
 
@@ -142,9 +144,10 @@ class Inspector(QWidget):
         if sel is None or not doc.selection_exists(sel):
             self.title.setText("Nothing selected.\nClick a node or an edge on the canvas.")
             return
+        names = appearance().notation(len(net.layers))
         if sel[0] == "input":
-            name = data.inputs[sel[1]] if data is not None else f"x{sel[1]}"
-            self.title.setText(f"Input {sel[1]} ({name})")
+            words = names.input_words(sel[1], data.inputs[sel[1]] if data is not None else None)
+            self.title.setText(words[0].upper() + words[1:])
             trace = doc.shown_trace
             x = None
             if trace is not None:
@@ -158,8 +161,8 @@ class Inspector(QWidget):
         if sel[0] == "node":
             _, li, j = sel
             layer = net.layers[li]
-            kind = "output" if li == len(net.layers) - 1 else f"hidden layer {li + 1}"
-            self.title.setText(f"Node {j} of {kind} (layer {li})")
+            words = names.node_words(li, j)
+            self.title.setText(f"{words[0].upper()}{words[1:]}\nbias {names.bias(li, j)}")
             with QSignalBlocker(self.bias):
                 self.bias.setValue(float(layer.biases[j]))
             with QSignalBlocker(self.activation):
@@ -170,11 +173,11 @@ class Inspector(QWidget):
             for name in ("s", "a", "delta"):
                 value = self._at(getattr(lt, name), row, j) if lt is not None else None
                 self.values[name].setText(_text(value))
-                self._add_row({"delta": "δ"}.get(name, name), self.values[name])
+                self._add_row(names.symbol(name, li, j).plain(), self.values[name])
             return
         _, li, j, i = sel
-        src = (data.inputs[i] if data is not None else f"x{i}") if li == 0 else f"node {i} of layer {li - 1}"
-        self.title.setText(f"Edge weight [{li}][{j}][{i}]\nfrom {src} to node {j} of layer {li}")
+        words = names.weight_words(li, j, i, data.inputs[i] if data is not None and li == 0 else None)
+        self.title.setText(words[0].upper() + words[1:].replace(": from", "\nfrom", 1))
         with QSignalBlocker(self.weight):
             self.weight.setValue(float(net.layers[li].weights[j, i]))
         self._add_row("Weight", self.weight)

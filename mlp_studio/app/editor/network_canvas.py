@@ -1,50 +1,81 @@
 """The network editor canvas: nodes in columns, edges coloured by sign and sized by |weight|.
 
-The scene is rebuilt when the network's shape (or the data's column names)
-changes; otherwise only colours, pens and texts are updated, so a step redraws
-quickly. Wide columns are drawn collapsed: the first and last few nodes and a
-"… N more" marker; edges are drawn only between drawn nodes. Values come from
-``document.trace`` (the row the document has selected, for a batch trace).
+The scene is rebuilt when the network's shape (or the data's column names, the
+notation, the fonts) changes; otherwise only colours, pens and texts are updated,
+so a step redraws quickly. Wide columns are drawn collapsed: the first and last
+few nodes and a "… N more" marker; edges are drawn only between drawn nodes.
+Values come from ``document.trace`` (the row the document has selected, for a
+batch trace). The columns' spacing follows the view's shape, and the view keeps
+the whole network in sight (until the user zooms or pans).
+
+What the last change to the document did to the parameters (an update, an
+epoch, a run, an edit, an undo) stays marked until the next change: a glow
+along each edge, and a ring round each node, as wide as the |change| is large
+against the largest; labelled edges and nodes also say the change in numbers.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QImage, QPainter, QPainterPath,
+from PySide6.QtGui import (QBrush, QColor, QImage, QPainter, QPainterPath,
                            QPainterPathStroker, QPen)
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsRectItem,
                                QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
 
 from mlp_studio.app.document.document import Document
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.activations import get_activation
-from mlp_studio.core.network_layout import (COLLAPSE_ABOVE, COLUMN_GAP, NODE_GAP, RADIUS, TAIL,
-                                            drawn_indices, labels_edges)
+from mlp_studio.core.network_layout import (COLLAPSE_ABOVE, NODE_GAP, RADIUS, TAIL, drawn_indices,
+                                            labels_edges)
 
+MIN_COLUMN_GAP, MAX_COLUMN_GAP = 230.0, 360.0  # the columns' spacing follows the view's shape
 WIDTH = 5.4                # extra pen width of the largest |weight|
 DENSE_WIDTH = 2.4          # the same in a layer drawn with more than DENSE_EDGES edges
 DENSE_EDGES = 24           # (thinner lines: readable bundles, and a quick repaint)
 HIT_WIDTH = 10.0          # the clickable band along an edge (wider than every pen)
-MAX_SCALE = 1.6            # auto-fit does not blow small networks up beyond this
-MIN_AUTO_SCALE = 0.8       # nor shrink big ones below this (text stays readable; scroll instead)
-
-POSITIVE = QColor("#1f6fb4")
-NEGATIVE = QColor("#e4572e")
-NODE_LOW = QColor("#ffffff")
-NODE_HIGH = QColor("#f2a541")
-INPUT_FILL = QColor("#e8eef5")
-OUTLINE = QColor("#3a3a3a")
-SELECTED = QColor("#1a1a1a")
-TEXT = QColor("#222222")
-MUTED = QColor("#666666")
+MAX_SCALE = 1.4            # auto-fit does not blow small networks up beyond this
+GLOW_WIDTH = 12.0          # extra width of the change glow on the edge that changed most
+RING_WIDTH = 9.0           # the same for the ring round a node whose bias changed most
+#: text sizes in pixels at a font scale of 1 (the view scales them with the network)
+VALUE_PX, SMALL_PX, LABEL_PX, TITLE_PX = 15, 13, 13, 15
 
 
-#: edge pens by (positive, width, selected): widths come in 1/8 px steps, so few
-_PENS: dict[tuple[bool, float, bool], QPen] = {}
+def _radius() -> float:
+    """A node's radius: geometry grows with the text (large fonts, presenter mode)."""
+    return RADIUS * appearance().font_scale
+
+
+def _node_gap() -> float:
+    return NODE_GAP * appearance().font_scale
+
+
+def _colours():
+    return appearance().colours()
+
+
+def positive_colour() -> QColor:
+    """The pen colour of a positive weight in the palette in force."""
+    return _colours().positive
+
+
+def negative_colour() -> QColor:
+    return _colours().negative
+
+
+#: edge pens by (positive, width, selected, palette key): widths come in 1/8 px steps, so few
+_PENS: dict[tuple, QPen] = {}
 
 
 def fmt(value: float) -> str:
-    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.4g}"
+    """A value as the canvas, its tooltips and the inspector show it (the decimals chosen)."""
+    return appearance().number(value)
+
+
+def signed(value: float) -> str:
+    """A change: ``+0.0123`` or ``−0.0123``."""
+    text = fmt(value)
+    return text if text.startswith("\u2212") else "+" + text
 
 
 def _row_of(arr: np.ndarray | None, row: int) -> np.ndarray | None:
@@ -57,15 +88,21 @@ class NodeItem(QGraphicsEllipseItem):
     """A node; ``key`` is ("input", i) or ("node", layer, node)."""
 
     def __init__(self, key: tuple, x: float, y: float) -> None:
-        super().__init__(-RADIUS, -RADIUS, 2 * RADIUS, 2 * RADIUS)
+        super().__init__(-_radius(), -_radius(), 2 * _radius(), 2 * _radius())
         self.key = key
         self.setPos(x, y)
         self.setZValue(2)
+        look, colours = appearance(), _colours()
         self.value_text = QGraphicsSimpleTextItem(self)
-        self.value_text.setFont(QFont("Sans", 9))
+        self.value_text.setFont(look.font(VALUE_PX * 0.9))
+        self.value_text.setBrush(QBrush(colours.text))
         self.below_text = QGraphicsSimpleTextItem(self)
-        self.below_text.setFont(QFont("Sans", 8))
-        self.below_text.setBrush(QBrush(MUTED))
+        self.below_text.setFont(look.font(SMALL_PX))
+        self.below_text.setBrush(QBrush(colours.muted))
+        self.ring = QGraphicsEllipseItem(-_radius(), -_radius(), 2 * _radius(), 2 * _radius(), self)
+        self.ring.setFlag(QGraphicsEllipseItem.GraphicsItemFlag.ItemStacksBehindParent)
+        self.ring.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        self.ring.hide()
 
     def set_texts(self, value: str, below: str) -> None:
         self.value_text.setText(value)
@@ -73,7 +110,7 @@ class NodeItem(QGraphicsEllipseItem):
         self.value_text.setPos(-r.width() / 2, -r.height() / 2)
         self.below_text.setText(below)
         r = self.below_text.boundingRect()
-        self.below_text.setPos(-r.width() / 2, RADIUS + 2)
+        self.below_text.setPos(-r.width() / 2, _radius() + 2)
 
 
 class EdgeItem(QGraphicsLineItem):
@@ -83,11 +120,15 @@ class EdgeItem(QGraphicsLineItem):
     per repaint."""
 
     def __init__(self, key: tuple, p1: QPointF, p2: QPointF) -> None:
-        super().__init__(p1.x() + RADIUS, p1.y(), p2.x() - RADIUS, p2.y())
+        super().__init__(p1.x() + _radius(), p1.y(), p2.x() - _radius(), p2.y())
         self.key = key
         self.setZValue(1)
         self.label: EdgeLabel | None = None
+        self.label_at = 0.72  # where along the line the label sits
         self.style: tuple | None = None  # (positive, width, selected) of the pen set
+        self.glow = QGraphicsLineItem(self.line())
+        self.glow.setZValue(0.5)
+        self.glow.hide()
         path = QPainterPath(self.line().p1())
         path.lineTo(self.line().p2())
         stroker = QPainterPathStroker()
@@ -103,11 +144,11 @@ class EdgeLabel(QGraphicsRectItem):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setBrush(QBrush(QColor(255, 255, 255, 215)))
+        self.setBrush(QBrush(_colours().label_fill))
         self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setZValue(3)
         self.text = QGraphicsSimpleTextItem(self)
-        self.text.setFont(QFont("Sans", 8))
+        self.text.setFont(appearance().font(LABEL_PX, bold=True))
 
     def show_text(self, text: str, color: QColor, centre: QPointF) -> None:
         self.text.setText(text)
@@ -123,34 +164,50 @@ class NetworkCanvas(QGraphicsView):
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.document = document
+        self.setObjectName("network_canvas")
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(QBrush(QColor("#fbfbfb")))
-        self.setMinimumSize(320, 240)
+        self.setMinimumSize(300, 220)
         self.nodes: dict[tuple, NodeItem] = {}
         self.edges: dict[tuple, EdgeItem] = {}
         self._structure: tuple | None = None
+        self._column_gap = MAX_COLUMN_GAP
         self._auto_fit = True
         self._press_pos: QPointF | None = None
         self._wmax = 1.0
         self._dense: list[bool] = []  # per layer: drawn with thinner edges
         self._nodes_drawn_for: tuple = (None, None, None, None)  # (network, trace, revealed, row)
+        #: the parameters before the last change, and the change: [(dW, db)] per layer
+        self._before = self._parameters()
+        self.changes: list[tuple[np.ndarray, np.ndarray]] | None = None
         d = document
         d.network_changed.connect(self._on_network_changed)
         d.data_changed.connect(self._on_network_changed)
         d.trace_changed.connect(self._on_trace_changed)  # edges show weights only
         d.row_changed.connect(self.refresh_nodes)
         d.selection_changed.connect(self._show_selection)
-        self.rebuild()
+        d.undo_stack.indexChanged.connect(self._on_document_step)
+        d.project_replaced.connect(self._forget_changes)
+        appearance().changed.connect(self._on_appearance)
+        self._on_appearance()
 
     # ---------------------------------------------------------------- layout
     def _structure_key(self) -> tuple:
         data = self.document.project.data
         names = (tuple(data.inputs), tuple(data.targets)) if data is not None else None
         net = self.document.network
-        return tuple(net.sizes), tuple(l.activation for l in net.layers), names
+        look = appearance()
+        return (tuple(net.sizes), tuple(l.activation for l in net.layers), names, self._column_gap,
+                look.prefs, look.presenter, look.is_dark())
+
+    def _on_appearance(self) -> None:
+        self.setBackgroundBrush(QBrush(_colours().background))
+        _PENS.clear()
+        for edge in self.edges.values():
+            edge.style = None
+        self.rebuild()
 
     def _on_network_changed(self) -> None:
         if self._structure_key() != self._structure:
@@ -158,37 +215,53 @@ class NetworkCanvas(QGraphicsView):
         else:
             self.refresh()
 
+    def _ideal_column_gap(self) -> float:
+        """The spacing of the columns that gives the network the view's shape."""
+        sizes = self.document.network.sizes
+        tallest = max(len(drawn_indices(n)) + (n > COLLAPSE_ABOVE) for n in sizes)
+        height = (tallest - 1) * _node_gap() + 2 * _radius() + 110 * appearance().font_scale  # titles, texts
+        view = self.viewport().size()
+        aspect = view.width() / max(view.height(), 1)
+        unit = appearance().font_scale
+        gap = (aspect * height - 2 * _radius() - 200 * unit) / max(len(sizes) - 1, 1)  # names beside
+        return min(max(gap, MIN_COLUMN_GAP * unit), MAX_COLUMN_GAP * unit)
+
     def rebuild(self) -> None:
         """Recreate all items for the current network shape."""
         scene = self.scene()
         scene.clear()
         self.nodes.clear()
         self.edges.clear()
+        self._column_gap = self._ideal_column_gap()
         self._structure = self._structure_key()
         net = self.document.network
+        if self.changes is not None and [dw.shape for dw, _ in self.changes] != \
+                [l.weights.shape for l in net.layers]:
+            self.changes = None  # marks of a network of another shape
         sizes = net.sizes
         data = self.document.project.data
+        look = appearance()
         positions: dict[tuple, QPointF] = {}
         tallest = max(len(drawn_indices(n)) + (n > COLLAPSE_ABOVE) for n in sizes)
-        header_y = -(tallest - 1) * NODE_GAP / 2 - RADIUS - 34
+        header_y = -(tallest - 1) * _node_gap() / 2 - _radius() - 14 - look.px(TITLE_PX) * 1.6
         for p, n in enumerate(sizes):
-            x = p * COLUMN_GAP
+            x = p * self._column_gap
             shown = drawn_indices(n)
             slots = len(shown) + (1 if len(shown) < n else 0)
-            top = -(slots - 1) * NODE_GAP / 2
+            top = -(slots - 1) * _node_gap() / 2
             self._column_header(p, n, x, header_y)
             slot = 0
             for j in shown:
                 if len(shown) < n and j == n - TAIL:
                     more = QGraphicsSimpleTextItem(f"… {n - len(shown)} more")
-                    more.setFont(QFont("Sans", 9))
-                    more.setBrush(QBrush(MUTED))
+                    more.setFont(look.font(SMALL_PX))
+                    more.setBrush(QBrush(_colours().muted))
                     r = more.boundingRect()
-                    more.setPos(x - r.width() / 2, top + slot * NODE_GAP - r.height() / 2)
+                    more.setPos(x - r.width() / 2, top + slot * _node_gap() - r.height() / 2)
                     scene.addItem(more)
                     slot += 1
                 key = ("input", j) if p == 0 else ("node", p - 1, j)
-                node = NodeItem(key, x, top + slot * NODE_GAP)
+                node = NodeItem(key, x, top + slot * _node_gap())
                 scene.addItem(node)
                 self.nodes[key] = node
                 positions[(p, j)] = node.pos()
@@ -197,33 +270,35 @@ class NetworkCanvas(QGraphicsView):
         self._dense = [len(drawn_indices(layer.n_in)) * len(drawn_indices(layer.n_out)) > DENSE_EDGES
                        for layer in net.layers]
         for li, layer in enumerate(net.layers):
+            n_in, n_out = len(drawn_indices(layer.n_in)), len(drawn_indices(layer.n_out))
+            labelled = labels_edges(layer.n_in, layer.n_out)
+            # a label sits a little towards the end of the edge where fewer edges meet
+            # (near the middle: clear of the nodes' own texts)
+            at = 0.56 if n_in <= n_out else 0.44
             for j in drawn_indices(layer.n_out):
                 for i in drawn_indices(layer.n_in):
                     key = ("edge", li, j, i)
                     edge = EdgeItem(key, positions[(li, i)], positions[(li + 1, j)])
                     scene.addItem(edge)
+                    scene.addItem(edge.glow)
                     self.edges[key] = edge
-        for li, layer in enumerate(net.layers):
-            if labels_edges(layer.n_in, layer.n_out):
-                for key, edge in self.edges.items():
-                    if key[1] == li:
+                    if labelled:
                         edge.label = self._edge_label()
-        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-40, -30, 40, 30))
+                        edge.label_at = at
+        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-24, -16, 24, 16))
         self.refresh()
         self._show_selection()
         if self._auto_fit:
-            self._fit(MIN_AUTO_SCALE)
+            self._fit()
 
     def _column_header(self, p: int, n: int, x: float, y: float) -> None:
         layers = self.document.network.layers
-        if p == 0:
-            title = f"Inputs ({n})"
-        else:
-            kind = "Output" if p == len(layers) else f"Hidden {p}"
-            title = f"{kind} · {layers[p - 1].activation} ({n})"
-        item = QGraphicsSimpleTextItem(title)
-        item.setFont(QFont("Sans", 10, QFont.Weight.Bold))
-        item.setBrush(QBrush(TEXT))
+        title = appearance().notation(len(layers)).column_title(p)
+        if p > 0:
+            title += f" · {layers[p - 1].activation}"
+        item = QGraphicsSimpleTextItem(f"{title} ({n})")
+        item.setFont(appearance().font(TITLE_PX, bold=True))
+        item.setBrush(QBrush(_colours().text))
         r = item.boundingRect()
         item.setPos(x - r.width() / 2, y)
         self.scene().addItem(item)
@@ -241,10 +316,10 @@ class NetworkCanvas(QGraphicsView):
             key = ("input", j) if p == 0 else ("node", p - 1, j)
             node = self.nodes[key]
             item = QGraphicsSimpleTextItem(name)
-            item.setFont(QFont("Sans", 9))
-            item.setBrush(QBrush(TEXT))
+            item.setFont(appearance().font(VALUE_PX))
+            item.setBrush(QBrush(_colours().text))
             r = item.boundingRect()
-            dx = -RADIUS - 8 - r.width() if p == 0 else RADIUS + 8
+            dx = -_radius() - 8 - r.width() if p == 0 else _radius() + 8
             item.setPos(node.pos().x() + dx, node.pos().y() - r.height() / 2)
             self.scene().addItem(item)
 
@@ -252,6 +327,58 @@ class NetworkCanvas(QGraphicsView):
         item = EdgeLabel()
         self.scene().addItem(item)
         return item
+
+    # ---------------------------------------------------------------- changes
+    def _parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [(l.weights.copy(), l.biases.copy()) for l in self.document.network.layers]
+
+    def _forget_changes(self) -> None:
+        """Another project: nothing is marked, the next change is measured from its network."""
+        self._before = self._parameters()
+        if self.changes is not None:
+            self.changes = None
+            self.refresh()
+
+    def _on_document_step(self) -> None:
+        """The undo stack moved (a step, a run's result, an edit, an undo): mark what it changed."""
+        now = self._parameters()
+        before, self._before = self._before, now
+        same_shape = len(before) == len(now) and all(
+            b[0].shape == n[0].shape for b, n in zip(before, now))
+        changes = [(n[0] - b[0], n[1] - b[1]) for b, n in zip(before, now)] if same_shape else None
+        if changes is not None and not any(dw.any() or db.any() for dw, db in changes):
+            changes = None
+        if changes is not None or self.changes is not None:
+            self.changes = changes
+            self.refresh()
+            scene = self.scene()
+            if self._auto_fit and not scene.sceneRect().contains(scene.itemsBoundingRect()):
+                self._fit()  # the marks and their labels stay in view
+
+    def _show_changes(self) -> None:
+        changes = self.changes
+        colour = QColor(_colours().change)
+        colour.setAlpha(120)
+        largest = max((max(float(np.abs(dw).max(initial=0)), float(np.abs(db).max(initial=0)))
+                       for dw, db in changes), default=0.0) if changes else 0.0
+        for key, edge in self.edges.items():
+            change = float(changes[key[1]][0][key[2], key[3]]) if largest else 0.0
+            if change == 0.0:
+                edge.glow.hide()
+                continue
+            width = 2.0 + GLOW_WIDTH * abs(change) / largest
+            edge.glow.setPen(QPen(colour, round(width * 4) / 4, Qt.PenStyle.SolidLine,
+                                  Qt.PenCapStyle.FlatCap))
+            edge.glow.show()
+        for key, node in self.nodes.items():
+            change = float(changes[key[1]][1][key[2]]) if largest and key[0] == "node" else 0.0
+            if change == 0.0:
+                node.ring.hide()
+                continue
+            grow = 2.0 + RING_WIDTH * abs(change) / largest
+            node.ring.setRect(-_radius() - grow / 2, -_radius() - grow / 2, 2 * _radius() + grow, 2 * _radius() + grow)
+            node.ring.setPen(QPen(colour, grow))
+            node.ring.show()
 
     # ---------------------------------------------------------------- values
     def _trace_row(self) -> int:
@@ -275,11 +402,17 @@ class NetworkCanvas(QGraphicsView):
             for r, j in enumerate(rows):
                 for c, i in enumerate(cols):
                     styles[("edge", li, j, i)] = (w[r, c] >= 0, widths[r, c], w[r, c])
+        changes = self.changes
         for key, edge in self.edges.items():
             positive, width, w = styles[key]
             self._set_edge_pen(edge, bool(positive), float(width), key == sel)
             if edge.label is not None:
-                self._place_label(edge, fmt(float(w)))
+                text = fmt(float(w))
+                change = float(changes[key[1]][0][key[2], key[3]]) if changes else 0.0
+                if change:
+                    text += f"  Δ{signed(change)}"
+                self._place_label(edge, text)
+        self._show_changes()
         self.refresh_nodes()
 
     def _nodes_source(self) -> tuple:
@@ -306,9 +439,11 @@ class NetworkCanvas(QGraphicsView):
             x = _row_of(trace.input, r)
         elif doc.project.data is not None and doc.project.data.n_rows > doc.selected_row:
             x = doc.project.data.X[doc.selected_row]
+        colours = _colours()
+        changes = self.changes
         for key, node in self.nodes.items():
             if key[0] == "input":
-                node.setBrush(QBrush(INPUT_FILL))
+                node.setBrush(QBrush(colours.input_fill))
                 node.set_texts(fmt(float(x[key[1]])) if x is not None else "", "")
                 continue
             _, li, j = key
@@ -317,8 +452,11 @@ class NetworkCanvas(QGraphicsView):
             a = _row_of(lt.a, r) if lt is not None else None
             delta = _row_of(lt.delta, r) if lt is not None else None
             value = float(a[j]) if a is not None else None
-            node.setBrush(QBrush(self._fill(layer.activation, value)))
+            node.setBrush(QBrush(self._fill(layer.activation, value, colours)))
             below = f"b {fmt(float(layer.biases[j]))}"
+            change = float(changes[li][1][j]) if changes else 0.0
+            if change:
+                below += f"  Δ{signed(change)}"
             if delta is not None:
                 below += f"\nδ {fmt(float(delta[j]))}"
             node.set_texts(fmt(value) if value is not None else "", below)
@@ -327,13 +465,15 @@ class NetworkCanvas(QGraphicsView):
     @staticmethod
     def _place_label(edge: EdgeItem, text: str) -> None:
         line = edge.line()
-        edge.label.show_text(text, edge.pen().color().darker(130),
-                             line.p1() + (line.p2() - line.p1()) * 0.72)
+        colour = edge.pen().color()
+        edge.label.show_text(text, colour if appearance().is_dark() else colour.darker(135),
+                             line.p1() + (line.p2() - line.p1()) * edge.label_at)
 
     @staticmethod
-    def _fill(activation: str, value: float | None) -> QColor:
+    def _fill(activation: str, value: float | None, colours) -> QColor:
+        low, high = colours.node_low, colours.node_high
         if value is None or not np.isfinite(value):
-            return NODE_LOW
+            return low
         lo, hi = get_activation(activation).value_range
         if np.isfinite(lo) and np.isfinite(hi):
             t = (value - lo) / (hi - lo)
@@ -341,15 +481,16 @@ class NetworkCanvas(QGraphicsView):
             t = 0.5 + 0.5 * np.tanh(value)
         t = min(max(float(t), 0.0), 1.0)  # plain floats: NumPy's clip costs ~15 µs a node
         return QColor.fromRgbF(
-            NODE_LOW.redF() + t * (NODE_HIGH.redF() - NODE_LOW.redF()),
-            NODE_LOW.greenF() + t * (NODE_HIGH.greenF() - NODE_LOW.greenF()),
-            NODE_LOW.blueF() + t * (NODE_HIGH.blueF() - NODE_LOW.blueF()))
+            low.redF() + t * (high.redF() - low.redF()),
+            low.greenF() + t * (high.greenF() - low.greenF()),
+            low.blueF() + t * (high.blueF() - low.blueF()))
 
     def _show_selection(self) -> None:
         sel = self.document.selection
+        outline = _colours().outline
         for key, node in self.nodes.items():
             chosen = key == sel
-            node.setPen(QPen(SELECTED if chosen else OUTLINE, 3.5 if chosen else 1.2))
+            node.setPen(QPen(outline, 4.0 if chosen else 1.4))
         for key, edge in self.edges.items():
             chosen = key == sel
             if chosen or edge.zValue() != 1:
@@ -366,8 +507,9 @@ class NetworkCanvas(QGraphicsView):
         return w >= 0, round(8 * (0.6 + span * abs(w) / self._wmax)) / 8
 
     def _set_edge_pen(self, edge: EdgeItem, positive: bool, width: float, selected: bool) -> None:
-        """Blue for a positive weight, orange-red for a negative one; wider when selected.
-        Flat caps: antialiased round caps cost several times more to paint."""
+        """The palette's positive and negative colours (negative dashed in the colour-blind
+        palette); wider when selected. Flat caps: antialiased round caps cost several times
+        more to paint."""
         width += 3 if selected else 0
         style = (positive, width, selected)
         if style == edge.style:
@@ -375,33 +517,43 @@ class NetworkCanvas(QGraphicsView):
         edge.style = style
         pen = _PENS.get(style)
         if pen is None:
-            color = POSITIVE if positive else NEGATIVE
-            pen = _PENS[style] = QPen(color.darker(170) if selected else color, width)
+            colours = _colours()
+            color = colours.positive if positive else colours.negative
+            if selected:
+                color = color.lighter(150) if appearance().is_dark() else color.darker(170)
+            pen = _PENS[style] = QPen(color, width)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            if not positive and colours.dashed_negative:
+                pen.setDashPattern([4.0, 1.5])
         edge.setPen(pen)
 
     # --------------------------------------------------------------- tooltips
     def tooltip_for(self, key: tuple) -> str:
-        """The hover text of a node or edge: s, a, delta, or weight, gradient, last change."""
+        """The hover text of a node or edge, named in words and symbols: s, a, delta, or
+        weight, gradient, last change."""
         doc = self.document
         net, trace, r = doc.network, doc.shown_trace, self._trace_row()
+        names = appearance().notation(len(net.layers))
+        data = doc.project.data
         if key[0] == "input":
-            name = doc.project.data.inputs[key[1]] if doc.project.data is not None else f"x{key[1]}"
-            lines = [f"input {key[1]} ({name})"]
+            lines = [names.input_words(key[1], data.inputs[key[1]] if data is not None else None)]
             if trace is not None:
                 lines.append(f"x = {fmt(float(_row_of(trace.input, r)[key[1]]))}")
             return "\n".join(lines)
         if key[0] == "node":
             _, li, j = key
-            lines = [f"layer {li}, node {j} ({net.layers[li].activation})",
-                     f"bias = {fmt(float(net.layers[li].biases[j]))}"]
+            lines = [f"{names.node_words(li, j)} ({net.layers[li].activation})",
+                     f"{names.bias(li, j)} (bias) = {fmt(float(net.layers[li].biases[j]))}"]
             lt = trace.layers[li] if trace is not None else None
-            for name in ("s", "a", "delta"):
-                arr = _row_of(getattr(lt, name), r) if lt is not None else None
-                lines.append(f"{name} = {fmt(float(arr[j])) if arr is not None else '–'}")
+            for what in ("s", "a", "delta"):
+                arr = _row_of(getattr(lt, what), r) if lt is not None else None
+                symbol = names.symbol(what, li, j).plain()
+                lines.append(f"{symbol} = {fmt(float(arr[j])) if arr is not None else '–'}")
             return "\n".join(lines)
         _, li, j, i = key
-        lines = [f"weight [{li}][{j}][{i}] = {fmt(float(net.layers[li].weights[j, i]))}"]
+        column = data.inputs[i] if data is not None and li == 0 else None
+        lines = [f"{names.weight_words(li, j, i, column)}",
+                 f"{names.weight(li, j, i)} = {fmt(float(net.layers[li].weights[j, i]))}"]
         lt = trace.layers[li] if trace is not None else None
         grad = lt.grad_weights if lt is not None else None
         lines.append(f"gradient = {fmt(float(grad[j, i])) if grad is not None else '–'}")
@@ -464,34 +616,38 @@ class NetworkCanvas(QGraphicsView):
         self.zoom(0.8)
 
     def fit_to_window(self) -> None:
-        """Show the whole network (View > Fit to Window)."""
-        self._fit(0.0)
-
-    def _fit(self, min_scale: float) -> None:
-        """Fit the scene, scaled between ``min_scale`` and MAX_SCALE; keep following resizes.
-        When the minimum wins, the top of the network is shown and the rest scrolls."""
+        """Show the whole network, and keep it in view as the window changes (View > Fit to Window)."""
         self._auto_fit = True
-        rect = self.scene().sceneRect()
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        scale = self.transform().m11()
-        if not min_scale <= scale <= MAX_SCALE:
-            scale = min(max(scale, min_scale), MAX_SCALE)
-            self.resetTransform()
-            self.scale(scale, scale)
-            self.centerOn(rect.center())
-            self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
+        if abs(self._ideal_column_gap() - self._column_gap) > 1:
+            self.rebuild()
+        else:
+            self._fit()
+
+    def _fit(self) -> None:
+        """Scale the whole scene into the view (at most MAX_SCALE), centred."""
+        self._auto_fit = True
+        rect = self.scene().itemsBoundingRect().adjusted(-12, -8, 12, 8)  # marks and labels too
+        self.scene().setSceneRect(rect)
+        view = self.viewport().rect()
+        scale = min((view.width() - 4) / rect.width(), (view.height() - 4) / rect.height(), MAX_SCALE)
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(rect.center())
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self._auto_fit:
-            self._fit(MIN_AUTO_SCALE)
+            if abs(self._ideal_column_gap() - self._column_gap) > 0.08 * self._column_gap:
+                self.rebuild()  # a different shape of view: the columns spread or close up
+            else:
+                self._fit()
 
     def render_image(self, scale: float = 2.0) -> QImage:
         """The whole scene as an image (for File > Export canvas PNG)."""
         rect = self.scene().sceneRect()
         image = QImage(int(rect.width() * scale), int(rect.height() * scale),
                        QImage.Format.Format_ARGB32)
-        image.fill(QColor("white"))
+        image.fill(_colours().background)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.scene().render(painter, QRectF(image.rect()), rect)

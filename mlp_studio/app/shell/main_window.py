@@ -24,6 +24,7 @@ from mlp_studio.app.editor.network_canvas import NetworkCanvas
 from mlp_studio.app.shell.about import install_help_menu
 from mlp_studio.app.shell.identity import settings
 from mlp_studio.app.shell.interop_menu import InteropMenus
+from mlp_studio.app.shell.presenter import Presenter
 from mlp_studio.app.stepping.step_views import install_step_views
 from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import install_training_views
@@ -41,9 +42,9 @@ DEFAULT_TABS = (("dock_math", "training_dock"),
 #: default sizes at 1280x800: the right column is the inspector (it scrolls) over
 #: the math panel and the training panel (tabs: the math panel's formulas and the loss
 #: plot get the rest of the column's height); the bottom tabs hold data and step plots
-RIGHT_WIDTH = 540
-BOTTOM_HEIGHT = 250
-INSPECTOR_HEIGHT = 250
+RIGHT_SHARE, RIGHT_WIDTH = 0.42, (400, 640)      # of the width, within (min, max) pixels
+BOTTOM_SHARE, BOTTOM_HEIGHT = 0.28, (190, 300)   # of the height
+INSPECTOR_SHARE = 0.36  # the inspector's most, of the height: its content, unless that is more
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +85,9 @@ class MainWindow(QMainWindow):
         self.step_controller = install_step_views(self, document)
         self.training_panel = install_training_views(self, document)
         install_teaching_views(self, document)
+        self.presenter = Presenter(self, self.step_views.docks["math"],
+                                   self.step_controller.act_substep, self.undo_action)
+        self.view_menu.insertAction(self.view_menu.actions()[4], self.presenter.action)
         self.help_menu = install_help_menu(self)
         document.file_changed.connect(self._update_title)
         self._layout_restored = False
@@ -159,6 +163,9 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         for act in self.edit_actions.actions:
             edit.addAction(act)
+        edit.addSeparator()
+        self._action(edit, "&Preferences…", self.show_preferences, QKeySequence.StandardKey.Preferences,
+                     "Text size, weight colours, light or dark, decimals, notation")
         self.edit_menu = edit
 
         view = bar.addMenu("&View")
@@ -190,6 +197,11 @@ class MainWindow(QMainWindow):
         window.show()
         window.raise_()
         return window
+
+    def show_preferences(self) -> None:
+        from mlp_studio.app.widgets.preferences_dialog import PreferencesDialog
+
+        PreferencesDialog(self).exec()
 
     def show_minimize_lab(self) -> QWidget:
         """The gradient-descent lab window."""
@@ -368,22 +380,26 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     # ------------------------------------------------------------ window state
-    def showEvent(self, event) -> None:  # noqa: N802
-        self.restore_layout()
-        super().showEvent(event)
+    def setVisible(self, visible: bool) -> None:  # noqa: N802
+        """Lay the docks out before the first show: Qt fits a window to the minimum size of
+        its docks as they stand then (side by side, untabbed: wider than a laptop's screen)."""
+        if visible:
+            self.restore_layout()
+        super().setVisible(visible)
 
     def restore_layout(self) -> None:
         """Restore the saved geometry and dock layout (once; after all docks are added),
         or lay the docks out by default."""
         if not self._layout_restored:
             self._layout_restored = True
+            size = self.size()  # the default, or the size the caller gave before showing
             store = settings()
             geometry, state = store.value("geometry"), store.value("window_state")
             if not (isinstance(state, QByteArray) and self.restoreState(state)):
                 self._default_layout()
             self.layout().activate()  # minimum size of the tabbed docks, not of all stacked
             if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-                self.resize(*DEFAULT_SIZE)
+                self.resize(size)
 
     def _default_layout(self) -> None:
         """Tab the docks of each DEFAULT_TABS group together, the first one in front."""
@@ -393,15 +409,18 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(docks[0], dock)
             if docks:
                 docks[0].raise_()
-        self.resizeDocks([self.inspector_dock], [RIGHT_WIDTH], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.data_dock], [BOTTOM_HEIGHT], Qt.Orientation.Vertical)
+        width, height = self.width(), self.height()
+        right = int(min(max(RIGHT_SHARE * width, RIGHT_WIDTH[0]), RIGHT_WIDTH[1]))
+        bottom = int(min(max(BOTTOM_SHARE * height, BOTTOM_HEIGHT[0]), BOTTOM_HEIGHT[1]))
+        self.resizeDocks([self.inspector_dock], [right], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.data_dock], [bottom], Qt.Orientation.Vertical)
         below = [d for d in self.findChildren(QDockWidget)
                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.RightDockWidgetArea
                  and d is not self.inspector_dock and not d.isHidden()]
         if below:  # the math panel's tab group: it needs the room more than the inspector
-            rest = max(self.height(), DEFAULT_SIZE[1]) - INSPECTOR_HEIGHT - 100  # menus, bars, titles
-            self.resizeDocks([self.inspector_dock, below[0]], [INSPECTOR_HEIGHT, rest],
-                             Qt.Orientation.Vertical)
+            inspector = min(self.inspector.sizeHint().height() + 8, int(INSPECTOR_SHARE * height))
+            rest = height - inspector - 100  # menus, bars, titles
+            self.resizeDocks([self.inspector_dock, below[0]], [inspector, rest], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.maybe_save():

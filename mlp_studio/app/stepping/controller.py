@@ -20,6 +20,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.network import Network
 from mlp_studio.core.trace import (
     PHASE_FORWARD,
@@ -131,7 +132,7 @@ class StepController(QObject):
         return project.rows_for_update(None if self.use_batch else self.doc.selected_row).tolist()
 
     def status_text(self) -> str:
-        """What is shown: the rows and the last sub-step revealed (``Phase.label``)."""
+        """What is shown: the rows and the last sub-step revealed (named in the notation)."""
         if self.doc.project.data is None:
             return "Load data to step through training"
         trace, revealed = self.doc.trace, self.doc.revealed
@@ -144,8 +145,10 @@ class StepController(QObject):
         head = _rows_text(trace.rows)
         if revealed >= len(phases):
             return f"{head} · step complete ({len(phases)}/{len(phases)})"
-        return (f"{head} · {phases[revealed - 1].label} ({revealed}/{len(phases)})"
-                f" · next: {phases[revealed].label}")
+        names = appearance().notation(len(trace.layers))
+        done, coming = phases[revealed - 1], phases[revealed]
+        return (f"{head} · {names.phase_title(done.kind, done.layer)} ({revealed}/{len(phases)})"
+                f" · next: {names.phase_title(coming.kind, coming.layer)}")
 
     # ------------------------------------------------------------ stepping
     def step_forward(self) -> None:

@@ -6,18 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
+from mlp_studio.app.widgets.appearance import appearance, style_plot
 from mlp_studio.app.widgets.refresh import Refresher
 
 #: layers up to this many nodes get their numbers written on the bars
 LABEL_LIMIT = 8
-LABEL_FONT = QFont()
-LABEL_FONT.setPointSizeF(7.5)
+LABEL_PX = 12
 _A_BRUSH = pg.mkBrush("#4a7fb5")
-_POS_BRUSH = pg.mkBrush("#c0504d")
-_NEG_BRUSH = pg.mkBrush("#4f81bd")
 _Y_BRUSH = pg.mkBrush("#4a7fb5")
 _Z_BRUSH = pg.mkBrush("#e69f00")
 
@@ -44,7 +41,7 @@ class _Strip:
     def __init__(self, plot: pg.PlotItem, n: int, title: str) -> None:
         self.plot = plot
         self.n = n
-        plot.setTitle(title, size="9pt")
+        plot.setTitle(title, size=f"{appearance().px(13)}px")
         plot.setMenuEnabled(False)
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
@@ -59,8 +56,8 @@ class _Strip:
         if n <= LABEL_LIMIT:
             plot.hideAxis("left")  # the numbers are written on the bars
             for i in range(n):
-                label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
-                label.setFont(LABEL_FONT)
+                label = pg.TextItem("", color=appearance().colours().text, anchor=(0.5, 1.0))
+                label.setFont(appearance().font(LABEL_PX))
                 label.setPos(i, 0)
                 plot.addItem(label)
                 self.labels.append(label)
@@ -70,14 +67,16 @@ class _Strip:
     def show(self, values: np.ndarray | None, signed_colours: bool = False) -> None:
         self.values = None if values is None else np.asarray(values, dtype=float).copy()
         heights = np.zeros(self.n) if values is None else np.nan_to_num(self.values)
-        brushes = ([_POS_BRUSH if v >= 0 else _NEG_BRUSH for v in heights] if signed_colours
+        colours = appearance().colours()
+        positive, negative = pg.mkBrush(colours.positive), pg.mkBrush(colours.negative)
+        brushes = ([positive if v >= 0 else negative for v in heights] if signed_colours
                    else [_A_BRUSH] * self.n)
         self.bars.setOpts(height=heights, brushes=brushes)
         for i, label in enumerate(self.labels):
             if values is None:
                 label.setText("")
                 continue
-            label.setText(f"{self.values[i]:.4f}")
+            label.setText(appearance().number(self.values[i]))
             label.setAnchor((0.5, 1.0) if heights[i] >= 0 else (0.5, 0.0))
             label.setPos(i, heights[i])
         low, high = (float(min(heights.min(), 0.0)), float(max(heights.max(), 0.0))) if self.n else (0, 1)
@@ -97,7 +96,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.doc = document
         self.setObjectName("layer_strips")
-        self.setBackground("w")
+        self._styler = style_plot(self)
         self._sizes: list[int] | None = None
         self._targets: list[str] | None = None
         self.activations: list[_Strip] = []  # inputs, then each layer
@@ -110,7 +109,12 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         self.refresher = Refresher(self, self.refresh)
         for signal in (document.trace_changed, document.network_changed, document.data_changed):
             signal.connect(self.refresher.request)
+        appearance().changed.connect(self._on_appearance)
         self.refresh()
+
+    def _on_appearance(self) -> None:
+        self._sizes = None  # titles and labels in the new notation, fonts and colours
+        self.refresher.request()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return QSize(640, 280)
@@ -124,14 +128,16 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         net, data = self.doc.network, self.doc.project.data
         self._sizes, self._targets = net.sizes, data.targets if data is not None else None
         n_layers = len(net.layers)
+        names = appearance().notation(n_layers)
         # Columns follow the canvas: inputs, each layer, then the output against the target.
         self.activations = [_Strip(self.addPlot(row=0, col=0), net.n_inputs, "inputs x (scaled)")]
         self.deltas = []
         for i, layer in enumerate(net.layers):
-            name = "output" if i == n_layers - 1 else f"hidden {i}"
+            name = names.layer_name(i)
+            a, delta = names.symbol("a", i, 0).base, "δ"
             self.activations.append(_Strip(self.addPlot(row=0, col=i + 1), layer.n_out,
-                                           f"{name}: a ({layer.activation})"))
-            self.deltas.append(_Strip(self.addPlot(row=1, col=i + 1), layer.n_out, f"{name}: δ"))
+                                           f"{name}: {a} ({layer.activation})"))
+            self.deltas.append(_Strip(self.addPlot(row=1, col=i + 1), layer.n_out, f"{name}: {delta}"))
         plot = self.output_plot = self.addPlot(row=0, col=n_layers + 1, rowspan=2)
         plot.setMenuEnabled(False)
         plot.hideButtons()
@@ -146,14 +152,15 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         if n <= LABEL_LIMIT:
             for k in range(n):
                 for dx in (-0.18, 0.18):
-                    label = pg.TextItem("", color="#222", anchor=(0.5, 1.0))
-                    label.setFont(LABEL_FONT)
+                    label = pg.TextItem("", color=appearance().colours().text, anchor=(0.5, 1.0))
+                    label.setFont(appearance().font(LABEL_PX))
                     label.setPos(k + dx, 0)
                     plot.addItem(label)
                     self._output_labels.append(label)
         if data is not None and n <= 20:
             plot.getAxis("bottom").setTicks([[(k, name) for k, name in enumerate(data.targets)]])
         plot.setXRange(-0.6, n - 0.4, padding=0)
+        self._styler.apply()
 
     def refresh(self) -> None:
         """Redraw now from the document (the network drawn and its shown trace)."""
@@ -171,7 +178,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         plot, data = self.output_plot, self.doc.project.data
         self.output_units = None
         if data is None or trace is None or trace.output is None:
-            plot.setTitle("output against target<br>(after a forward pass)", size="9pt")
+            plot.setTitle("output against target<br>(after a forward pass)", size=f"{appearance().px(13)}px")
             for item in (*self._output_bars, *self._output_labels):
                 item.setVisible(False)
             return
@@ -179,7 +186,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         y = data.target_scaler.inverse(np.atleast_2d(trace.output)[:1])[0]
         z = data.target_scaler.inverse(np.atleast_2d(trace.target)[:1])[0]
         self.output_units = (y, z)
-        plot.setTitle(f"row {row}, data units:<br>y (blue), target (orange)", size="9pt")
+        plot.setTitle(f"row {row}, data units:<br>y (blue), target (orange)", size=f"{appearance().px(13)}px")
         for bars, heights in zip(self._output_bars, (y, z)):
             bars.setOpts(height=heights)
             bars.setVisible(True)

@@ -4,7 +4,9 @@ The formulas come from ``mlp_studio.io.formula_text`` (HTML style); this panel
 only lays them out (equals signs aligned in a table), adds headings, the loss
 before and after, and the output against the target in the data's own units
 (``dataset.target_scaler.inverse``). It reads the document's one trace, so its
-numbers are the canvas's and the inspector's.
+numbers are the canvas's and the inspector's. Symbols, decimals and text size follow
+the appearance (notation, decimals, font scale, presenter mode); when every sub-step
+is shown, the panel scrolls to the last one (the update), not the top.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.trace import PHASE_UPDATE, StepTrace, phases_for
@@ -29,18 +32,32 @@ CHUNK_CHARS = 1500
 _INDENT = "&nbsp;&nbsp;&nbsp;&nbsp;= "
 
 STYLE = """
-body { font-size: 11pt; }
-h2 { font-size: 13pt; margin: 6px 0 2px 0; }
-h3 { font-size: 12pt; margin: 12px 0 2px 0; color: #1f4e79; }
-h4 { font-size: 11pt; margin: 8px 0 0 0; color: #444; }
-table.eq { margin: 2px 0 8px 12px; }
-td.lhs { text-align: right; padding-right: 4px; white-space: nowrap; }
-table.num td, table.num th { padding: 2px 5px; white-space: nowrap; }
-table.num th { background: #e8eef5; }
-td.n { text-align: right; font-family: monospace; }
-.muted { color: #666; }
-.warn { color: #a33; }
+body {{ font-size: {body}px; }}
+h2 {{ font-size: {h2}px; margin: 6px 0 2px 0; }}
+h3 {{ font-size: {h3}px; margin: 12px 0 2px 0; color: {accent}; }}
+h4 {{ font-size: {body}px; margin: 8px 0 0 0; color: {muted}; }}
+table.eq {{ margin: 2px 0 8px 12px; }}
+td.lhs {{ text-align: right; padding-right: 4px; white-space: nowrap; }}
+table.num td, table.num th {{ padding: 2px 5px; white-space: nowrap; }}
+table.num th {{ background: {header}; }}
+td.n {{ text-align: right; font-family: monospace; }}
+.muted {{ color: {muted}; }}
+.warn {{ color: {warn}; }}
 """
+
+
+def style_sheet() -> str:
+    """The panel's style sheet at the appearance's font scale and colours."""
+    look = appearance()
+    dark = look.is_dark()
+    muted = look.colours().muted.name()
+    return STYLE.format(body=look.px(15), h2=look.px(18), h3=look.px(16), muted=muted,
+                        accent="#8cc4ff" if dark else "#1f4e79", header="#33414f" if dark else "#e8eef5",
+                        warn="#ff8a80" if dark else "#a33")
+
+
+def phase_anchor(index: int) -> str:
+    return f"phase{index}"
 
 
 def aligned(block: str) -> str:
@@ -69,15 +86,19 @@ def _phase_parts(trace: StepTrace, index: int) -> list[str]:
     """A sub-step's heading and formula blocks (HTML pieces, in order)."""
     phases = phases_for(len(trace.layers))
     phase = phases[index]
-    entries = phase_formulas(trace, phase, style="html", max_entries=MAX_ENTRIES)
-    parts = [f"<h3>{index + 1}. {html.escape(phase.label)}</h3>"]
+    look = appearance()
+    names = look.notation(len(trace.layers))
+    entries = phase_formulas(trace, phase, style="html", max_entries=MAX_ENTRIES,
+                             digits=look.prefs.decimals, notation=look.prefs.notation)
+    parts = [f'<a name="{phase_anchor(index)}"></a><h3>{index + 1}. {html.escape(names.phase_title(phase.kind, phase.layer))}</h3>']
     if phase.kind == PHASE_UPDATE and len(entries) == sum(
             lt.weights_before.size + lt.biases_before.size for lt in trace.layers):
         # One heading per layer: the entries come layer by layer.
         start = 0
         for i, lt in enumerate(trace.layers):
             count = lt.weights_before.size + lt.biases_before.size
-            name = "Output layer" if i == len(trace.layers) - 1 else f"Hidden layer {i}"
+            name = names.layer_name(i)
+            name = name[0].upper() + name[1:]
             parts.append(f"<h4>{name} (η = {_num(trace.learning_rate)}"
                          + (f", momentum μ = {_num(trace.momentum)}" if trace.momentum else "") + ")</h4>")
             parts += [aligned(e) for e in entries[start:start + count]]
@@ -113,7 +134,9 @@ def _loss_html(trace: StepTrace) -> str:
     if trace.loss_before is None:
         return ""
     parts = ["<h3>Loss</h3>"]
-    parts += [aligned(e) for e in loss_formulas(trace, style="html")]
+    look = appearance()
+    parts += [aligned(e) for e in loss_formulas(trace, style="html", digits=look.prefs.decimals,
+                                                notation=look.prefs.notation)]
     rows = [("before the update", trace.loss_before)]
     if trace.loss_after is not None:
         rows.append(("after the update", trace.loss_after))
@@ -169,7 +192,9 @@ def math_parts(trace: StepTrace | None, revealed: int, data: Dataset | None) -> 
         for i in range(n):
             yield from _phase_parts(trace, i)
     else:
-        done = ", ".join(p.label for p in phases_for(len(trace.layers))[: revealed - 1])
+        names = appearance().notation(len(trace.layers))
+        done = ", ".join(names.phase_title(p.kind, p.layer)
+                         for p in phases_for(len(trace.layers))[: revealed - 1])
         if done:
             yield f'<p class="muted">Done: {html.escape(done)}</p>'
         yield from _phase_parts(trace, revealed - 1)
@@ -203,11 +228,8 @@ class MathPanel(QTextBrowser):
         self.doc = document
         self.setObjectName("math_panel")
         self.setOpenLinks(False)
-        font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF(), 11.0))
-        self.setFont(font)
-        self.document().setDefaultStyleSheet(STYLE)
         self._pending: Iterator[str] = iter(())  # HTML chunks still to append
+        self._anchor = ""  # the sub-step to scroll to once its chunk is in
         self._more = QTimer(self)
         self._more.setSingleShot(True)
         self._more.setInterval(0)
@@ -215,6 +237,14 @@ class MathPanel(QTextBrowser):
         self.refresher = Refresher(self, self._redraw)
         for signal in (document.trace_changed, document.data_changed):
             signal.connect(self._on_changed)
+        appearance().changed.connect(self._on_appearance)
+        self._on_appearance()
+
+    def _on_appearance(self) -> None:
+        font = QFont(self.font())
+        font.setPixelSize(appearance().px(15))
+        self.setFont(font)
+        self.document().setDefaultStyleSheet(style_sheet())
         self.refresh()
 
     def flush(self) -> None:
@@ -225,6 +255,7 @@ class MathPanel(QTextBrowser):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         for chunk in self._pending:
             cursor.insertHtml(chunk)
+            self._scroll_if_there(chunk)
 
     def refresh(self) -> None:
         """Redraw now, wholly, from the document's trace."""
@@ -233,10 +264,19 @@ class MathPanel(QTextBrowser):
 
     def _redraw(self) -> None:
         """Lay out the first chunk now (the top of the panel); the rest a chunk per turn."""
-        self._pending = chunks(
-            math_parts(self.doc.trace, self.doc.revealed, self.doc.project.data), CHUNK_CHARS)
-        self.setHtml(next(self._pending))
+        trace, revealed = self.doc.trace, self.doc.revealed
+        # every sub-step shown (an update): follow the last one, the update's formulas
+        whole = trace is not None and revealed >= len(phases_for(len(trace.layers))) > 1
+        self._anchor = phase_anchor(revealed - 1) if whole else ""
+        self._pending = chunks(math_parts(trace, revealed, self.doc.project.data), CHUNK_CHARS)
+        first = next(self._pending)
+        self.setHtml(first)
+        self._scroll_if_there(first)
         self._more.start()
+
+    def _scroll_if_there(self, chunk: str) -> None:
+        if self._anchor and f'name="{self._anchor}"' in chunk:
+            self.scrollToAnchor(self._anchor)
 
     def _on_changed(self) -> None:
         """The trace or data changed: drop the chunks still to come; redraw (coalesced)."""
@@ -252,5 +292,6 @@ class MathPanel(QTextBrowser):
         cursor = self.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertHtml(chunk)
+        self._scroll_if_there(chunk)
         self._more.start()
         return True

@@ -17,26 +17,18 @@ from PySide6.QtWidgets import (
 )
 
 from mlp_studio.app.stepping.output_chooser import OutputChooser
+from mlp_studio.app.widgets.appearance import appearance, style_plot
 from mlp_studio.app.widgets.refresh import Refresher
+from mlp_studio.core.notation import REFERENCE, Notation
 from mlp_studio.core.trace import StepTrace, sensitivity_for
 
 #: bars drawn in the chart
 TOP_BARS = 8
-_POSITIVE = pg.mkBrush("#c0504d")
-_NEGATIVE = pg.mkBrush("#4f81bd")
 #: rows listed in the table (the largest; a wide network has far more parameters)
 TABLE_ROWS = 500
 
 
-def parameter_name(n_layers: int, layer: int, node: int, input: int | None = None) -> str:  # noqa: A002
-    """The reference document's plain-text name: ``wh[0][2][1]``, ``bh[0][2]``, ``wo[0][1]``, ``bo[0]``."""
-    head = "o" if layer == n_layers - 1 else f"h[{layer}]"
-    if input is None:
-        return f"b{head}[{node}]"
-    return f"w{head}[{node}][{input}]"
-
-
-def sensitivity_rows(trace: StepTrace, limit: int | None = None
+def sensitivity_rows(trace: StepTrace, limit: int | None = None, notation: str = REFERENCE
                      ) -> tuple[list[tuple[str, float, float, float | None]], int]:
     """(name, value before the step, d y/d parameter, −∂L/∂parameter or None) of the
     ``limit`` parameters (None: all) with the largest |d y/d parameter|, largest first,
@@ -58,12 +50,13 @@ def sensitivity_rows(trace: StepTrace, limit: int | None = None
     keys_all, values_all, sens_all = np.concatenate(keys), np.concatenate(values), np.concatenate(sens)
     neg_all = np.concatenate(neg) if has_grad else None
     order = np.argsort(-np.abs(sens_all), kind="stable")[:limit]
-    n = len(trace.layers)
+    names = Notation(notation, len(trace.layers))
     rows = []
     for o in order:
         layer, node, inp = (int(v) for v in keys_all[o])
         is_bias = inp == trace.layers[layer].weights_before.shape[1]
-        rows.append((parameter_name(n, layer, node, None if is_bias else inp), float(values_all[o]),
+        name = names.bias(layer, node) if is_bias else names.weight(layer, node, inp)
+        rows.append((name, float(values_all[o]),
                      float(sens_all[o]), None if neg_all is None else float(neg_all[o])))
     return rows, len(sens_all)
 
@@ -78,7 +71,8 @@ class SensitivityView(QWidget):
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
-        self.chart = pg.PlotWidget(background="w")
+        self.chart = pg.PlotWidget()
+        style_plot(self.chart)
         self.chart.setMenuEnabled(False)
         self.chart.setMouseEnabled(x=False, y=False)
         self.chart.hideButtons()
@@ -109,6 +103,7 @@ class SensitivityView(QWidget):
         self.n_parameters = 0
         self.refresher = Refresher(self, self.refresh)
         document.trace_changed.connect(self.refresher.request)
+        appearance().changed.connect(self.refresher.request)
         self.refresh()
 
     def flush(self) -> None:
@@ -121,7 +116,8 @@ class SensitivityView(QWidget):
         k = self.chooser.offer(self._output_names())
         if k and trace is not None and trace.layers[0].sensitivity_weights is not None:
             trace = sensitivity_for(trace, k)  # the step computed output 0's
-        self.rows, self.n_parameters = sensitivity_rows(trace, TABLE_ROWS) if trace is not None else ([], 0)
+        self.rows, self.n_parameters = sensitivity_rows(
+            trace, TABLE_ROWS, appearance().prefs.notation) if trace is not None else ([], 0)
         if trace is None:
             self.caption.setText("Step forward on one row (F10) to see which parameters move the output most.")
         elif not self.rows:
@@ -149,7 +145,8 @@ class SensitivityView(QWidget):
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(self.rows))
         for r, (name, value, sens, neg) in enumerate(self.rows):
-            cells = [name, f"{value:.4f}", f"{sens:.6f}", "" if neg is None else f"{neg:.6f}"]
+            number = appearance().number
+            cells = [name, number(value), number(sens, 6), "" if neg is None else number(neg, 6)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text.replace("-", "\u2212") if c else text)
                 if c:
@@ -167,7 +164,8 @@ class SensitivityView(QWidget):
         n = len(top)
         pos = np.arange(n)[::-1]  # largest at the top
         sens = np.array([r[2] for r in top])
-        brushes = [_POSITIVE if v >= 0 else _NEGATIVE for v in sens]
+        colours = appearance().colours()
+        brushes = [pg.mkBrush(colours.positive if v >= 0 else colours.negative) for v in sens]
         self.bars.setOpts(x0=np.zeros(n), y=pos, width=sens, brushes=brushes)
         self.chart.getAxis("left").setTicks([[(p, r[0]) for p, r in zip(pos, top)]])
         self.chart.setYRange(-0.6, n - 0.4, padding=0)

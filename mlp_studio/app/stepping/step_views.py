@@ -17,6 +17,7 @@ from mlp_studio.app.stepping.neuron_maps import NeuronMaps
 from mlp_studio.app.stepping.sensitivity_view import SensitivityView
 from mlp_studio.app.stepping.step_toolbar import StepToolBar
 from mlp_studio.app.stepping.controller import StepController
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.errors import MLPError
 from mlp_studio.io.atomic import write_bytes_atomic, write_text_atomic
 from mlp_studio.io.worked_example import worked_example_markdown
@@ -108,7 +109,8 @@ class StepViews:
             if not path:
                 return None
         try:
-            write_text_atomic(path, worked_example_markdown(self.doc.trace, self.doc.project))
+            write_text_atomic(path, worked_example_markdown(
+                self.doc.trace, self.doc.project, notation=appearance().prefs.notation))
         except MLPError as exc:
             self._error(exc)
             return None

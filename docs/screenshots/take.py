@@ -1,0 +1,65 @@
+"""Screenshots of the real main window (run under Xvfb: ``xvfb-run -a -s "-screen 0 1920x1080x24"
+python docs/screenshots/take.py OUT.png WIDTH HEIGHT [--example NAME] [--steps N] [--presenter]``).
+
+Settings go to a temporary folder, so a developer's saved layout does not change the picture.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("width", type=int)
+    parser.add_argument("height", type=int)
+    parser.add_argument("--example", default="")
+    parser.add_argument("--substeps", type=int, default=0, help="sub-steps (F8) to take")
+    parser.add_argument("--updates", type=int, default=0, help="full updates (F11) to take")
+    parser.add_argument("--presenter", action="store_true")
+    parser.add_argument("--select", default="", help="select an edge: layer,node,input")
+    parser.add_argument("--tab", default="", help="raise this dock (object name)")
+    args = parser.parse_args()
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDockWidget
+
+    app = QApplication(sys.argv[:1])
+    from mlp_studio.app.shell.main import _initial_document
+    from mlp_studio.app.shell.main_window import MainWindow
+
+    window = MainWindow(_initial_document([]))
+    window.resize(args.width, args.height)
+    window.show()
+    if args.example:
+        window.open_example(args.example + ".mlp.json")
+
+    def act() -> None:
+        c = window.step_controller
+        for _ in range(args.updates):
+            c.act_update.trigger()
+        for _ in range(args.substeps):
+            c.act_substep.trigger()
+        if args.select:
+            window.document.select(("edge", *map(int, args.select.split(","))))
+        if args.tab:
+            window.findChild(QDockWidget, args.tab).raise_()
+        if args.presenter:
+            window.presenter.action.trigger()
+        QTimer.singleShot(900, shoot)
+
+    def shoot() -> None:
+        window.grab().save(args.out)
+        window.training_panel.session.close()
+        os._exit(0)  # the screenshot is all that is wanted: no save prompt, no clean-up
+
+    QTimer.singleShot(700, act)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""How the app looks: the user's preferences (stored in QSettings), the colours they give,
+and presenter mode; every panel reads them here and redraws on ``changed``.
+
+``appearance()`` is the running app's one instance (the main window and every panel share
+it; tests get a fresh one per test through ``reset_appearance``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from mlp_studio.core.notation import NOTATIONS, REFERENCE, Notation, number_text
+
+SETTINGS_NAME = "mlp-studio"  # the settings file the shell's ``identity.settings`` opens too
+PALETTES = {"default": "Default (blue / red)", "colour_blind": "Colour-blind safe (blue / orange, dashed)"}
+THEMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+FONT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
+PRESENTER_SCALE = 1.6  # fonts in presenter mode, on top of the chosen scale
+
+
+def settings() -> QSettings:
+    """The app's settings (in the default format, so tests can redirect them)."""
+    return QSettings(QSettings.defaultFormat(), QSettings.Scope.UserScope, SETTINGS_NAME)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What the user chose in Edit > Preferences."""
+
+    font_scale: float = 1.0
+    palette: str = "default"
+    theme: str = "system"
+    decimals: int = 4
+    notation: str = REFERENCE
+
+    def checked(self) -> "Preferences":
+        """The same, with every value inside its range (a hand-edited settings file)."""
+        return Preferences(
+            font_scale=min(max(float(self.font_scale), 0.5), 3.0),
+            palette=self.palette if self.palette in PALETTES else "default",
+            theme=self.theme if self.theme in THEMES else "system",
+            decimals=min(max(int(self.decimals), 1), 8),
+            notation=self.notation if self.notation in NOTATIONS else REFERENCE)
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The colours a view draws with."""
+
+    positive: QColor
+    negative: QColor
+    background: QColor
+    text: QColor
+    muted: QColor
+    outline: QColor
+    node_low: QColor
+    node_high: QColor
+    input_fill: QColor
+    label_fill: QColor
+    change: QColor
+    dashed_negative: bool
+
+
+def _colours(palette: str, dark: bool, high_contrast: bool) -> Colours:
+    blind = palette == "colour_blind"
+    if dark:
+        positive = QColor("#56b4e9" if blind else "#5aa9e6")
+        negative = QColor("#e69f00" if blind else "#ff7a59")
+        base = dict(background=QColor("#1e1f22"), text=QColor("#f2f2f2"),
+                    muted=QColor("#f2f2f2" if high_contrast else "#c8c8c8"),
+                    outline=QColor("#d0d0d0"), node_low=QColor("#2b2d31"), node_high=QColor("#c77d10"),
+                    input_fill=QColor("#33414f"), label_fill=QColor(30, 31, 34, 225),
+                    change=QColor("#f5d90a"))
+    else:
+        positive = QColor("#0072b2" if blind else "#1f6fb4")
+        negative = QColor("#d55e00" if blind else "#d6401a")
+        base = dict(background=QColor("#ffffff"), text=QColor("#111111"),
+                    muted=QColor("#111111" if high_contrast else "#3d3d3d"),
+                    outline=QColor("#2a2a2a"), node_low=QColor("#ffffff"), node_high=QColor("#f2a541"),
+                    input_fill=QColor("#e8eef5"), label_fill=QColor(255, 255, 255, 225),
+                    change=QColor("#9b30d9"))
+    return Colours(positive=positive, negative=negative, dashed_negative=blind, **base)
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2d31"), (QPalette.ColorRole.WindowText, "#eeeeee"),
+                         (QPalette.ColorRole.Base, "#1e1f22"), (QPalette.ColorRole.AlternateBase, "#2b2d31"),
+                         (QPalette.ColorRole.Text, "#eeeeee"), (QPalette.ColorRole.Button, "#35373c"),
+                         (QPalette.ColorRole.ButtonText, "#eeeeee"), (QPalette.ColorRole.Highlight, "#3d7fd9"),
+                         (QPalette.ColorRole.HighlightedText, "#ffffff"), (QPalette.ColorRole.ToolTipBase, "#35373c"),
+                         (QPalette.ColorRole.ToolTipText, "#eeeeee"), (QPalette.ColorRole.PlaceholderText, "#999999")):
+        p.setColor(role, QColor(colour))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#808080"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#808080"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#808080"))
+    return p
+
+
+class Appearance(QObject):
+    """The preferences in force, presenter mode, and what follows from them."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._presenter = False
+        self._system_palette: QPalette | None = None
+        self.prefs = self._load()
+        self._apply_palette()
+
+    # ------------------------------------------------------------- storage
+    @staticmethod
+    def _load() -> Preferences:
+        store = settings()
+        defaults = Preferences()
+        values = {}
+        for f in fields(Preferences):
+            value = store.value(f"preferences/{f.name}", getattr(defaults, f.name))
+            try:
+                values[f.name] = type(getattr(defaults, f.name))(value)
+            except (TypeError, ValueError):
+                values[f.name] = getattr(defaults, f.name)
+        return Preferences(**values).checked()
+
+    def set_preferences(self, prefs: Preferences) -> None:
+        """Use and store ``prefs``; every view redraws."""
+        prefs = prefs.checked()
+        store = settings()
+        for name, value in asdict(prefs).items():
+            store.setValue(f"preferences/{name}", value)
+        if prefs != self.prefs:
+            self.prefs = prefs
+            self._apply_palette()
+            self.changed.emit()
+
+    def update(self, **changes) -> None:
+        self.set_preferences(replace(self.prefs, **changes))
+
+    # ------------------------------------------------------------ presenter
+    @property
+    def presenter(self) -> bool:
+        return self._presenter
+
+    def set_presenter(self, on: bool) -> None:
+        if on != self._presenter:
+            self._presenter = on
+            self.changed.emit()
+
+    # ------------------------------------------------------------- derived
+    @property
+    def font_scale(self) -> float:
+        return self.prefs.font_scale * (PRESENTER_SCALE if self._presenter else 1.0)
+
+    def px(self, size: float) -> int:
+        """A font size in pixels, scaled by the preference (and presenter mode)."""
+        return max(6, round(size * self.font_scale))
+
+    def font(self, size: float, bold: bool = False) -> QFont:
+        font = QFont()
+        font.setPixelSize(self.px(size))
+        font.setBold(bold)
+        return font
+
+    def is_dark(self) -> bool:
+        if self.prefs.theme != "system":
+            return self.prefs.theme == "dark"
+        app = QGuiApplication.instance()
+        if app is None:
+            return False
+        palette = self._system_palette or QGuiApplication.palette()
+        return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+    def colours(self) -> Colours:
+        return _colours(self.prefs.palette, self.is_dark(), self._presenter)
+
+    def notation(self, n_layers: int) -> Notation:
+        return Notation(self.prefs.notation, n_layers)
+
+    def number(self, value: float, decimals: int | None = None) -> str:
+        """``value`` with the chosen number of decimals (never "−0.0000")."""
+        return number_text(value, self.prefs.decimals if decimals is None else decimals)
+
+    def _apply_palette(self) -> None:
+        """An explicit light or dark theme sets the application's palette; "system" restores it."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        if self._system_palette is None:
+            self._system_palette = QPalette(app.palette())
+        if self.prefs.theme == "dark":
+            app.setPalette(_dark_palette())
+        elif self.prefs.theme == "light":
+            app.setPalette(app.style().standardPalette())
+        else:
+            app.setPalette(self._system_palette)
+
+
+_current: Appearance | None = None
+
+
+def appearance() -> Appearance:
+    """The running app's appearance (made on first use)."""
+    global _current
+    if _current is None:
+        _current = Appearance(QApplication.instance())
+    return _current
+
+
+def reset_appearance() -> None:
+    """Forget the instance (the next ``appearance()`` reads the settings again); for tests."""
+    global _current
+    if _current is not None:
+        _current.deleteLater()
+    _current = None
+
+
+class _PlotStyler(QObject):
+    """Restyles one plot widget on every appearance change (a child of the widget, so the
+    connection ends with it)."""
+
+    def __init__(self, plot_widget) -> None:
+        super().__init__(plot_widget)
+        self.plot_widget = plot_widget
+        appearance().changed.connect(self.apply)
+        self.apply()
+
+    def apply(self) -> None:
+        look = appearance()
+        colours = look.colours()
+        widget = self.plot_widget
+        widget.setBackground(colours.background)
+        font = look.font(12)
+        items = [widget.getPlotItem()] if hasattr(widget, "getPlotItem") else list(widget.ci.items)
+        for item in items:
+            if not hasattr(item, "getAxis"):
+                continue
+            for name in ("left", "bottom", "right", "top"):
+                axis = item.getAxis(name)
+                axis.setPen(colours.muted)
+                axis.setTextPen(colours.text)
+                axis.setTickFont(font)
+                axis.label.setFont(font)
+            item.titleLabel.item.setDefaultTextColor(colours.text)
+
+
+def style_plot(plot_widget) -> _PlotStyler:
+    """Background, axis colours and tick fonts of a pyqtgraph PlotWidget (or
+    GraphicsLayoutWidget) from the appearance, now and after every change; a layout that
+    adds plots later calls the returned styler's ``apply``."""
+    return _PlotStyler(plot_widget)
