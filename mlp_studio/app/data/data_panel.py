@@ -24,10 +24,9 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.scaling import SCALINGS
 from mlp_studio.errors import MLPError
-from mlp_studio.io.csv_table import Table, class_column, read_csv, with_classes
+from mlp_studio.io.column_choice import ROLES, dataset_for_roles, default_roles, roles_of
+from mlp_studio.io.csv_table import Table, read_csv
 
-#: "target classes": a column of class numbers (0, 1, 2) becomes one 0/1 target per class
-ROLES = ("input", "target", "target classes", "ignore")
 SELECTED_ROW = QColor("#fff2cc")
 COLUMNS_LISTED = 6  # names shown of a longer column list
 
@@ -133,10 +132,6 @@ class DataTableModel(QAbstractTableModel):
         return str(section)
 
 
-def _role(name: str, inputs: set[str], targets: set[str]) -> str:
-    return "input" if name in inputs else "target" if name in targets else "ignore"
-
-
 class RoleModel(QAbstractTableModel):
     """Column names and their roles, one row per column; the role is editable. A model (not a
     combo box per row) keeps a dialog of thousands of columns quick to open."""
@@ -213,10 +208,9 @@ class ColumnDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         same = current is not None and current.columns == table.columns
-        targets = set(current.targets if same else table.default_targets)
-        inputs = set(current.inputs) if same else set(table.columns) - targets
-        self.model = RoleModel(table.columns, [_role(name, inputs, targets) for name in table.columns],
-                               self)
+        roles = roles_of(table.columns, current.inputs, current.targets) if same \
+            else default_roles(table)
+        self.model = RoleModel(table.columns, roles, self)
         self.grid = QTableView()
         self.grid.setModel(self.model)
         self.grid.setItemDelegateForColumn(1, RoleDelegate(self.grid))
@@ -250,7 +244,7 @@ class ColumnDialog(QDialog):
         self.resize(420, min(640, 200 + 32 * len(table.columns)))
 
     def set_roles(self, inputs: list[str], targets: list[str]) -> None:
-        self.model.set_roles([_role(name, set(inputs), set(targets)) for name in self.table.columns])
+        self.model.set_roles(roles_of(self.table.columns, inputs, targets))
 
     def role(self, column: str) -> str:
         return self.model.roles[self.model.row_of[column]]
@@ -264,19 +258,9 @@ class ColumnDialog(QDialog):
 
     def dataset(self) -> Dataset:
         """The dataset for the chosen roles and scalings (MLPError if the choice is impossible)."""
-        table, inputs, targets = self.table, [], []
-        for name, role in zip(self.table.columns, self.model.roles):
-            if role == "target classes":
-                table = with_classes(table, name)
-                targets += [class_column(name, k) for k in table.classes[name]]
-            elif role != "ignore":
-                (inputs if role == "input" else targets).append(name)
         derived = self.current.derived if self.current is not None else ()
-        names = [d.name for d in derived]
-        if table.columns[len(table.columns) - len(names):] != names:
-            derived = ()  # other columns now follow them: they stay as plain numbers
-        return Dataset(table.columns, table.values, inputs, targets, self.input_scaling.currentText(),
-                       self.target_scaling.currentText(), source=table.path, derived=derived)
+        return dataset_for_roles(self.table, list(self.model.roles), self.input_scaling.currentText(),
+                                 self.target_scaling.currentText(), derived)
 
 
 class DataPanel(QWidget):
