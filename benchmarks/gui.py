@@ -137,7 +137,7 @@ def startup(quick: bool) -> dict:
 
 
 def gui_training(quick: bool) -> list[dict]:
-    """Rows from ``benchmarks/gui_training.py`` (the training engineer's), run in a subprocess."""
+    """Rows from ``benchmarks/gui_training.py``, run in a subprocess."""
     script = ROOT / "benchmarks" / "gui_training.py"
     if not script.exists():
         return [{"workload": "GUI: event-loop gap while training", "skipped": "gui_training.py missing",

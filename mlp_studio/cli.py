@@ -18,8 +18,10 @@ from typing import Sequence
 from mlp_studio.cli_export_interop import FORMATS as INTEROP_FORMATS
 from mlp_studio.cli_export_interop import add_arguments as add_interop_arguments
 from mlp_studio.cli_export_interop import export as export_interop
+from mlp_studio.cli_support import PROG, add_command, examples_epilog, warn, wrapped
+from mlp_studio.cli_support import require_data as _require_data
 from mlp_studio.cli_update_rule import add_update_rule_options, with_update_rule_options
-from mlp_studio.errors import MLPError, listed, shown
+from mlp_studio.errors import MLPError, shown
 from mlp_studio.io.atomic import check_writable, resolved
 from mlp_studio.io.json_out import dumps_strict
 from mlp_studio.io.trace_json import trace_to_dict
@@ -35,15 +37,6 @@ def _load(path: str):
     from mlp_studio.io.project_file import load_project
 
     return load_project(path)
-
-
-def _require_data(project, path: str):
-    """The project's dataset; its target-range warnings go to stderr."""
-    if project.data is None:
-        raise MLPError("the project has no data; add a CSV in the app first", where=path)
-    for warning in project.data.target_range_warnings(project.network.layers[-1].activation):
-        print(f"mlp-studio: warning: {warning}", file=sys.stderr)
-    return project.data
 
 
 def _take_step(project, row: int | None):
@@ -101,6 +94,7 @@ def _save_trained(project, out: Path, source: str) -> Path:
 
 
 def cmd_train(args) -> int:
+    from mlp_studio.cli_progress import TrainProgress
     from mlp_studio.core.training_run import RunSpec, Unsteered, run_training
 
     project = _load(args.project)
@@ -111,43 +105,33 @@ def cmd_train(args) -> int:
     if resolved(out) == resolved(args.project) and not args.in_place:
         raise MLPError("refusing to overwrite the project; use --in-place", where=str(out))
     check_writable(out)
-    losses: list[float] = []
-    validation: list[float] = []
-
-    def report(snap) -> None:  # the same run as the app's, held-out rows included
-        losses.extend(snap.train_loss.tolist())
-        if snap.val_loss is not None:
-            validation.extend(snap.val_loss.tolist())
-        if not args.json:
-            for i, (epoch, loss) in enumerate(zip(snap.epochs, snap.train_loss)):
-                held = f", validation {snap.val_loss[i]:.6g}" if snap.val_loss is not None else ""
-                print(f"epoch {epoch}: loss {loss:.6g}{held}")
-
-    result = run_training(0, RunSpec.from_project(project, epochs), report, Unsteered())
+    report = TrainProgress(epochs, bar=not (args.json or args.quiet) and sys.stderr.isatty())
+    try:  # the same run as the app's, held-out rows included
+        result = run_training(0, RunSpec.from_project(project, epochs), report, Unsteered())
+    finally:
+        report.close()
     project.network = result.network
     out = _save_trained(project, out, args.project)
     if args.json:
-        print(dumps_strict({"loss": losses, "validation_loss": validation or None,
-                          "stopped": result.stop.message, "stop_code": result.stop.code,
-                          "out": str(out)}))
-    else:
-        print(f"stopped: {result.stop.message}; wrote {out}")
+        print(dumps_strict({"loss": report.losses, "validation_loss": report.validation or None,
+                            "stopped": result.stop.message, "stop_code": result.stop.code,
+                            "out": str(out)}))
+    elif not args.quiet:
+        print(report.summary(result, str(out)))
     return 0
 
 
 def cmd_predict(args) -> int:
     import numpy as np
 
+    from mlp_studio.io.column_match import project_columns
     from mlp_studio.io.csv_table import read_csv
 
     project = _load(args.project)
     data = _require_data(project, args.project)
-    table = read_csv(args.csv)
-    position = {c: k for k, c in enumerate(table.columns)}
-    missing = [c for c in data.inputs if c not in position]
-    if missing:
-        raise MLPError(f"the CSV lacks the input columns {listed(missing)}", where=args.csv)
-    raw = table.values[:, [position[c] for c in data.inputs]]
+    raw = project_columns(read_csv(args.csv), data.inputs, "input", data.derived)
+    for warning in data.input_range_warnings(raw):
+        warn(warning)
     y = project.predict(raw)
     if args.json:
         print(dumps_strict({"columns": data.targets, "outputs": y}))
@@ -259,75 +243,143 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from mlp_studio import __version__
+    from mlp_studio.cli_evaluate import register as register_evaluate
     from mlp_studio.cli_exercise import register as register_exercise
-    from mlp_studio.core.gradcheck import MAX_CHECKED_PARAMETERS
     from mlp_studio.cli_generate import register as register_generate
     from mlp_studio.cli_import_onnx import register as register_import_onnx
     from mlp_studio.cli_lesson import register as register_lesson
     from mlp_studio.cli_minimize import register as register_minimize
+    from mlp_studio.cli_new import register as register_new
+    from mlp_studio.core.gradcheck import MAX_CHECKED_PARAMETERS
 
     parser = argparse.ArgumentParser(
-        prog="mlp-studio",
-        description="MLP Studio: with no command, opens the app (on PROJECT or the bundled example).")
-    parser.add_argument("--version", action="version", version=f"mlp-studio {__version__}")
+        prog=PROG,
+        usage=f"{PROG} [FILE]\n       {PROG} COMMAND [ARGUMENTS]\n       {PROG} COMMAND --help",
+        description=wrapped(
+            "MLP Studio: see how a multi-layer perceptron learns. With no command it opens the "
+            "app: on FILE (a project, NAME.mlp.json) or on the bundled example. The commands "
+            "work without a window; with --json they print JSON on stdout. Errors go to "
+            "stderr, with exit code 2."),
+        epilog=examples_epilog([
+            "", "two_moons.mlp.json",
+            "new --csv two_moons.csv --hidden 8 --out moons.mlp.json",
+            "train moons.mlp.json --epochs 2000",
+            "evaluate moons.trained.mlp.json held_back.csv",
+            "predict moons.trained.mlp.json new_points.csv"]),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="open the window, step, train a few epochs, exit 0 if all works")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog=PROG)
 
-    p = sub.add_parser("open", help="open the app on a project file (the default command)")
-    p.add_argument("project", nargs="?")
+    p = add_command(sub, "open", "open the app on a project file (the same as mlp-studio FILE)",
+                    "Open the app's window on a project file, or on the bundled example when "
+                    "none is given.", ["open", "open moons.mlp.json"])
+    p.add_argument("project", nargs="?", metavar="FILE", help="a project file (NAME.mlp.json)")
 
-    p = sub.add_parser("trace", help="one training step on a data row, every number shown")
-    p.add_argument("project")
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--row", type=int, default=0, help="0-based data row (default 0)")
-    group.add_argument("--batch", action="store_true", help="one update over the mode's batch")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_trace)
+    register_new(sub)
 
-    p = sub.add_parser("train", help="train and write the trained project")
-    p.add_argument("project")
-    p.add_argument("--epochs", type=_epochs, help=f"epochs to run (0 to {MAX_CLI_EPOCHS:,}; "
-                                                   "default: the project's)")
-    p.add_argument("--out", help="output project (default: NAME.trained.mlp.json beside PROJECT)")
-    p.add_argument("--in-place", action="store_true", help="overwrite PROJECT")
-    p.add_argument("--json", action="store_true")
+    p = add_command(sub, "train", "train and write the trained project",
+                    "Train the project's network on its data with the project's settings (learning "
+                    "rate, mode, epochs, stop rules, held-out rows), the run the app's Train button "
+                    "makes, and write the trained project. On a terminal a progress bar on stderr "
+                    "shows the epoch, loss, speed and time left; at the end one summary line goes "
+                    "to stdout.", ["train xor.mlp.json --epochs 2000",
+                                   "train moons.mlp.json --out moons-1.mlp.json --quiet",
+                                   "train xor.mlp.json --in-place --json",
+                                   "train moons.mlp.json --optimizer adam --l2 0.0001"])
+    p.add_argument("project", metavar="PROJECT", help="the project file, with data")
+    p.add_argument("--epochs", type=_epochs, metavar="N",
+                   help=f"epochs to train, 0 to {MAX_CLI_EPOCHS:,} (default: the project's setting)")
+    p.add_argument("--out", metavar="FILE",
+                   help="the trained project to write (default: NAME.trained.mlp.json beside PROJECT)")
+    p.add_argument("--in-place", action="store_true", help="overwrite PROJECT with the trained project")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar and no summary; warnings and errors still go to stderr")
+    p.add_argument("--json", action="store_true",
+                   help="print the loss of every epoch (and validation loss), why it stopped and "
+                        "the file written as JSON")
     add_update_rule_options(p)
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("predict", help="outputs for a CSV's rows, in the data's own units")
-    p.add_argument("project")
-    p.add_argument("csv")
-    p.add_argument("--json", action="store_true")
+    register_evaluate(sub)
+
+    p = add_command(sub, "predict", "outputs for a CSV's rows, in the data's own units",
+                    "The network's outputs for every row of a CSV file, in the units of the "
+                    "project's data (its target scaling undone). The CSV needs the project's input "
+                    "columns, by name and in any order; other columns are left out. Prints CSV "
+                    "(inputs, then outputs) or JSON.",
+                    ["predict moons.trained.mlp.json new_points.csv",
+                     "predict xor.trained.mlp.json xor.csv --json"])
+    p.add_argument("project", metavar="PROJECT", help="the trained project file (its data gives the scaling)")
+    p.add_argument("csv", metavar="CSV", help="a CSV file with the project's input columns")
+    p.add_argument("--json", action="store_true",
+                   help='print {"columns": target names, "outputs": one list per row} as JSON')
     p.set_defaults(func=cmd_predict)
 
-    p = sub.add_parser("gradcheck", help="backprop against finite differences, per layer")
-    p.add_argument("project")
+    p = add_command(sub, "trace", "one training step on a data row, every number shown",
+                    "One training step, every number shown, as the app's step view: per layer the "
+                    "weighted sums s, activations a, deltas, gradients, and the weights and biases "
+                    "before and after the update. The project file is not changed.",
+                    ["trace reference.mlp.json --row 0", "trace reference.mlp.json --batch --json"])
+    p.add_argument("project", metavar="PROJECT", help="the project file, with data")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--row", type=int, default=0, metavar="N",
+                       help="the data row of the step, from 0 (default: 0)")
+    group.add_argument("--batch", action="store_true",
+                       help="one update over the first batch of the project's mode instead of one row")
+    p.add_argument("--json", action="store_true", help="print every number of the step as JSON")
+    p.set_defaults(func=cmd_trace)
+
+    p = add_command(sub, "gradcheck", "backprop against finite differences, per layer",
+                    f"Check backpropagation: the gradients of the loss on the first "
+                    f"{GRADCHECK_MAX_ROWS} rows against central finite differences, as the largest "
+                    f"relative difference per layer (about 1e-7 or less when backprop is right). "
+                    f"A large network is checked on parameters drawn at random.",
+                    ["gradcheck xor.mlp.json", "gradcheck xor.mlp.json --json"])
+    p.add_argument("project", metavar="PROJECT", help="the project file, with data")
     p.add_argument("--max-parameters", type=_positive_int, default=MAX_CHECKED_PARAMETERS,
-                   help=f"compare at most this many parameters, an equal share per layer drawn "
-                        f"at random (default {MAX_CHECKED_PARAMETERS})")
-    p.add_argument("--json", action="store_true")
+                   metavar="N", help=f"compare at most this many parameters, an equal share per "
+                                     f"layer drawn at random (default {MAX_CHECKED_PARAMETERS})")
+    p.add_argument("--json", action="store_true",
+                   help='print {"rows", "max_relative_difference": one per layer, "checked", '
+                        '"parameters"} as JSON')
     p.set_defaults(func=cmd_gradcheck)
 
-    p = sub.add_parser("export", help="a worked example (Markdown/LaTeX) or the reference tool's JSON")
-    p.add_argument("project")
+    p = add_command(sub, "export", "a worked example, the reference tool's JSON, PyTorch or ONNX",
+                    "Write one training step as a worked example (Markdown with LaTeX formulas, "
+                    "every number of one data row), the reference tool's JSON files (its "
+                    "trained-weights file or its min/max file), a standalone PyTorch script or an "
+                    "ONNX model (docs/interop.md).",
+                    ["export reference.mlp.json --format worked-example --row 1 --out step.md",
+                     "export reference.mlp.json --format reference-json --out weights.json",
+                     "export moons.trained.mlp.json --format onnx --out moons.onnx"])
+    p.add_argument("project", metavar="PROJECT", help="the project file")
     p.add_argument("--format", choices=["worked-example", "reference-json", "reference-minmax",
                                         *INTEROP_FORMATS],
-                   required=True, help="reference-json: its trained-weights file; "
+                   required=True, help="worked-example: Markdown/LaTeX of one step; reference-json: "
+                                       "the reference tool's trained-weights file; "
                                        "reference-minmax: its min/max file; pytorch: a standalone "
-                                       "PyTorch script; onnx: an ONNX model (docs/interop.md)")
-    p.add_argument("--row", type=int, default=0)
-    p.add_argument("--out")
+                                       "PyTorch script; onnx: an ONNX model")
+    p.add_argument("--row", type=int, default=0, metavar="N",
+                   help="the data row of the worked example, from 0 (default: 0)")
+    p.add_argument("--out", metavar="FILE", help="the file to write (default: stdout)")
     add_interop_arguments(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("import-reference", help="a project from the reference tool's JSON files")
-    p.add_argument("weights", help="its trained-weights JSON (hiddenWeights, ..., outputBias)")
-    p.add_argument("--minmax", help="its min/max JSON")
-    p.add_argument("--csv", help="its training CSV (inputs first, then targets)")
-    p.add_argument("--activation", choices=["sigmoid", "tanh"], default="sigmoid")
-    p.add_argument("--scaling", choices=["minmax01", "minmax11"], default="minmax01")
-    p.add_argument("--out", required=True, help="the project file to write")
+    p = add_command(sub, "import-reference", "a project from the reference tool's JSON files",
+                    "Make a project from the reference tool's files: its trained weights, and "
+                    "optionally its min/max file and training CSV (then the data is embedded).",
+                    ["import-reference weights.json --minmax minmax.json --csv marks.csv "
+                     "--out marks.mlp.json"])
+    p.add_argument("weights", metavar="WEIGHTS", help="its trained-weights JSON (hiddenWeights, ..., outputBias)")
+    p.add_argument("--minmax", metavar="FILE", help="its min/max JSON")
+    p.add_argument("--csv", metavar="FILE", help="its training CSV (inputs first, then targets)")
+    p.add_argument("--activation", choices=["sigmoid", "tanh"], default="sigmoid",
+                   help="the activation the tool used in every layer (default: sigmoid)")
+    p.add_argument("--scaling", choices=["minmax01", "minmax11"], default="minmax01",
+                   help="the min-max range the tool scaled to: [0, 1] or [-1, 1] (default: minmax01)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the project file to write")
     p.set_defaults(func=cmd_import_reference)
 
     register_minimize(sub)
@@ -342,7 +394,7 @@ def _split_gui_args(argv: list[str]) -> list[str] | None:
     """The GUI's arguments when ``argv`` opens the app (no command, a project path or `open`)."""
     if not argv:
         return []
-    if argv[0] == "open":
+    if argv[0] == "open" and not {"-h", "--help"} & set(argv):
         return argv[1:]
     if len(argv) == 1 and not argv[0].startswith("-") and argv[0].endswith(".json"):
         return argv
@@ -369,6 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MLPError as exc:
         print(f"mlp-studio: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # stdout's reader left early (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         print("\nmlp-studio: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

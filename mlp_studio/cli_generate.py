@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from mlp_studio.cli_support import add_command
 from mlp_studio.core.generators import CLASS_KINDS, KINDS, MAX_CLASSES, MAX_ROWS, generate
 from mlp_studio.io.generated_csv import write_csv
 
@@ -20,16 +21,15 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``generate`` command to an argparse subparsers object."""
-    p = subparsers.add_parser(
-        "generate",
-        help="make a teaching data set (circle, xor, gaussians, spiral, moons, sine, plane) as CSV",
-        description="Write a generated data set to a CSV file. Class kinds "
+    p = add_command(
+        subparsers, "generate",
+        "make a teaching data set (circle, xor, gaussians, spiral, moons, sine, plane) as CSV",
+        "Write a generated data set to a CSV file. Class kinds "
         f"({', '.join(CLASS_KINDS)}) have inputs x1, x2 and a class column 'label' "
         "(0/1 for two classes, A, B, C, ... for more); sine has x and y, plane x1, x2 and "
         "y = 0.5 x1 - 0.3 x2 + 0.2. The same seed gives the same file.",
-        epilog="example: mlp-studio generate moons --rows 400 --noise 0.2 --seed 1 --out moons.csv",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+        ["generate moons --rows 400 --noise 0.2 --seed 1 --out moons.csv",
+         "generate spiral --classes 3 --rows 300 --out spiral.csv"])
     p.add_argument("kind", choices=KINDS, help="the shape of the data")
     p.add_argument("--rows", type=int, default=200, help=f"rows to make, 2 to {MAX_ROWS:,} (default 200)")
     p.add_argument("--noise", type=float, default=0.0,

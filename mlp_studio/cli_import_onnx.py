@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from mlp_studio.cli_support import add_command
+
 
 def run(args: argparse.Namespace) -> int:
     from mlp_studio.io.atomic import check_writable
@@ -20,12 +22,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "import-onnx", help="a project from an ONNX model of a multi-layer perceptron",
-        description="Read an ONNX graph of Gemm (or MatMul + Add) layers with Sigmoid, Tanh, Relu, "
-                    "LeakyRelu, Softmax or Identity activations, as MLP Studio's export and "
-                    "torch.onnx.export of an nn.Sequential write it, and save it as a project. "
-                    "Any other node is refused, naming it. Needs the onnx package.")
+    p = add_command(
+        subparsers, "import-onnx", "a project from an ONNX model of a multi-layer perceptron",
+        "Read an ONNX graph of Gemm (or MatMul + Add) layers with Sigmoid, Tanh, Relu, "
+        "LeakyRelu, Softmax or Identity activations, as MLP Studio's export and "
+        "torch.onnx.export of an nn.Sequential write it, and save it as a project. "
+        "Any other node is refused, naming it. Needs the onnx package.",
+        ["import-onnx moons.onnx --out moons.mlp.json"])
     p.add_argument("model", help="the .onnx file")
     p.add_argument("--out", required=True, help="the project file to write")
     p.set_defaults(func=run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mlp_studio.cli_support import add_command
 from mlp_studio.errors import MLPError
 
 
@@ -27,11 +28,12 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``lesson`` command to an argparse subparsers object."""
-    p = subparsers.add_parser(
-        "lesson", help="check a lesson file (*.mlp-lesson.json): run every step headless",
-        description="Read a lesson file; with --check run every action on its project and check "
-                    "that every question's value is in the trace (and equals the stated answer). "
-                    "Exits 0 when all pass, 2 naming the failing step otherwise.")
+    p = add_command(
+        subparsers, "lesson", "check a lesson file (*.mlp-lesson.json): run every step headless",
+        "Read a lesson file; with --check run every action on its project and check that every "
+        "question's value is in the trace (and equals the stated answer). Exits 0 when all pass, "
+        "2 naming the failing step otherwise.",
+        ["lesson xor-2-2-1.mlp-lesson.json --check"])
     p.add_argument("file", help="the lesson file")
     p.add_argument("--check", action="store_true", help="run every step and check every question")
     p.set_defaults(func=run)

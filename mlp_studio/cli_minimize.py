@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
+from mlp_studio.cli_support import add_command
 from mlp_studio.core.expression import Objective
 from mlp_studio.core.minimize import Iteration, MinimizeConfig, minimize
 from mlp_studio.errors import MLPError, shown
@@ -73,21 +74,26 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> argparse.ArgumentParser:
     """Add the ``minimize`` command to an argparse subparsers object."""
-    p = subparsers.add_parser(
-        "minimize",
-        help="gradient descent or Newton's method on a function, step by step",
-        description="Minimise f step by step and print the iteration table (or JSON). "
+    p = add_command(
+        subparsers, "minimize", "gradient descent or Newton's method on a function, step by step",
+        "Minimise f step by step and print the iteration table (or JSON): x, f(x) and the "
+        "gradient at every iteration, the formulas of f and its gradient, and why it stopped. "
         "Write values that start with '-' with '=': --x0=-1.2,1 --f=-x**2.",
-    )
+        ["minimize --f 'x**2 + 3*y**2' --x0 3,4 --eta 0.1 --steps 20",
+         "minimize --f '(1-x)**2 + 100*(y-x**2)**2' --x0=-1.2,1 --method newton --json"])
     p.add_argument("--f", required=True, metavar="EXPR",
                    help="the function, e.g. 'x**2 + y**2' (+ - * / ** ^, exp log sqrt sin cos tanh abs)")
     p.add_argument("--x0", required=True, help="start point, comma-separated in variable order, e.g. 3,4")
     p.add_argument("--eta", type=float, default=0.1, help="learning rate for gd (default 0.1)")
-    p.add_argument("--steps", type=int, default=10, help=f"iterations to run (default 10, at most {MAX_STEPS:,})")
-    p.add_argument("--method", choices=["gd", "newton"], default="gd")
+    p.add_argument("--steps", type=int, default=10,
+                   help=f"iterations to run (default 10, at most {MAX_STEPS:,})")
+    p.add_argument("--method", choices=["gd", "newton"], default="gd",
+                   help="gd: gradient descent; newton: Newton-Raphson with the exact Hessian "
+                        "(default: gd)")
     p.add_argument("--momentum", type=float, default=0.0, help="momentum for gd, in [0, 1)")
     p.add_argument("--tol", type=float, help="stop when the gradient norm is at most this")
     p.add_argument("--vars", help="variable order, e.g. y,x (default: alphabetical, x2 before x10)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help="print the formulas, every iteration and why it stopped as JSON")
     p.set_defaults(func=run)
     return p

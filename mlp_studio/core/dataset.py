@@ -12,6 +12,17 @@ from mlp_studio.core.scaling import Scaler
 from mlp_studio.errors import MLPError, listed, shown
 
 
+def _outside(values: np.ndarray, lo, hi) -> tuple[int, int, int] | None:
+    """(number of rows with a value outside [lo, hi], the first such row, its first such
+    column), or None when every value lies inside."""
+    outside = (values < lo) | (values > hi)
+    rows = np.flatnonzero(outside.any(axis=1))
+    if rows.size == 0:
+        return None
+    r = int(rows[0])
+    return rows.size, r, int(np.argmax(outside[r]))
+
+
 @dataclass
 class Dataset:
     """Raw values (rows x columns) plus column choice and fitted scalers.
@@ -90,21 +101,32 @@ class Dataset:
         return self.values.shape[0]
 
     def target_range_warnings(self, output_activation: str) -> list[str]:
-        """Messages for scaled targets outside what the output activation can produce."""
+        """One message (or none) for the rows whose scaled targets lie outside what the
+        output activation can produce, with their count."""
         lo, hi = get_activation(output_activation).value_range
-        warnings = []
-        for j, name in enumerate(self.targets):
-            col = self.Z[:, j]
-            bad = np.flatnonzero((col < lo) | (col > hi))
-            if bad.size:
-                r = int(bad[0])
-                warnings.append(
-                    f"target {shown(name)} row {r} is {col[r]:g} after scaling, but a "
-                    f"{output_activation} output only reaches [{lo:g}, {hi:g}]: the output can "
-                    f"never match it and its delta y(1-y)(y-z) will be huge. Scale the targets "
-                    f"(e.g. minmax01) or use an identity output."
-                )
-        return warnings
+        found = _outside(self.Z, lo, hi)
+        if found is None:
+            return []
+        count, r, j = found
+        return [f"{count} of {self.n_rows} rows have targets outside [{lo:g}, {hi:g}] after "
+                f"scaling (target {shown(self.targets[j])} of row {r} is {self.Z[r, j]:g}), but a "
+                f"{output_activation} output only reaches [{lo:g}, {hi:g}]: the output can never "
+                f"match them and its delta y(1-y)(y-z) will be huge. Scale the targets "
+                f"(e.g. minmax01) or use an identity output."]
+
+    def input_range_warnings(self, raw_inputs: np.ndarray) -> list[str]:
+        """One message (or none) for the rows of new raw inputs outside the range of these
+        rows' inputs (where the network's outputs are extrapolation), with their count."""
+        raw = np.atleast_2d(np.asarray(raw_inputs, dtype=np.float64))
+        trained = self.raw_inputs
+        lo, hi = trained.min(axis=0), trained.max(axis=0)
+        found = _outside(raw, lo, hi)
+        if found is None:
+            return []
+        count, r, j = found
+        return [f"{count} of {raw.shape[0]} rows have inputs outside the range of the "
+                f"training data (input {shown(self.inputs[j])} of row {r} is {raw[r, j]:g}, trained on "
+                f"[{lo[j]:g}, {hi[j]:g}]): the outputs for them are extrapolation"]
 
 
 def _check_scaled(names: list[str], scaler: Scaler, scaled: np.ndarray) -> None:

@@ -306,55 +306,6 @@ def contour_bands(z: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return bands
 
 
-def contour_segments(
-    xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels: Sequence[float]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Contour lines by marching squares on ``z[i, j] = f(xs[i], ys[j])``:
-    segment end points as (x, y) arrays where entries 2k and 2k+1 are one
-    segment. Cells with a non-finite corner are skipped; a saddle cell is
-    resolved by the value at its centre."""
-    corners = [z[:-1, :-1], z[1:, :-1], z[1:, 1:], z[:-1, 1:]]  # (x_i,y_j) (x_i+1,y_j) (x_i+1,y_j+1) (x_i,y_j+1)
-    cx = [xs[:-1, None], xs[1:, None], xs[1:, None], xs[:-1, None]]
-    cy = [ys[None, :-1], ys[None, :-1], ys[None, 1:], ys[None, 1:]]
-    valid = np.all([np.isfinite(c) for c in corners], axis=0)
-    out_x, out_y = [], []
-    with np.errstate(all="ignore"):
-        for level in levels:
-            above = [c > level for c in corners]
-            px, py, crossed = [], [], []
-            for e in range(4):  # edge e joins corner e and corner e+1
-                a, b = e, (e + 1) % 4
-                t = (level - corners[a]) / (corners[b] - corners[a])
-                px.append(cx[a] + t * (cx[b] - cx[a]))
-                py.append(cy[a] + t * (cy[b] - cy[a]))
-                crossed.append(valid & (above[a] != above[b]))
-            px, py = np.broadcast_arrays(*px), np.broadcast_arrays(*py)
-            px, py, crossed = np.stack(px), np.stack(py), np.stack(crossed)
-            count = crossed.sum(axis=0)
-            two = count == 2
-            order = np.argsort(~crossed[:, two], axis=0, kind="stable")[:2]
-            pairs = [(order[0], order[1], two)]
-            four = count == 4
-            if four.any():
-                centre_above = (sum(corners)[four] / 4) > level
-                cut_c1 = centre_above == above[0][four]  # corner 0 joins the centre: cut off corners 1 and 3
-                e = np.array([[0, 2], [1, 3], [0, 1], [3, 2]])  # (first, second) edges per segment and case
-                first = np.where(cut_c1, e[0][:, None], e[2][:, None])
-                second = np.where(cut_c1, e[1][:, None], e[3][:, None])
-                pairs.append((first[0], second[0], four))
-                pairs.append((first[1], second[1], four))
-            for first, second, mask in pairs:
-                cols = np.nonzero(mask)
-                seg = np.stack([first, second])
-                sx = np.take_along_axis(px[:, cols[0], cols[1]], seg, axis=0)
-                sy = np.take_along_axis(py[:, cols[0], cols[1]], seg, axis=0)
-                out_x.append(sx.T.reshape(-1))
-                out_y.append(sy.T.reshape(-1))
-    if not out_x:
-        return np.array([]), np.array([])
-    return np.concatenate(out_x), np.concatenate(out_y)
-
-
 def tangent_lines(iterations: Sequence[Iteration], half_width: float) -> tuple[np.ndarray, np.ndarray]:
     """Tangent segments y = f + f'(x) (t - x) for t in [x - w, x + w] at each
     one-variable iterate, joined into one array with NaN gaps."""

@@ -8,6 +8,7 @@ training loop's own kernels (``Workspace``), so the numbers are the same.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -222,6 +223,15 @@ class PhasedStep:
         after = Workspace(self.net, tr.loss_name, ws.rows)
         after.forward(ws.x)
         tr.loss_after = after.reduced_loss(self.z, tr.reduction)
+
+    def copy(self) -> PhasedStep:
+        """This step at the same sub-step, independent: advancing one leaves the other as it is."""
+        twin = copy.copy(self)
+        twin.net = self.net.copy()
+        twin.ws = self.ws.copy(twin.net)
+        twin.trace = replace(self.trace, layers=[replace(lt) for lt in self.trace.layers],
+                             extra=dict(self.trace.extra))
+        return twin
 
     def run(self) -> StepTrace:
         """Run all remaining sub-steps; return the finished trace."""

@@ -9,6 +9,8 @@ which agrees to 1e-12 relative, not bit for bit.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from mlp_studio.core.activations import get_activation
@@ -158,6 +160,18 @@ class Workspace:
     def optimizer_state(self) -> OptimizerState:
         """A copy of the optimiser's state (see ``optimizers.OptimizerState``)."""
         return self.state.copy()
+
+    def copy(self, net: Network) -> "Workspace":
+        """This workspace for ``net`` (this one's network or an equal copy), with copies of
+        its buffers, gradients and optimiser state: working on either leaves the other as it is."""
+        twin = copy.copy(self)
+        twin.net = net
+        for name in ("_s", "_a", "_delta", "_back", "grad_w", "grad_b"):
+            setattr(twin, name, [b.copy() for b in getattr(self, name)])
+        twin._terms = self._terms.copy()
+        twin.state = self.state.copy()
+        twin._views(self.rows)
+        return twin
 
     def set_optimizer_state(self, state: OptimizerState | None) -> None:
         """Carry on from ``state`` (copied); None: the state before the first update."""

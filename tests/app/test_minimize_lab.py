@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
-from mlp_studio.app.lab.minimize_lab import MinimizeLab
+from mlp_studio.app.lab.minimize_lab import CONTOUR_POINTS, MinimizeLab
 from mlp_studio.core.minimize import PRESETS
 
 BOWL, QUARTIC, ROSENBROCK = range(3)
@@ -205,11 +205,52 @@ def test_bad_settings_show_a_message(lab, qtbot) -> None:
     assert lab.step_button.isEnabled()
 
 
+def contour_points(item) -> np.ndarray:
+    """The points of an isocurve as drawn: its path mapped into plot coordinates."""
+    item.boundingRect()  # traces the curve if it has not been painted yet
+    path, to_plot = item.path, item.transform()
+    points = [to_plot.map(path.elementAt(k).x, path.elementAt(k).y) for k in range(path.elementCount())]
+    return np.array(points)
+
+
+def test_contours_drawn_lie_on_the_level_sets_of_the_bowl(lab) -> None:
+    lab.function_edit.setText("x**2 + y**2")
+    lab.apply_function(start=[3.0, 4.0], view=(-5.0, 5.0, -5.0, 5.0))
+    (x0, x1), (y0, y1) = lab.main_plot.getPlotItem().getViewBox().viewRange()
+    levels = [item.level for item in lab.contour_items if item.data is not None]
+    assert len(levels) == 14 and np.all(np.diff(levels) > 0)
+    h = max(x1 - x0, y1 - y0) / (CONTOUR_POINTS - 1)  # the grid the curves are traced on
+    for item in lab.contour_items:
+        points = contour_points(item)
+        # a curve leaving the view is carried on to half a grid step outside it (hidden)
+        assert points[:, 0].min() >= x0 - h / 2 - 1e-9 and points[:, 0].max() <= x1 + h / 2 + 1e-9
+        assert points[:, 1].min() >= y0 - h / 2 - 1e-9 and points[:, 1].max() <= y1 + h / 2 + 1e-9
+        inside = ((x0 <= points[:, 0]) & (points[:, 0] <= x1)
+                  & (y0 <= points[:, 1]) & (points[:, 1] <= y1))
+        r, radius = np.hypot(*points[inside].T), np.sqrt(item.level)
+        # circles r = sqrt(level), up to linear interpolation between grid points: f = x^2
+        # is off by at most h^2/4 along an edge, so r by h^2 / (8 r); twice that
+        np.testing.assert_allclose(r, radius, rtol=0, atol=h**2 / (4 * radius))
+    # the smallest circle is drawn all the way round: one closed loop, no gap in angle
+    smallest = contour_points(lab.contour_items[0])
+    assert np.array_equal(smallest[0], smallest[-1])
+    angles = np.sort(np.arctan2(smallest[:, 1], smallest[:, 0]))
+    # (neighbouring points are at most a cell's diagonal apart)
+    radius = np.sqrt(lab.contour_items[0].level)
+    assert np.max(np.diff(np.r_[angles, angles[0] + 2 * np.pi])) < np.sqrt(2) * h / radius
+
+
+def test_contours_leave_out_where_f_is_undefined(lab) -> None:
+    lab.function_edit.setText("log(x) + y**2")
+    lab.apply_function(start=[2.0, 1.0], view=(-1.0, 3.0, -2.0, 2.0))
+    drawn = [contour_points(item) for item in lab.contour_items if item.data is not None]
+    assert drawn and all(np.isfinite(points).all() for points in drawn)
+
+
 def test_rosenbrock_contour_plot(lab, qtbot) -> None:
     choose_preset(lab, ROSENBROCK)
     assert lab.image is not None and lab.image.image is not None
-    X, Y = lab.contour_item.getData()
-    assert X is not None and len(X) > 100
+    assert sum(len(contour_points(item)) for item in lab.contour_items) > 100
     click_plot(qtbot, lab, 0.5, 2.0)
     assert lab.start_point() == pytest.approx([0.5, 2.0], abs=0.05)
     click(qtbot, lab.step_button)

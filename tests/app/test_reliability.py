@@ -1,4 +1,4 @@
-"""Crash guard and autosave/recovery (issue 9)."""
+"""Crash guard and autosave/recovery."""
 
 import json
 import sys

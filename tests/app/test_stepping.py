@@ -18,7 +18,7 @@ from mlp_studio.app.stepping.controller import StepController
 from mlp_studio.core.optimizers import Optimizer, OptimizerState
 from mlp_studio.core.project import Project
 from mlp_studio.core.training import Trainer, TrainingConfig
-from tests.core.reference_net import reference_dataset, reference_network
+from tests.core.reference_net import reference_dataset, reference_network, sgd_by_hand
 
 ETA = 0.1
 # The reference document's forward pass for row 0 = scaled input (1, 1).
@@ -184,6 +184,103 @@ def test_epoch_presses_equal_one_long_run_and_undo_replays_them(doc, stepper, co
     doc.undo_stack.undo()
     stepper.run_epoch()  # the third epoch again: the same rows in the same order
     assert doc.project.network.equals(third)
+
+
+def test_reset_goes_to_the_opened_network_after_520_steps_and_undoing_510(doc, stepper):
+    for _ in range(520):
+        stepper.step_update()
+    for _ in range(510):
+        doc.undo()
+    at_step_10 = doc.project.network.copy()
+    assert not at_step_10.equals(reference_network())
+    assert stepper.act_reset.isEnabled()
+    stepper.reset()
+    assert doc.project.network.equals(reference_network())  # as opened, not step 10
+    doc.undo()
+    assert doc.project.network.equals(at_step_10)
+
+
+def assert_same_network(a, b, rtol=0.0):
+    for la, lb in zip(a.layers, b.layers):
+        np.testing.assert_allclose(la.weights, lb.weights, rtol=rtol, atol=0)
+        np.testing.assert_allclose(la.biases, lb.biases, rtol=rtol, atol=0)
+
+
+def test_epoch_presses_equal_a_run_after_undo_and_redo_far_back(doc, stepper):
+    config = TrainingConfig(learning_rate=0.3, mode="online", shuffle=True, momentum=0.8, seed=7)
+    doc.set_training(config)
+    data = doc.project.data
+    for _ in range(505):
+        stepper.run_epoch()
+    for _ in range(503):  # back to epoch 2, further back than any history of 500 results
+        doc.undo()
+    doc.redo()  # epoch 3
+    stepper.run_epoch()
+    stepper.run_epoch()  # epoch 5: the shuffled rows and the velocity carried all along
+    five = Trainer(reference_network(), data.X, data.Z, "half_squared_error", config).train(5)
+    assert doc.project.network.equals(five.network)
+    by_hand = sgd_by_hand(reference_network(), data.X, data.Z, 5, 0.3, momentum=0.8, seed=7)
+    assert_same_network(doc.project.network, by_hand, rtol=1e-12)
+    in_order = sgd_by_hand(reference_network(), data.X, data.Z, 5, 0.3, momentum=0.8)
+    assert not np.allclose(by_hand.layers[0].weights, in_order.layers[0].weights, rtol=1e-3)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop"])
+def test_moments_and_step_count_of_adam_and_rmsprop_follow_undo_and_redo(doc, stepper, optimizer):
+    config = TrainingConfig(learning_rate=0.05, mode="minibatch", batch_size=3, shuffle=True,
+                            seed=3, optimizer=optimizer)
+    doc.set_training(config)
+    data = doc.project.data
+    for _ in range(4):
+        stepper.run_epoch()
+    for _ in range(3):
+        doc.undo()
+    doc.redo()
+    stepper.run_epoch()
+    stepper.run_epoch()  # epoch 4 again, from epoch 3's moments, step count and row order
+    four = Trainer(reference_network(), data.X, data.Z, "half_squared_error", config)
+    four.train(4)
+    assert doc.project.network.equals(four.net)
+    assert doc.step_state.carry.optimizer.equals(four.carry().optimizer)
+    assert doc.step_state.carry.optimizer.steps == 8  # two updates (3 + 1 rows) an epoch
+
+
+def test_a_step_then_epochs_carry_one_velocity_and_one_row_order(doc, stepper):
+    config = TrainingConfig(learning_rate=0.3, mode="online", momentum=0.8)
+    doc.set_training(config)
+    data = doc.project.data
+    stepper.sub_step()
+    stepper.sub_step()
+    stepper.step_update()  # the rest of that step of row 0, then epochs over rows 0-3
+    stepper.run_epoch()
+    doc.undo()
+    doc.undo()
+    doc.redo()
+    doc.redo()
+    stepper.run_epoch()
+    rows = np.r_[data.X[:1], data.X, data.X]
+    targets = np.r_[data.Z[:1], data.Z, data.Z]
+    by_hand = sgd_by_hand(reference_network(), rows, targets, 1, 0.3, momentum=0.8)
+    assert_same_network(doc.project.network, by_hand, rtol=1e-12)
+
+
+def test_a_training_run_and_reset_do_not_move_the_initial_network(doc, stepper):
+    stepper.step_update()
+    trained = doc.project.network.copy()
+    trained.layers[0].weights += 0.5
+    doc.apply_run(trained, "Train 9 epochs", doc.revision)
+    stepper.reset()
+    assert doc.project.network.equals(reference_network())
+    doc.set_bias(1, 0, 0.75)  # a hand edit: Reset comes back here
+    stepper.step_update()
+    stepper.reset()
+    assert doc.project.network.layers[1].biases[0] == 0.75
+    doc.undo()  # the reset
+    doc.undo()  # the step
+    doc.undo()  # the edit: Reset goes to the opened network again
+    stepper.step_update()
+    stepper.reset()
+    assert doc.project.network.equals(reference_network())
 
 
 def test_batch_step_uses_the_modes_batch(doc, stepper):

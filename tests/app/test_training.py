@@ -19,6 +19,7 @@ from mlp_studio.core.project import Project
 from mlp_studio.core.training import (
     MODES, STOP_DIVERGED, STOP_EPOCHS, STOP_USER, Trainer, TrainingConfig)
 from mlp_studio.core.training_run import STOP_ERROR, RunSpec
+from mlp_studio.errors import MLPError
 
 LOSS = "half_squared_error"
 LEFT = Qt.MouseButton.LeftButton
@@ -175,19 +176,21 @@ def test_classification_shows_accuracy_and_confusion_matrix(qtbot, panel):
     assert f"{np.mean(pred == true):.1%}" in p.accuracy.text()
 
 
-def test_opening_another_project_mid_run_stops_and_discards(qtbot, panel):
+def test_another_project_is_refused_mid_run_and_opens_once_it_stopped(qtbot, panel):
     p = panel(TrainingConfig(learning_rate=0.05, epochs=None))
     doc = p.document
     p.speed.setValue(DELAYS.index(0.005))
     p.start(None)
     qtbot.waitUntil(lambda: p.plot.train.x.n >= 2, timeout=5000)
-    thread = p.session.thread
+    with pytest.raises(MLPError, match="Training is running"):
+        doc.new_project()
+    assert p.session.is_active and doc.snapshot is not None  # the run goes on
+    p.session.stop()
+    wait_idle(qtbot, p)
+    assert doc.undo_stack.count() == 1  # its result was kept
     doc.new_project()
-    assert not p.session.is_active and not thread.isRunning()
     assert doc.undo_stack.count() == 0 and doc.snapshot is None
     assert p.plot.n_points == 0
-    qtbot.wait(50)  # queued snapshots of the old run are ignored
-    assert p.plot.n_points == 0 and doc.undo_stack.count() == 0
 
 
 def test_closing_the_window_mid_run_joins_the_thread(qtbot, monkeypatch):
@@ -229,9 +232,15 @@ def test_hundred_start_stop_cycles_leave_no_thread(qtbot, panel):
     for _ in range(100):
         p.start(None)
         threads.append(p.session.thread)
-        p.session.shutdown()
+        p.session.stop()
+        wait_idle(qtbot, p)
     assert len(set(map(id, threads))) == 100 and not any(t.isRunning() for t in threads)
     assert p.document.undo_stack.count() <= 100
+    engine = p.session.engine
+    assert engine.alive  # one training process served every run
+    p.session.shutdown()
+    assert not engine.alive and p.session.engine is None
+    p.session.shutdown()  # again: nothing left to do
 
 
 def test_settings_edits_are_undoable_and_locked_while_running(qtbot, panel):

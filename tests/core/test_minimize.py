@@ -16,7 +16,6 @@ from mlp_studio.core.minimize import (
     MinimizeConfig,
     Minimizer,
     contour_levels,
-    contour_segments,
     default_view,
     grid,
     minimize,
@@ -171,31 +170,6 @@ def test_bad_settings_are_user_errors(config: MinimizeConfig, x0, words: str) ->
 
 
 # ------------------------------------------------------------ plot support
-
-
-def test_contour_segments_lie_on_the_level_set() -> None:
-    obj = Objective("x**2 + y**2")
-    xs, ys, z = grid(obj, (-5.0, 5.0, -4.0, 4.0), n=101)
-    assert z[0, 0] == pytest.approx(25.0 + 16.0)  # z[i, j] = f(xs[i], ys[j])
-    assert z[100, 50] == pytest.approx(25.0)
-    X, Y = contour_segments(xs, ys, z, [4.0])
-    assert X.size % 2 == 0 and X.size > 40
-    # every end point lies (up to linear interpolation on a 0.1 grid) on the circle r = 2
-    np.testing.assert_allclose(np.hypot(X, Y), 2.0, atol=5e-3)
-    # segments are short chords of the circle: it is closed, each end point shared by two segments
-    assert np.max(np.hypot(X[1::2] - X[::2], Y[1::2] - Y[::2])) < 0.15
-
-
-def test_contour_segments_saddle_and_missing_values() -> None:
-    xs = ys = np.array([0.0, 1.0])
-    z = np.array([[1.0, -1.0], [-1.0, 1.0]])  # a saddle cell, centre value 0 <= level 0.5 is below
-    X, Y = contour_segments(xs, ys, z, [0.5])
-    # corners (0,0) and (1,1) are above 0.5, cut off separately: 2 segments
-    assert X.size == 4
-    ends = sorted(zip(np.round(X, 6), np.round(Y, 6)))
-    assert ends == [(0.0, 0.25), (0.25, 0.0), (0.75, 1.0), (1.0, 0.75)]
-    z = np.array([[1.0, np.nan], [-1.0, 1.0]])
-    assert contour_segments(xs, ys, z, [0.5])[0].size == 0
 
 
 def test_contour_levels_spread_over_a_huge_range() -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from mlp_studio.core.epoch_runner import STOP_CHECK_ROWS, NumpyRunner
 from mlp_studio.core.network import Network
+from mlp_studio.core.optimizers import Optimizer
 from mlp_studio.core.small_net import SmallNetRunner
 from mlp_studio.core.trace import PHASE_FORWARD, PHASE_UPDATE, PhasedStep, phases_for, step_trace
 from mlp_studio.core.training import (
@@ -139,6 +140,38 @@ def test_phased_step_sub_steps_in_order_and_equal_to_full_step():
     deep = phases_for(4)
     assert [p.kind for p in deep][:4] == [PHASE_FORWARD] * 4 and deep[-1].kind == PHASE_UPDATE
     assert [p.layer for p in deep[5:8]] == [2, 1, 0]
+
+
+def test_a_copied_phased_step_continues_on_its_own():
+    ds = reference_dataset()
+    adam = Optimizer("adam")
+    first = PhasedStep(reference_network(), ds.X[2:4], ds.Z[2:4], LOSS, 0.1, optimizer=adam)
+    first.run()  # Adam's moments and step count after one update: the state carried in
+    state = first.state
+
+    def started() -> PhasedStep:
+        return PhasedStep(reference_network(), ds.X[:2], ds.Z[:2], LOSS, 0.1, optimizer=adam,
+                          state=state)
+
+    step = started()
+    for _ in range(3):  # the forward pass and the output delta
+        step.advance()
+    twin = step.copy()
+    shown = [(lt.s.copy(), lt.a.copy()) for lt in step.trace.layers]
+    twin.run()
+    # the original is untouched: its network, its trace, its position and its state
+    assert step.position == 3 and step.net.equals(reference_network())
+    assert step.trace.layers[0].delta is None and step.trace.layers[0].weights_after is None
+    for lt, (s, a) in zip(step.trace.layers, shown):
+        assert np.array_equal(lt.s, s) and np.array_equal(lt.a, a)
+    assert step.state.equals(state)
+    step.run()  # ...and finishes the same update the copy did, from the same state
+    whole = started()
+    whole.run()
+    for a, b, c in zip(step.trace.layers, twin.trace.layers, whole.trace.layers):
+        assert np.array_equal(a.weights_after, c.weights_after)
+        assert np.array_equal(b.weights_after, c.weights_after)
+    assert twin.state.equals(whole.state) and whole.state.steps == 2
 
 
 def test_float32_network_trains_in_float32():

@@ -1,4 +1,5 @@
-"""CSV reading: the reference's spaced data and every spreadsheet quirk of issue 9.
+"""CSV reading: the reference's spaced data and the quirks of spreadsheet exports (separators,
+decimal commas, quotes, byte-order marks, blank and short rows).
 
 Expected values are written out by hand from each file's text.
 """

@@ -1,4 +1,4 @@
-"""Project files: the format of issue 3, fitted scaling, strict checks with JSON paths.
+"""Project files: the format in docs/file-formats.md, fitted scaling, strict checks with JSON paths.
 
 Numbers come from the reference document (its normalised table and its
 forward pass for the input (1, 1)) or from hand calculation.
@@ -18,8 +18,8 @@ from mlp_studio.io import project_file
 from mlp_studio.io.project_file import (
     load_project, loads_project, project_from_dict, project_to_dict, save_project)
 
-# The example of issue 3, verbatim.
-ISSUE_3_EXAMPLE = """
+# The reference example as a version-1 project (scaling by method name, optional keys left out).
+REFERENCE_PROJECT = """
 {"format": "mlp-studio-project", "version": 1,
  "network": {"inputs": 2, "layers": [
    {"activation": "sigmoid", "weights": [[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]], "biases": [0.5, 0.5, 0.5]},
@@ -34,7 +34,7 @@ ISSUE_3_EXAMPLE = """
 
 
 def example() -> dict:
-    return json.loads(ISSUE_3_EXAMPLE)
+    return json.loads(REFERENCE_PROJECT)
 
 
 def error_of(data, source: str = "") -> MLPError:
@@ -43,8 +43,8 @@ def error_of(data, source: str = "") -> MLPError:
     return info.value
 
 
-def test_issue_3_example_loads_with_the_reference_numbers():
-    p = loads_project(ISSUE_3_EXAMPLE)
+def test_the_reference_project_loads_with_the_reference_numbers():
+    p = loads_project(REFERENCE_PROJECT)
     assert p.network.sizes == [2, 3, 1]
     assert p.network.layers[0].weights.tolist() == [[-0.5, -1.0], [-0.5, 0.5], [1.0, 0.0]]
     assert p.network.layers[1].biases.tolist() == [0.5]
@@ -61,7 +61,7 @@ def test_issue_3_example_loads_with_the_reference_numbers():
 
 
 def test_save_writes_the_fitted_scaling_and_reloads_exactly(tmp_path):
-    p = loads_project(ISSUE_3_EXAMPLE)
+    p = loads_project(REFERENCE_PROJECT)
     path = tmp_path / "ref.mlp.json"
     save_project(p, path)
     saved = json.loads(path.read_text())
@@ -238,7 +238,7 @@ def test_newer_version_says_upgrade(tmp_path):
 
 def test_truncated_file_names_line_and_column(tmp_path):
     path = tmp_path / "cut.mlp.json"
-    save_project(loads_project(ISSUE_3_EXAMPLE), path)
+    save_project(loads_project(REFERENCE_PROJECT), path)
     text = path.read_text()
     path.write_text(text[: len(text) // 2])
     with pytest.raises(MLPError) as info:
@@ -267,7 +267,7 @@ def test_not_json_and_not_text(tmp_path):
 
 def test_nan_literal_in_the_file(tmp_path):
     path = tmp_path / "nan.mlp.json"
-    path.write_text(ISSUE_3_EXAMPLE.replace("[0.5, -1.0, 0.0]", "[0.5, NaN, 0.0]"))
+    path.write_text(REFERENCE_PROJECT.replace("[0.5, -1.0, 0.0]", "[0.5, NaN, 0.0]"))
     with pytest.raises(MLPError) as info:
         load_project(path)
     assert info.value.where == f"{path}: network.layers[1].weights[0][1]"
@@ -275,7 +275,7 @@ def test_nan_literal_in_the_file(tmp_path):
 
 def test_duplicate_keys(tmp_path):
     path = tmp_path / "dup.mlp.json"
-    path.write_text(ISSUE_3_EXAMPLE.replace('"loss": "half_squared_error"',
+    path.write_text(REFERENCE_PROJECT.replace('"loss": "half_squared_error"',
                                             '"loss": "half_squared_error", "loss": "cross_entropy"'))
     with pytest.raises(MLPError, match="'loss' appears twice"):
         load_project(path)
@@ -295,7 +295,7 @@ def test_a_project_too_large_to_open_again_is_not_saved(tmp_path, monkeypatch):
     path = tmp_path / "p.mlp.json"
     path.write_text("old")
     with pytest.raises(MLPError, match="over the 0 MB a project file may have .its data has 4 rows"):
-        save_project(loads_project(ISSUE_3_EXAMPLE), path)
+        save_project(loads_project(REFERENCE_PROJECT), path)
     assert path.read_text() == "old"
 
 
@@ -310,7 +310,7 @@ def test_json_bomb_of_deep_nesting(tmp_path):
 
 
 def test_non_finite_network_is_not_saved(tmp_path):
-    p = loads_project(ISSUE_3_EXAMPLE)
+    p = loads_project(REFERENCE_PROJECT)
     p.network.layers[1].weights[0, 2] = np.inf
     with pytest.raises(MLPError) as info:
         save_project(p, tmp_path / "x.mlp.json")

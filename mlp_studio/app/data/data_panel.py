@@ -14,21 +14,21 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QThread, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog,
                                QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QProgressBar, QPushButton, QSizePolicy, QStyledItemDelegate,
                                QTableView, QVBoxLayout, QWidget)
 
 from mlp_studio.app.editor import network_edit
+from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.scaling import SCALING_NAMES, SCALINGS
 from mlp_studio.errors import MLPError
-from mlp_studio.io.csv_table import Table, class_column, read_csv, with_classes
+from mlp_studio.io.column_choice import ROLES, dataset_for_roles, default_roles, roles_of
+from mlp_studio.io.csv_table import Table, read_csv
 
-#: "target classes": a column of class numbers (0, 1, 2) becomes one 0/1 target per class
-ROLES = ("input", "target", "target classes", "ignore")
 SELECTED_ROW = QColor("#fff2cc")
 COLUMNS_LISTED = 6  # names shown of a longer column list
 
@@ -135,10 +135,6 @@ class DataTableModel(QAbstractTableModel):
         return str(section)
 
 
-def _role(name: str, inputs: set[str], targets: set[str]) -> str:
-    return "input" if name in inputs else "target" if name in targets else "ignore"
-
-
 class RoleModel(QAbstractTableModel):
     """Column names and their roles, one row per column; the role is editable. A model (not a
     combo box per row) keeps a dialog of thousands of columns quick to open."""
@@ -215,10 +211,9 @@ class ColumnDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         same = current is not None and current.columns == table.columns
-        targets = set(current.targets if same else table.default_targets)
-        inputs = set(current.inputs) if same else set(table.columns) - targets
-        self.model = RoleModel(table.columns, [_role(name, inputs, targets) for name in table.columns],
-                               self)
+        roles = roles_of(table.columns, current.inputs, current.targets) if same \
+            else default_roles(table)
+        self.model = RoleModel(table.columns, roles, self)
         self.grid = QTableView()
         self.grid.setModel(self.model)
         self.grid.setItemDelegateForColumn(1, RoleDelegate(self.grid))
@@ -245,15 +240,11 @@ class ColumnDialog(QDialog):
         form.addRow("Input scaling", self.input_scaling)
         form.addRow("Target scaling", self.target_scaling)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self))
         self.resize(420, min(640, 200 + 32 * len(table.columns)))
 
     def set_roles(self, inputs: list[str], targets: list[str]) -> None:
-        self.model.set_roles([_role(name, set(inputs), set(targets)) for name in self.table.columns])
+        self.model.set_roles(roles_of(self.table.columns, inputs, targets))
 
     def role(self, column: str) -> str:
         return self.model.roles[self.model.row_of[column]]
@@ -267,19 +258,9 @@ class ColumnDialog(QDialog):
 
     def dataset(self) -> Dataset:
         """The dataset for the chosen roles and scalings (MLPError if the choice is impossible)."""
-        table, inputs, targets = self.table, [], []
-        for name, role in zip(self.table.columns, self.model.roles):
-            if role == "target classes":
-                table = with_classes(table, name)
-                targets += [class_column(name, k) for k in table.classes[name]]
-            elif role != "ignore":
-                (inputs if role == "input" else targets).append(name)
         derived = self.current.derived if self.current is not None else ()
-        names = [d.name for d in derived]
-        if table.columns[len(table.columns) - len(names):] != names:
-            derived = ()  # other columns now follow them: they stay as plain numbers
-        return Dataset(table.columns, table.values, inputs, targets, self.input_scaling.currentData(),
-                       self.target_scaling.currentData(), source=table.path, derived=derived)
+        return dataset_for_roles(self.table, list(self.model.roles), self.input_scaling.currentData(),
+                                 self.target_scaling.currentData(), derived)
 
 
 class DataPanel(QWidget):
@@ -331,14 +312,14 @@ class DataPanel(QWidget):
         document.data_changed.connect(self._on_data_changed)
         document.network_changed.connect(self._update_warnings)
         document.row_changed.connect(self._on_row_changed)
+        document.edit_lock_changed.connect(self._enable_buttons)
         self._on_data_changed()
 
     # --------------------------------------------------------------- display
     def _on_data_changed(self) -> None:
         self.model.reload()
         data = self.document.project.data
-        self.columns_button.setEnabled(data is not None)
-        self.derive_button.setEnabled(data is not None)
+        self._enable_buttons()
         if data is None:
             self.source.setText("No data. Open a CSV file (or drop one on the window).")
         else:
@@ -349,8 +330,16 @@ class DataPanel(QWidget):
         self.view.resizeColumnsToContents()
         self._update_warnings()
 
+    def _enable_buttons(self) -> None:
+        """Open, Columns and Derive change the document: off while it is locked (Open also
+        while a file is read)."""
+        free, data = self.document.edit_lock is None, self.document.project.data
+        self.open_button.setEnabled(free and self.reader is None)
+        self.columns_button.setEnabled(free and data is not None)
+        self.derive_button.setEnabled(free and data is not None)
+
     def _update_warnings(self) -> None:
-        if getattr(self.document, "snapshot", None) is not None:
+        if self.document.snapshot is not None:
             return  # a training run's weights on show: the output activation is the project's
         data = self.document.project.data
         warnings = data.target_range_warnings(self.document.network.layers[-1].activation) \
@@ -386,7 +375,7 @@ class DataPanel(QWidget):
         self.reader.finished.connect(self._on_reader_finished)
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.open_button.setEnabled(False)
+        self._enable_buttons()
         self.reader.start()
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -400,7 +389,7 @@ class DataPanel(QWidget):
             self.reader.deleteLater()
             self.reader = None
         self.progress.hide()
-        self.open_button.setEnabled(True)
+        self._enable_buttons()
 
     def _on_failed(self, exc: MLPError) -> None:
         QMessageBox.warning(self, "Could not open the CSV file", str(exc))

@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.derived import DerivedColumn, derived_values
 from mlp_studio.errors import MLPError
@@ -38,9 +39,7 @@ class DerivedColumnDialog(QDialog):
         self.expression.setToolTip("An expression of other columns: + - * / **, exp log sqrt sin cos tanh abs, pi")
         self.preview = QLabel()
         self.preview.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self)
         columns = QLabel("Columns: " + ", ".join(data.columns))
         columns.setWordWrap(True)
         form = QFormLayout()

@@ -12,10 +12,11 @@ from dataclasses import replace
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
                                QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from mlp_studio.app.data.data_panel import DataPanel
+from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
 from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.generators import CLASS_KINDS, KINDS, MAX_CLASSES, Generated, generate
 from mlp_studio.io.generated_csv import as_table
@@ -88,9 +89,7 @@ class GeneratorDialog(QDialog):
             row.addWidget(slider, 1)
             row.addWidget(label)
             form.addRow(name, row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         body = QHBoxLayout()
         body.addLayout(form)
         body.addWidget(self.plot, 1)

@@ -3,7 +3,18 @@
 Views never change each other: they call the document's methods, which push
 undo commands (``mlp_studio.app.document.commands``), and redraw from its signals.
 Display state (the trace shown, the selection, the chosen row) is not undoable,
-except that a step's trace comes and goes with the step.
+except that a step's trace comes and goes with the step. A partly taken step is
+shown with its ``PhasedStep`` (``partial_step``), which is never advanced in place:
+the step controller continues a copy of it.
+
+What stepping carries besides the weights (``step_state``: the network Reset goes
+back to, the optimiser's state, the row order) is document state too, changed only
+by the undo commands, so Undo/Redo and Epoch presses always continue from the
+state that belongs to the weights shown.
+
+While a training run is active the document is locked (``lock_edits``): every undoable
+change raises ``MLPError`` with the lock's reason, and ``revision`` (which counts the
+changes to the project) lets a run's result land only on the project it started from.
 """
 
 from __future__ import annotations
@@ -16,12 +27,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from mlp_studio.app.document import commands
+from mlp_studio.app.document.step_state import StepState
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.losses import check_pairing
 from mlp_studio.core.network import Network
 from mlp_studio.core.project import Project
-from mlp_studio.core.trace import StepTrace, forward_trace, phases_for
-from mlp_studio.core.training import TrainingConfig
+from mlp_studio.core.trace import PhasedStep, StepTrace, forward_trace, phases_for
+from mlp_studio.core.training import Carry, TrainingConfig
 from mlp_studio.errors import MLPError
 
 Selection = tuple  # ("node", layer, node) | ("edge", layer, node, input) | ("input", i)
@@ -30,6 +42,13 @@ UNDO_BUDGET_BYTES = 512 * 2**20  # about what the undo history may hold
 UNDO_STEP_COPIES = 6  # a step keeps two networks and a trace (weights before/after, gradients)
 UNDO_MIN_STEPS = 100
 UNDO_UNLIMITED_FROM = 100_000  # a history that long is not worth capping (small networks)
+
+#: the reason edits are refused while a training run is active (shown to the user as is)
+EDIT_LOCK_TRAINING = "Training is running — stop it to edit"
+
+
+class StaleRunError(MLPError):
+    """A training run's result was refused: the project changed after the run started."""
 
 
 def undo_limit(net: Network) -> int:
@@ -45,7 +64,7 @@ def default_project() -> Project:
 
 
 class Document(QObject):
-    """The open project. See CONTRACTS.md for the contract other panels rely on."""
+    """The open project; see the module docstring."""
 
     network_changed = Signal()
     data_changed = Signal()
@@ -56,6 +75,8 @@ class Document(QObject):
     row_changed = Signal()
     #: emitted after ``open``/``new_project`` replaced everything (after the signals above)
     project_replaced = Signal()
+    #: emitted when edits become locked or free again (``edit_lock``)
+    edit_lock_changed = Signal()
 
     def __init__(self, project: Project | None = None, path: str | Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -66,11 +87,18 @@ class Document(QObject):
         self.undo_stack.setUndoLimit(undo_limit(self.project.network))
         self.trace: StepTrace | None = None
         self.revealed: int = 0
+        #: the step the trace shows part of, continued by the next sub-step (never advanced)
+        self.partial_step: PhasedStep | None = None
+        self.step_state = StepState(self.project.network.copy())
         self.selected_row: int = 0
         self.selection: Selection | None = None
         self.untitled_name = "Untitled"
         self.snapshot: Network | None = None  # weights of a training run in progress
         self._snapshot_trace: StepTrace | None = None  # the selected row's forward pass under them
+        #: why undoable changes are refused now (a training run is active), else None
+        self.edit_lock: str | None = None
+        #: counts changes to the project (network, data, settings), undo and redo included
+        self.revision = 0
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
     def _on_clean_changed(self, _clean: bool) -> None:
@@ -120,14 +148,38 @@ class Document(QObject):
     def display_name(self) -> str:
         return self.path.name if self.path is not None else self.untitled_name
 
+    # ------------------------------------------------------------------ lock
+    def lock_edits(self, reason: str | None) -> None:
+        """Refuse every undoable change with ``reason`` (None: accept them again)."""
+        if reason != self.edit_lock:
+            self.edit_lock = reason
+            self.edit_lock_changed.emit()
+
+    def _check_editable(self) -> None:
+        if self.edit_lock is not None:
+            raise MLPError(self.edit_lock)
+
+    def undo(self) -> None:
+        self._check_editable()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self._check_editable()
+        self.undo_stack.redo()
+
     # ------------------------------------------------------------- undoable
     def set_network(self, net: Network, text: str = "Change network") -> None:
+        self._check_editable()
         net.validate()
         check_pairing(self.project.loss, net.layers[-1].activation, net.n_outputs)
         self._check_fits_data(net)
-        self.undo_stack.push(commands.NetworkCommand(self, net, text))
+        self._push_network(net, text, StepState.edited(net))
+
+    def _push_network(self, net: Network, text: str, state: StepState) -> None:
+        self.undo_stack.push(commands.NetworkCommand(self, net, text, state))
 
     def set_weight(self, layer: int, node: int, input: int, value: float) -> None:  # noqa: A002
+        self._check_editable()
         value = self._finite(value, f"weight [{layer}][{node}][{input}]")
         w = self.project.network.layers[layer].weights
         old = float(w[node, input])
@@ -138,6 +190,7 @@ class Document(QObject):
             f"Set weight [{layer}][{node}][{input}] to {value:g}"))
 
     def set_bias(self, layer: int, node: int, value: float) -> None:
+        self._check_editable()
         value = self._finite(value, f"bias [{layer}][{node}]")
         b = self.project.network.layers[layer].biases
         old = float(b[node])
@@ -147,6 +200,7 @@ class Document(QObject):
             self, (layer, node), old, value, f"Set bias [{layer}][{node}] to {value:g}"))
 
     def set_activation(self, layer: int, name: str) -> None:
+        self._check_editable()
         if self.project.network.layers[layer].activation == name:
             return
         net = self.project.network.copy()
@@ -156,6 +210,7 @@ class Document(QObject):
     def set_dataset(self, dataset: Dataset | None, network: Network | None = None,
                     text: str = "Load data") -> None:
         """Replace the data; ``network`` (when the columns change its shape) replaces the network too."""
+        self._check_editable()
         self._check_fits_data(network if network is not None else self.project.network, dataset)
         if network is not None:
             network.validate()
@@ -163,20 +218,51 @@ class Document(QObject):
         self.undo_stack.push(commands.DatasetCommand(self, dataset, network, text))
 
     def set_training(self, config: TrainingConfig, text: str = "Change training settings") -> None:
+        self._check_editable()
         config.validate()
         self.undo_stack.push(commands.SettingsCommand(self, text, config=config))
 
     def set_loss(self, name: str) -> None:
+        self._check_editable()
         if name == self.project.loss:
             return
         net = self.project.network
         check_pairing(name, net.layers[-1].activation, net.n_outputs)
         self.undo_stack.push(commands.SettingsCommand(self, f"Set loss to {name}", loss=name))
 
-    def apply_step(self, network_after: Network, trace: StepTrace, text: str = "Step") -> None:
-        """A step: the new weights and the (complete) trace shown; undo restores both."""
+    def apply_step(self, network_after: Network, trace: StepTrace, text: str = "Step",
+                   carry: Carry | None = None) -> None:
+        """A step: the new weights, the (complete) trace shown and the optimiser's state
+        after it (``carry``); undo restores all three."""
+        self._check_editable()
         revealed = len(phases_for(len(network_after.layers)))
-        self.undo_stack.push(commands.StepCommand(self, network_after, trace, revealed, text))
+        state = StepState(self.step_state.initial, carry)
+        self.undo_stack.push(commands.StepCommand(self, network_after, trace, revealed, text, state))
+
+    def apply_epoch(self, network_after: Network, carry: Carry, text: str) -> None:
+        """An epoch: the new weights and the optimiser's state and row order after it."""
+        self._check_editable()
+        self._push_network(network_after, text, StepState(self.step_state.initial, carry))
+
+    def reset_weights(self) -> None:
+        """Back to ``step_state.initial``, the optimiser at rest (undoable)."""
+        self._check_editable()
+        self._push_network(self.step_state.initial, "Reset to initial weights",
+                           self.step_state.at_rest())
+
+    def apply_run(self, net: Network, text: str, started_at: int | None) -> None:
+        """A training run's result, unless the project changed since the run started at
+        revision ``started_at`` (then ``StaleRunError``; None: apply it anyway, on top).
+        A run starts from rest and leaves the optimiser at rest; Reset is not moved."""
+        self._check_editable()
+        if started_at is not None and started_at != self.revision:
+            raise StaleRunError(
+                "the project changed while training ran, so the trained weights were not "
+                "applied over that change")
+        if not net.equals(self.project.network):
+            net.validate()
+            self._check_fits_data(net)
+            self._push_network(net, text, self.step_state.at_rest())
 
     # ---------------------------------------------------------- display state
     def set_trace(self, trace: StepTrace | None, revealed: int | None = None) -> None:
@@ -184,6 +270,14 @@ class Document(QObject):
         if revealed is None:
             revealed = len(phases_for(len(self.project.network.layers))) if trace is not None else 0
         self._install_trace(trace, revealed)
+
+    def show_partial_step(self, step: PhasedStep) -> None:
+        """Show a step taken up to ``step.position``; the document keeps ``step`` as it is."""
+        self._install_trace(step.trace, step.position, step)
+
+    def end_partial_step(self) -> None:
+        """The next sub-step starts a new step (the trace stays shown)."""
+        self.partial_step = None
 
     def select(self, selection: Selection | None) -> None:
         selection = tuple(selection) if selection is not None else None
@@ -199,11 +293,13 @@ class Document(QObject):
                 f": the data has rows 0 to {data.n_rows - 1}" if data is not None else ": no data"))
         if row != self.selected_row:
             self.selected_row = row
+            self.partial_step = None  # a step goes on with the row it started on, or not at all
             self.row_changed.emit()
 
     # ------------------------------------------------------------------ files
     def open(self, path: str | Path) -> None:
         """Replace the project with the file's; on MLPError the current project stays."""
+        self._check_editable()
         from mlp_studio.io.project_file import load_project
 
         project = load_project(path)
@@ -224,11 +320,13 @@ class Document(QObject):
     def new_project(self, project: Project | None = None, name: str = "Untitled") -> None:
         """Start over with ``project`` (default: a fresh 2-3-1 network) and no file name;
         ``name`` is shown until it is saved (e.g. an example's name)."""
+        self._check_editable()
         self.untitled_name = name
         self._replace(project if project is not None else default_project(), None)
 
     def restore(self, project: Project, path: str | Path | None) -> None:
         """Take a recovered project (after a crash): it belongs to ``path`` but is unsaved."""
+        self._check_editable()
         self._replace(project, Path(path) if path is not None else None)
         self.undo_stack.resetClean()
 
@@ -236,22 +334,34 @@ class Document(QObject):
     def _install_network(self, net: Network) -> None:
         structure_changed = net.sizes != self.project.network.sizes
         self.project.network = net
+        self.revision += 1
         if structure_changed:
             self._drop_stale_selection()
         self.network_changed.emit()
 
     def _values_changed(self) -> None:
+        self.revision += 1
         self.network_changed.emit()
 
-    def _install_trace(self, trace: StepTrace | None, revealed: int) -> None:
+    def _shown_step(self) -> tuple[StepTrace | None, int, PhasedStep | None]:
+        """What ``_install_trace`` takes to show this again."""
+        return self.trace, self.revealed, self.partial_step
+
+    def _install_trace(self, trace: StepTrace | None, revealed: int,
+                       partial: PhasedStep | None = None) -> None:
+        self.partial_step = partial
         if trace is self.trace and revealed == self.revealed:
             return
         self.trace, self.revealed = trace, revealed
         self.trace_changed.emit()
 
+    def _install_step_state(self, state: StepState) -> None:
+        self.step_state = state
+
     def _install_data(self, data: Dataset | None, network: Network | None, row: int) -> None:
         """Data (and a network that fits it) are both in place before any signal goes out."""
         self.project.data = data
+        self.revision += 1
         if network is not None:
             structure_changed = network.sizes != self.project.network.sizes
             self.project.network = network
@@ -267,6 +377,7 @@ class Document(QObject):
     def _install_settings(self, config: TrainingConfig, loss: str) -> None:
         self.project.training = config
         self.project.loss = loss
+        self.revision += 1
         self.settings_changed.emit()
 
     # --------------------------------------------------------------- helpers
@@ -276,8 +387,11 @@ class Document(QObject):
         self.undo_stack.setUndoLimit(undo_limit(project.network))
         self.project = project
         self.path = path
+        self.revision += 1
         self.snapshot = None
         self.trace, self.revealed, self.selected_row, self.selection = None, 0, 0, None
+        self.partial_step = None
+        self.step_state = StepState(project.network.copy())
         for signal in (self.network_changed, self.data_changed, self.settings_changed,
                        self.trace_changed, self.selection_changed, self.row_changed,
                        self.file_changed, self.project_replaced):

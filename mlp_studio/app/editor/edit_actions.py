@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QMessageBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QMessageBox,
                                QSpinBox, QWidget)
 
 from mlp_studio.app.editor import network_edit
 from mlp_studio.app.document.document import Document
+from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
 from mlp_studio.core.initializers import INITIALIZERS
 from mlp_studio.errors import MLPError
 
@@ -48,6 +49,7 @@ class EditActions(QObject):
         document.selection_changed.connect(self._update_enabled)
         document.network_changed.connect(self._update_enabled)
         document.data_changed.connect(self._update_enabled)
+        document.edit_lock_changed.connect(self._update_enabled)
         self._update_enabled()
 
     @property
@@ -75,10 +77,12 @@ class EditActions(QObject):
         return n_layers - 1 if n_layers > 1 else None
 
     def _update_enabled(self) -> None:
-        sel = self.document.selection
-        self.remove_layer.setEnabled(self._hidden_column() is not None)
-        self.add_node.setEnabled(self._node_target() is not None)
-        self.remove_node.setEnabled(sel is not None and sel[0] in ("node", "input"))
+        sel, free = self.document.selection, self.document.edit_lock is None
+        self.add_layer.setEnabled(free)
+        self.remove_layer.setEnabled(free and self._hidden_column() is not None)
+        self.add_node.setEnabled(free and self._node_target() is not None)
+        self.remove_node.setEnabled(free and sel is not None and sel[0] in ("node", "input"))
+        self.reinitialise.setEnabled(free)
 
     def _node_target(self) -> int | None:
         col = self._selected_column()
@@ -168,11 +172,7 @@ class ReinitialiseDialog(QDialog):
         self.seed.setValue(seed)
         form.addRow("Initialiser", self.initializer)
         form.addRow("Seed", self.seed)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel_buttons(self))
 
     def choice(self) -> tuple[str, int]:
         return self.initializer.currentText(), self.seed.value()

@@ -46,6 +46,12 @@ class Inspector(QWidget):
         self.document = document
         layout = QVBoxLayout(self)
 
+        self.lock_note = QLabel()  # why nothing can be edited now (a training run)
+        self.lock_note.setWordWrap(True)
+        self.lock_note.setStyleSheet("color: #9a4b00;")
+        self.lock_note.hide()
+        layout.addWidget(self.lock_note)
+
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -97,7 +103,7 @@ class Inspector(QWidget):
 
         for signal in (document.selection_changed, document.network_changed, document.trace_changed,
                        document.row_changed, document.data_changed, document.settings_changed,
-                       appearance().changed):
+                       document.edit_lock_changed, appearance().changed):
             signal.connect(self.refresh)
         self.refresh()
 
@@ -135,6 +141,7 @@ class Inspector(QWidget):
         net = doc.network
         sel = doc.selection
         self._clear_form()
+        self._show_lock()
         data = doc.project.data
         with QSignalBlocker(self.loss):
             self.loss.setCurrentText(doc.project.loss)
@@ -190,6 +197,13 @@ class Inspector(QWidget):
         self.values["change"].setText("–" if change is None else f"{change:+.6f}")
         self._add_row("Gradient", self.values["gradient"])
         self._add_row("Last change", self.values["change"])
+
+    def _show_lock(self) -> None:
+        locked = self.document.edit_lock
+        self.lock_note.setText(locked or "")
+        self.lock_note.setVisible(locked is not None)
+        for field in (self.weight, self.bias, self.activation, self.loss):
+            field.setEnabled(locked is None)
 
     # --------------------------------------------------------------- edits
     def _guard(self, edit) -> None:

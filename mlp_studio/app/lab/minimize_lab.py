@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTransform
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,6 +47,12 @@ RUN_CHUNK_SECONDS = 0.03
 TANGENTS_SHOWN = 20
 PATH_SYMBOLS_UP_TO = 200
 PATH_COLOR = (214, 39, 40)
+#: contour lines drawn (as many bands in the image below them)
+CONTOUR_LEVELS = 14
+#: points per side of the grid the contour lines are traced on (pyqtgraph's marching squares
+#: is plain Python: 60 x 60 keeps a redraw short; the bands image uses the finer grid)
+CONTOUR_POINTS = 60
+CONTOUR_PEN = pg.mkPen((30, 30, 30, 120), width=1)
 BAND_COLORS = pg.ColorMap([0.0, 0.5, 1.0], [(58, 96, 156), (150, 196, 214), (246, 240, 222)])
 
 
@@ -102,6 +108,18 @@ def _mono() -> QFont:
     return QFontDatabase.systemFont(QFontDatabase.FixedFont)
 
 
+def _form_box(title: str, rows: Sequence[tuple[str, QWidget]]) -> QGroupBox:
+    """A titled box of labelled rows (an empty label: the widget spans the row)."""
+    box = QGroupBox(title)
+    form = QFormLayout(box)
+    for label, widget in rows:
+        if label:
+            form.addRow(label, widget)
+        else:
+            form.addRow(widget)
+    return box
+
+
 def _plot_widget(left: str, bottom: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background="w")
     plot.setLabel("left", left)
@@ -139,123 +157,75 @@ class MinimizeLab(QWidget):
     # ------------------------------------------------------------------ UI
 
     def _build(self) -> None:
-        controls = QWidget()
-        col = QVBoxLayout(controls)
-        col.setContentsMargins(6, 6, 6, 6)
+        """Widgets, then their layout, then their signals."""
+        self._build_function_fields()
+        self._build_method_fields()
+        self._build_run_controls()
+        self._build_results()
+        self._lay_out()
+        self._wire()
 
-        box = QGroupBox("Function")
-        form = QFormLayout(box)
+    def _build_function_fields(self) -> None:
         self.preset_combo = QComboBox()
         for preset in mz.PRESETS:
             self.preset_combo.addItem(preset.name)
-        self.preset_combo.activated.connect(self.load_preset)
-        form.addRow("Preset", self.preset_combo)
         self.function_edit = QLineEdit()
         self.function_edit.setFont(_mono())
         self.function_edit.setPlaceholderText("e.g. x**2 + y**2")
-        self.function_edit.textEdited.connect(lambda _: self._parse_timer.start())
-        self.function_edit.returnPressed.connect(self.apply_function)
-        form.addRow("f =", self.function_edit)
         self.error_label = QLabel()
         self.error_label.setFont(_mono())
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.error_label.hide()
-        form.addRow(self.error_label)
         self.vars_edit = QLineEdit()
         self.vars_edit.setPlaceholderText("automatic: alphabetical")
-        self.vars_edit.editingFinished.connect(self.apply_function)
-        form.addRow("Variables", self.vars_edit)
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
         self.note_label.setStyleSheet("color: #555;")
-        form.addRow(self.note_label)
-        col.addWidget(box)
-
-        box = QGroupBox("Start point (or click on the plot)")
-        self.start_form = QFormLayout(box)
         self.start_spins: list[QDoubleSpinBox] = []
-        col.addWidget(box)
 
-        box = QGroupBox("Method")
-        form = QFormLayout(box)
+    def _build_method_fields(self) -> None:
         self.method_combo = QComboBox()
         for key, label in METHOD_LABELS.items():
             self.method_combo.addItem(label, key)
-        self.method_combo.currentIndexChanged.connect(self._settings_changed)
-        form.addRow("Method", self.method_combo)
         self.eta_edit = self._number_edit("0.1")
-        form.addRow("Learning rate η", self.eta_edit)
         self.momentum_spin = QDoubleSpinBox()
         self.momentum_spin.setRange(0.0, 0.99)
         self.momentum_spin.setSingleStep(0.1)
         self.momentum_spin.setKeyboardTracking(False)
-        self.momentum_spin.valueChanged.connect(self._settings_changed)
-        form.addRow("Momentum μ", self.momentum_spin)
         self.tol_edit = self._number_edit("1e-8", "off")
-        form.addRow("Stop at |∇f| ≤", self.tol_edit)
         self.step_tol_edit = self._number_edit("", "off")
-        form.addRow("Stop at step ≤", self.step_tol_edit)
         self.max_iter_spin = QSpinBox()
         self.max_iter_spin.setRange(1, 1_000_000)
         self.max_iter_spin.setValue(1000)
         self.max_iter_spin.setKeyboardTracking(False)
-        self.max_iter_spin.valueChanged.connect(self._settings_changed)
-        form.addRow("Max iterations", self.max_iter_spin)
-        col.addWidget(box)
 
-        row = QHBoxLayout()
+    def _build_run_controls(self) -> None:
         self.step_button = QPushButton("Step")
         self.step_button.setToolTip("Take one iteration")
-        self.step_button.clicked.connect(self.step)
-        row.addWidget(self.step_button)
         self.run_button = QPushButton("Run")
         self.run_button.setToolTip("Take N iterations (click again to stop)")
-        self.run_button.clicked.connect(self._toggle_run)
-        row.addWidget(self.run_button)
         self.run_steps = QSpinBox()
         self.run_steps.setRange(1, 1_000_000)
         self.run_steps.setValue(10)
         self.run_steps.setPrefix("N = ")
-        row.addWidget(self.run_steps)
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Back to the start point")
-        self.reset_button.clicked.connect(self.reset)
-        row.addWidget(self.reset_button)
-        col.addLayout(row)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        col.addWidget(self.status_label)
-
-        box = QGroupBox("Derivatives")
-        box_col = QVBoxLayout(box)
         self.formula_label = QLabel()
         self.formula_label.setWordWrap(True)
         self.formula_label.setTextFormat(Qt.RichText)
         self.formula_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        box_col.addWidget(self.formula_label)
-        copy_latex = QPushButton("Copy as LaTeX")
-        copy_latex.clicked.connect(self.copy_latex)
-        box_col.addWidget(copy_latex, 0, Qt.AlignRight)
-        col.addWidget(box)
-        col.addStretch(1)
+        self.copy_latex_button = QPushButton("Copy as LaTeX")
 
-        scroll = QScrollArea()
-        scroll.setWidget(controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(330)
-        scroll.setMaximumWidth(400)
-
+    def _build_results(self) -> None:
         self.main_plot = _plot_widget("f", "x")
-        self.main_plot.scene().sigMouseClicked.connect(self._plot_clicked)
-        self.main_plot.getPlotItem().getViewBox().sigRangeChanged.connect(lambda *_: self._redraw_timer.start())
         self.f_plot = _plot_widget("f", "iteration")
         self.f_plot.setTitle("f per iteration", color="#333", size="10pt")
         self.f_curve = self.f_plot.plot(pen=pg.mkPen(PATH_COLOR, width=2), symbol="o", symbolSize=5,
                                         symbolBrush=PATH_COLOR, symbolPen=None)
-
         self.model = IterationTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -266,20 +236,60 @@ class MinimizeLab(QWidget):
         header.setSectionResizeMode(QHeaderView.Stretch)
         header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("00000") + 10)
         self.table.verticalHeader().setDefaultSectionSize(22)
-        copy_csv = QPushButton("Copy as CSV")
-        copy_csv.clicked.connect(self.copy_csv)
-        copy_md = QPushButton("Copy as Markdown")
-        copy_md.clicked.connect(self.copy_markdown)
+        self.copy_csv_button = QPushButton("Copy as CSV")
+        self.copy_md_button = QPushButton("Copy as Markdown")
+
+    def _lay_out(self) -> None:
+        """Settings in a scrolling column on the left; the plot over the table and f per
+        iteration on the right."""
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._settings_column())
+        layout.addWidget(self._results_splitter(), 1)
+
+    def _settings_column(self) -> QScrollArea:
+        controls = QWidget()
+        col = QVBoxLayout(controls)
+        col.setContentsMargins(6, 6, 6, 6)
+        col.addWidget(_form_box("Function", [
+            ("Preset", self.preset_combo), ("f =", self.function_edit), ("", self.error_label),
+            ("Variables", self.vars_edit), ("", self.note_label)]))
+        start = QGroupBox("Start point (or click on the plot)")
+        self.start_form = QFormLayout(start)
+        col.addWidget(start)
+        col.addWidget(_form_box("Method", [
+            ("Method", self.method_combo), ("Learning rate η", self.eta_edit),
+            ("Momentum μ", self.momentum_spin), ("Stop at |∇f| ≤", self.tol_edit),
+            ("Stop at step ≤", self.step_tol_edit), ("Max iterations", self.max_iter_spin)]))
+        row = QHBoxLayout()
+        for widget in (self.step_button, self.run_button, self.run_steps, self.reset_button):
+            row.addWidget(widget)
+        col.addLayout(row)
+        col.addWidget(self.status_label)
+        derivatives = QGroupBox("Derivatives")
+        box_col = QVBoxLayout(derivatives)
+        box_col.addWidget(self.formula_label)
+        box_col.addWidget(self.copy_latex_button, 0, Qt.AlignRight)
+        col.addWidget(derivatives)
+        col.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(330)
+        scroll.setMaximumWidth(400)
+        return scroll
+
+    def _results_splitter(self) -> QSplitter:
         table_box = QWidget()
         table_col = QVBoxLayout(table_box)
         table_col.setContentsMargins(0, 0, 0, 0)
         table_col.addWidget(self.table)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        buttons.addWidget(copy_csv)
-        buttons.addWidget(copy_md)
+        buttons.addWidget(self.copy_csv_button)
+        buttons.addWidget(self.copy_md_button)
         table_col.addLayout(buttons)
-
         bottom = QSplitter(Qt.Horizontal)
         bottom.addWidget(table_box)
         bottom.addWidget(self.f_plot)
@@ -288,16 +298,31 @@ class MinimizeLab(QWidget):
         right.addWidget(self.main_plot)
         right.addWidget(bottom)
         right.setSizes([600, 400])
+        return right
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        layout.addWidget(right, 1)
+    def _wire(self) -> None:
+        self.preset_combo.activated.connect(self.load_preset)
+        self.function_edit.textEdited.connect(lambda _: self._parse_timer.start())
+        self.function_edit.returnPressed.connect(self.apply_function)
+        self.vars_edit.editingFinished.connect(self.apply_function)
+        self.method_combo.currentIndexChanged.connect(self._settings_changed)
+        for edit in (self.eta_edit, self.tol_edit, self.step_tol_edit):
+            edit.editingFinished.connect(self._settings_changed)
+        self.momentum_spin.valueChanged.connect(self._settings_changed)
+        self.max_iter_spin.valueChanged.connect(self._settings_changed)
+        self.step_button.clicked.connect(self.step)
+        self.run_button.clicked.connect(self._toggle_run)
+        self.reset_button.clicked.connect(self.reset)
+        self.copy_latex_button.clicked.connect(self.copy_latex)
+        self.copy_csv_button.clicked.connect(self.copy_csv)
+        self.copy_md_button.clicked.connect(self.copy_markdown)
+        self.main_plot.scene().sigMouseClicked.connect(self._plot_clicked)
+        self.main_plot.getPlotItem().getViewBox().sigRangeChanged.connect(
+            lambda *_: self._redraw_timer.start())
 
     def _number_edit(self, text: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(text)
         edit.setPlaceholderText(placeholder)
-        edit.editingFinished.connect(self._settings_changed)
         return edit
 
     # --------------------------------------------------------------- state
@@ -554,7 +579,8 @@ class MinimizeLab(QWidget):
         x, y = self.objective.variables[0], (self.objective.variables + ("",))[1]
         plot.setLabel("bottom", x)
         plot.setLabel("left", "f" if one_d else y)
-        self.image = self.curve_item = self.contour_item = None
+        self.image = self.curve_item = None
+        self.contour_items: list[pg.IsocurveItem] = []
         plot.setAspectLocked(not one_d)  # equal scales: the gradient is seen at right angles to contours
         if one_d:
             self.curve_item = plot.plot(pen=pg.mkPen((31, 80, 160), width=2))
@@ -562,7 +588,10 @@ class MinimizeLab(QWidget):
         else:
             self.image = pg.ImageItem(axisOrder="col-major")
             plot.addItem(self.image)
-            self.contour_item = plot.plot(pen=pg.mkPen((30, 30, 30, 120), width=1), connect="pairs")
+            self.contour_items = [pg.IsocurveItem(pen=CONTOUR_PEN, axisOrder="col-major")
+                                  for _ in range(CONTOUR_LEVELS)]
+            for item in self.contour_items:
+                plot.addItem(item)
         # one variable: the iterates sit on the curve (a line between them would look like a secant)
         path_pen = None if one_d else pg.mkPen(PATH_COLOR, width=2)
         self.path_item = plot.plot(pen=path_pen, symbol="o", symbolSize=8,
@@ -626,12 +655,28 @@ class MinimizeLab(QWidget):
             xs, fs = mz.curve(self.objective, x0, x1)
             self.curve_item.setData(xs, fs, connect="finite")
             return
-        xs, ys, z = mz.grid(self.objective, (x0, x1, y0, y1))
-        levels = mz.contour_levels(z)
+        _, _, z = mz.grid(self.objective, (x0, x1, y0, y1))
+        levels = mz.contour_levels(z, CONTOUR_LEVELS)
         self.image.setImage(mz.contour_bands(z, levels), levels=(0, max(len(levels), 1)))
         self.image.setLookupTable(BAND_COLORS.getLookupTable(nPts=len(levels) + 1))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.contour_item.setData(*mz.contour_segments(xs, ys, z, levels), connect="pairs")
+        self._draw_contours((x0, x1, y0, y1), levels)
+
+    def _draw_contours(self, view: tuple[float, float, float, float], levels: np.ndarray) -> None:
+        """One pyqtgraph isocurve per level, traced on a coarser grid of f over ``view``
+        and placed there by a transform (grid pixel -> plot coordinates)."""
+        x0, x1, y0, y1 = view
+        _, _, z = mz.grid(self.objective, view, n=CONTOUR_POINTS)
+        finite = np.isfinite(z)
+        if finite.any():  # undefined f (log of a negative, ...) counts as above every level
+            z = np.where(finite, z, max(float(z[finite].max()), float(levels[-1]) if len(levels) else 0.0))
+        dx, dy = (x1 - x0) / (CONTOUR_POINTS - 1), (y1 - y0) / (CONTOUR_POINTS - 1)
+        # pyqtgraph puts grid point i at the centre of pixel i, i + 0.5
+        to_plot = QTransform.fromTranslate(x0 - dx / 2, y0 - dy / 2).scale(dx, dy)
+        for k, item in enumerate(self.contour_items):
+            item.setTransform(to_plot)
+            item.setData(z if k < len(levels) and finite.any() else None,
+                         float(levels[k]) if k < len(levels) else None)
 
     def _plot_clicked(self, event) -> None:
         """A left click inside the plot area chooses the start point."""

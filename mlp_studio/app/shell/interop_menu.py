@@ -67,6 +67,8 @@ class InteropMenus:
         from mlp_studio.io.onnx_import import load_onnx_project
 
         window = self.window
+        if window.refuse_while_locked():
+            return False
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(window, "Import ONNX model", "", "ONNX model (*.onnx)")
             if not chosen:

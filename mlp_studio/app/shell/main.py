@@ -127,7 +127,7 @@ def run_app(argv: list[str]) -> int:
         QTimer.singleShot(WARM_UP_DELAY_MS, window, lambda: window.isVisible() and session.warm_up())
     code = app.exec()
     app.removeEventFilter(file_open_events)
-    window.training_panel.session.close()  # also when the app quit without closing the window
+    window.training_panel.session.shutdown()  # also when the app quit without closing the window
     autosaver.close_cleanly()
     if still_reading():  # a CSV read let go at close: Python's exit would wait on it, then abort
         sys.stdout.flush()

@@ -1,6 +1,7 @@
 """The main window: canvas in the middle, docks around it, File/Edit/View menus.
 
-Other engineers' panels are added with ``add_dock``. Window geometry and the
+It creates every panel and wires them to the document and to each other here,
+explicitly; panels are put in docks with ``add_dock``. Window geometry and the
 dock layout are saved in QSettings on close and restored when the window is
 first shown (after every dock has been added).
 """
@@ -12,8 +13,8 @@ from typing import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QMainWindow, QMessageBox, QScrollArea,
-                               QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox,
+                               QScrollArea, QWidget)
 
 from mlp_studio.app.data.data_panel import DataPanel
 from mlp_studio.app.data.generator_dialog import new_from_generator
@@ -25,9 +26,9 @@ from mlp_studio.app.shell.about import install_help_menu
 from mlp_studio.app.shell.identity import settings
 from mlp_studio.app.shell.interop_menu import InteropMenus
 from mlp_studio.app.shell.presenter import Presenter
-from mlp_studio.app.stepping.step_views import install_step_views
+from mlp_studio.app.stepping.step_views import StepViews
 from mlp_studio.app.teaching.teaching_views import install_teaching_views
-from mlp_studio.app.training.training_panel import install_training_views
+from mlp_studio.app.training.training_panel import TrainingPanel
 from mlp_studio.core.project import Project
 from mlp_studio.errors import MLPError
 
@@ -50,11 +51,10 @@ INSPECTOR_SHARE = 0.36  # the inspector's most, of the height: its content, unle
 class MainWindow(QMainWindow):
     """The window of one document."""
 
-    #: emitted before the document is replaced (New/Open) and when the window closes:
-    #: panels that run work (training) stop and join it here
+    #: emitted before the document is replaced (New, Open, a lesson, an import) and when the
+    #: window closes: a lesson under way ends here (a training run cannot be going then:
+    #: replacing the project is refused while it runs, and closing stops it first)
     stopping_work = Signal()
-    #: emitted when a close is accepted: panels end what they started (the training process)
-    closed = Signal()
 
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,14 +82,23 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea, "data_dock")
         self.data_panel.csv_loaded.connect(
             lambda path: self.statusBar().showMessage(f"Read {path}", 5000))
-        self.step_controller = install_step_views(self, document)
-        self.training_panel = install_training_views(self, document)
+        self.step_views = StepViews(self, document, self.add_dock)
+        self.step_controller = self.step_views.controller
+        self.training_panel = TrainingPanel(document, self.statusBar())
+        self.add_dock(self.training_panel, "Training", Qt.DockWidgetArea.RightDockWidgetArea,
+                      "training_dock")
+        self.step_controller.background_epoch = self.training_panel.session.run_one_epoch
         install_teaching_views(self, document)
         self.presenter = Presenter(self, self.step_views.docks["math"],
                                    self.step_controller.act_substep, self.undo_action)
         self.view_menu.insertAction(self.view_menu.actions()[4], self.presenter.action)
         self.help_menu = install_help_menu(self)
         document.file_changed.connect(self._update_title)
+        self.lock_note = QLabel()  # why edits are locked now (a training run), in the status bar
+        self.lock_note.setStyleSheet("color: #9a4b00;")
+        self.statusBar().addPermanentWidget(self.lock_note)
+        document.edit_lock_changed.connect(self._show_lock)
+        self._show_lock()
         self._layout_restored = False
         self._update_title()
         self._update_recent_menu()
@@ -122,10 +131,10 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&New", self.new_file, QKeySequence.StandardKey.New,
-                     "Start a new project (a 2-3-1 network, no data)")
-        self._action(file_menu, "&Open…", self.open_file, QKeySequence.StandardKey.Open,
-                     "Open a project file (*.mlp.json)")
+        new = self._action(file_menu, "&New", self.new_file, QKeySequence.StandardKey.New,
+                            "Start a new project (a 2-3-1 network, no data)")
+        open_ = self._action(file_menu, "&Open…", self.open_file, QKeySequence.StandardKey.Open,
+                             "Open a project file (*.mlp.json)")
         examples = file_menu.addMenu("Open &Example")
         from mlp_studio.io.resources import EXAMPLE_PROJECTS
 
@@ -135,10 +144,14 @@ class MainWindow(QMainWindow):
                          tip=f"Open the bundled example {name} as an untitled copy")
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addSeparator()
-        self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O",
-                     "Read a CSV file as the training data")
-        self._action(file_menu, "New from &Generator…", lambda: new_from_generator(self.data_panel, self),
-                     tip="Make a teaching data set (moons, circle, xor, spiral, …) with a noise slider")
+        open_csv = self._action(file_menu, "Open &CSV…", self.data_panel.choose_csv, "Ctrl+Shift+O",
+                                "Read a CSV file as the training data")
+        generate = self._action(file_menu, "New from &Generator…",
+                                lambda: new_from_generator(self.data_panel, self),
+                                tip="Make a teaching data set (moons, circle, xor, spiral, …) with a noise slider")
+        #: what replaces the project or its data: off while edits are locked
+        self.project_actions = [new, open_, examples.menuAction(), self.recent_menu.menuAction(),
+                                open_csv, generate]
         file_menu.addSeparator()
         self._action(file_menu, "&Save", self.save, QKeySequence.StandardKey.Save, "Save the project")
         self._action(file_menu, "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs,
@@ -151,6 +164,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Close MLP Studio")
 
         edit = bar.addMenu("&Edit")
+        # Qt keeps their text and state; triggering them goes through the document's lock
         stack = self.document.undo_stack
         self.undo_action = stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
@@ -158,8 +172,10 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.undo_action.setToolTip("Undo the last edit or step (Ctrl+Z)")
         self.redo_action.setToolTip("Redo what Undo took back (Ctrl+Shift+Z)")
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
+        for act, slot in ((self.undo_action, self.document.undo), (self.redo_action, self.document.redo)):
+            act.triggered.disconnect()  # from the stack's own undo/redo
+            act.triggered.connect(lambda _=False, do=slot: self._guarded(do))
+            edit.addAction(act)
         edit.addSeparator()
         for act in self.edit_actions.actions:
             edit.addAction(act)
@@ -216,6 +232,30 @@ class MainWindow(QMainWindow):
         return self._tool_window("landscape", lambda: LossLandscapeView(self.document), "Loss Landscape",
                                  (1100, 760))
 
+    # ------------------------------------------------------------------ lock
+    def _guarded(self, change) -> None:
+        """Run a document change; a refusal (e.g. edits locked) shows in the status bar."""
+        try:
+            change()
+        except MLPError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+
+    def _show_lock(self) -> None:
+        locked, stack = self.document.edit_lock, self.document.undo_stack
+        self.lock_note.setText(locked or "")
+        self.lock_note.setVisible(locked is not None)
+        for act in self.project_actions:
+            act.setEnabled(locked is None)
+        self.undo_action.setEnabled(locked is None and stack.canUndo())
+        self.redo_action.setEnabled(locked is None and stack.canRedo())
+
+    def refuse_while_locked(self) -> bool:
+        """True (and the reason in the status bar) when the project cannot be replaced now."""
+        if self.document.edit_lock is None:
+            return False
+        self.statusBar().showMessage(self.document.edit_lock, 5000)
+        return True
+
     # ------------------------------------------------------------------ title
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.document.display_name}[*] — MLP Studio")
@@ -236,7 +276,7 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def new_file(self) -> None:
-        if self.maybe_save():
+        if not self.refuse_while_locked() and self.maybe_save():
             self.stopping_work.emit()
             self.document.new_project()
 
@@ -248,7 +288,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path) -> bool:
         """Open a project file (after the unsaved-changes prompt); errors in a dialog."""
-        if not self.maybe_save():
+        if self.refuse_while_locked() or not self.maybe_save():
             return False
         self.stopping_work.emit()
         try:
@@ -277,7 +317,7 @@ class MainWindow(QMainWindow):
     def open_untitled(self, load: Callable[[], Project], failure: str, name: str) -> bool:
         """Open what ``load`` reads as an untitled project called ``name``, after the
         unsaved-changes prompt; its MLPError shows in a dialog titled ``failure``."""
-        if not self.maybe_save():
+        if self.refuse_while_locked() or not self.maybe_save():
             return False
         try:
             project = load()
@@ -374,6 +414,8 @@ class MainWindow(QMainWindow):
         if path is None:
             return
         event.acceptProposedAction()
+        if self.refuse_while_locked():
+            return
         if path.suffix.lower() in CSV_SUFFIXES:
             self.data_panel.load_csv(path)
         else:
@@ -423,6 +465,8 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.inspector_dock, below[0]], [inspector, rest], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # a run stops first, so the unsaved-changes prompt offers to save its result
+        self.training_panel.session.shutdown()
         if not self.maybe_save():
             event.ignore()
             return
@@ -432,4 +476,3 @@ class MainWindow(QMainWindow):
         store.setValue("geometry", self.saveGeometry())
         store.setValue("window_state", self.saveState())
         event.accept()
-        self.closed.emit()

@@ -1,14 +1,17 @@
-"""Puts the step-through part into the main window: the step toolbar, a Step
-menu (with the exports), and docks for the math panel, the layer strips, the
-sensitivity view, the output surface and the neuron maps."""
+"""The step-through part of the main window: the step toolbar, a Step menu (with
+the exports), and docks for the math panel, the layer strips, the sensitivity view,
+the output surface and the neuron maps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+
+from mlp_studio.app.document.document import Document
 
 from mlp_studio.app.stepping.decision_surface import DecisionSurface
 from mlp_studio.app.stepping.layer_strips import LayerStrips
@@ -35,10 +38,15 @@ def png_bytes(widget: QWidget) -> bytes:
     return bytes(data)
 
 
-class StepViews:
-    """The step-through widgets of one window, and the export commands."""
+#: puts a widget in a dock of the window: (widget, title, area, object name) -> the dock
+AddDock = Callable[[QWidget, str, Qt.DockWidgetArea, str], QDockWidget]
 
-    def __init__(self, window: QMainWindow, document) -> None:
+
+class StepViews:
+    """The step-through widgets of ``window``, docked with ``add_dock``, and the export
+    commands."""
+
+    def __init__(self, window: QMainWindow, document: Document, add_dock: AddDock) -> None:
         self.window = window
         self.doc = document
         self.controller = StepController(document, parent=window)
@@ -51,11 +59,11 @@ class StepViews:
         self.neuron_maps = NeuronMaps(document)
         right, bottom = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
         self.docks = {
-            "math": window.add_dock(self.math, "Math", right, "dock_math"),
-            "strips": window.add_dock(self.strips, "Layers", bottom, "dock_layer_strips"),
-            "surface": window.add_dock(self.surface, "Output surface", bottom, "dock_output_surface"),
-            "sensitivity": window.add_dock(self.sensitivity, "Sensitivity", bottom, "dock_sensitivity"),
-            "neuron_maps": window.add_dock(self.neuron_maps, "Neuron maps", bottom, "dock_neuron_maps"),
+            "math": add_dock(self.math, "Math", right, "dock_math"),
+            "strips": add_dock(self.strips, "Layers", bottom, "dock_layer_strips"),
+            "surface": add_dock(self.surface, "Output surface", bottom, "dock_output_surface"),
+            "sensitivity": add_dock(self.sensitivity, "Sensitivity", bottom, "dock_sensitivity"),
+            "neuron_maps": add_dock(self.neuron_maps, "Neuron maps", bottom, "dock_neuron_maps"),
         }
         self.act_export_md = QAction("Export step as worked example (Markdown)…", window)
         self.act_export_md.setToolTip("Write the shown step with every formula filled in, as Markdown")
@@ -73,21 +81,8 @@ class StepViews:
             menu.addSeparator()
         self.menu = menu
         c.message.connect(self._status)
-        c.background_epoch = self._background_epoch
         document.trace_changed.connect(self._enable_exports)
         self._enable_exports()
-
-    def _background_epoch(self) -> bool:
-        """One epoch on the training panel's worker thread; False if there is none or it is busy."""
-        panel = getattr(self.window, "training_panel", None)
-        if panel is None or panel.session.is_active:
-            return False
-        try:
-            panel.session.start(epochs=1)
-        except MLPError as exc:
-            self._status(str(exc))
-            return False
-        return True
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, STATUS_MS)
@@ -140,10 +135,3 @@ class StepViews:
         if written:
             self._status(f"Plots written: {', '.join(p.name for p in written)}")
         return written
-
-
-def install_step_views(window: QMainWindow, document) -> StepController:
-    """Add the step toolbar, Step menu and step docks to ``window``; return the controller."""
-    views = StepViews(window, document)
-    window.step_views = views  # keeps the Python objects alive with the window
-    return views.controller

@@ -101,6 +101,8 @@ class TeachingViews:
     # ------------------------------------------------------------- lessons
     def open_lesson(self, path: str | Path | None = None) -> LessonSession | None:
         """Open a lesson (asks for the file when ``path`` is None); errors in a dialog."""
+        if self.window.refuse_while_locked():
+            return None
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.window, "Open lesson", "", LESSON_FILTER)
             if not path:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox,
                                QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QStatusBar,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from mlp_studio.app.document.document import Document
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
 from mlp_studio.app.training.update_rule_box import UpdateRuleBox
@@ -57,7 +58,7 @@ def _spin(lo: int, hi: int, special: str = "") -> QSpinBox:
 class TrainingPanel(QWidget):
     """See the module docstring. ``status_bar`` (the window's) shows the progress too."""
 
-    def __init__(self, document, status_bar: QStatusBar | None = None,
+    def __init__(self, document: Document, status_bar: QStatusBar | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
@@ -66,9 +67,22 @@ class TrainingPanel(QWidget):
         self._run_epochs: int | None = None
         self._shown_names: list[str] = []  # the confusion matrix's class names
         self._status_bar_shown = -float("inf")  # when the status bar last took a progress line
+        self._unapplied_note = ""  # why the last run's result was not applied, if it was not
         self._loading = False
+        self._build_settings()
+        self._build_run_controls()
+        self._build_classification()
+        self.plot = LossPlot()
+        self.plot.setMinimumHeight(PLOT_MIN_HEIGHT)  # the plot never folds away under the rest
+        self._lay_out()
+        self._wire_settings()
+        self._wire_session()
+        self._load_settings()
+        self._on_speed(self.speed.value())
+        self._on_state(IDLE)
 
-        # Settings.
+    # ---------------------------------------------------------------- build
+    def _build_settings(self) -> None:
         self.lr = _double_spin(1e-6, 1e6, 6, 0.01)
         self.lr.setToolTip("Learning rate η: each update moves a weight by η times its gradient")
         self.mode = QComboBox()
@@ -101,9 +115,80 @@ class TrainingPanel(QWidget):
         self.live.setChecked(True)
         self.live.setToolTip("Redraw the canvas and the other views from snapshots while training; "
                              "turn off to keep a big network's training smooth")
+        self.update_rule = UpdateRuleBox()  # optimiser, penalty and schedule (opens from a header)
 
-        # Settings in a compact grid (three label/field pairs a row), so the loss plot
-        # below gets the dock's height.
+    def _build_run_controls(self) -> None:
+        self.run_button = QPushButton("Run")
+        self.run_button.setToolTip("Train until a stop rule fires (the Epochs setting, target loss, patience)")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Pause the run; Resume carries on from the same point")
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setToolTip("Carry on with the paused run")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("End the run; the weights reached so far enter the document (undoable)")
+        self.run_n_button = QPushButton("Run N")
+        self.run_n_button.setToolTip("Train the number of epochs in the field on the right")
+        self.run_n = _spin(1, 100_000_000)
+        self.run_n.setValue(100)
+        self.run_n.setToolTip("Epochs for Run N")
+        self.progress = QProgressBar()
+        self.progress.setFormat("epoch %v of %m")
+        self.progress.setFixedWidth(190)
+        self.status = QLabel("Ready")
+        # fixed-size labels: new text repaints the label only, no relayout of the window
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.reason = QLabel("")
+        self.reason.setWordWrap(True)
+        self.reason.setVisible(False)
+        self.apply_anyway = QPushButton("Apply trained weights")
+        self.apply_anyway.setToolTip("Put the trained network on top of the change made while "
+                                     "training ran (Undo goes back to that change)")
+        self.apply_anyway.setVisible(False)
+
+    def _build_classification(self) -> None:
+        self.accuracy = QLabel("")
+        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.confusion = QTableWidget(0, 0)
+        self.confusion.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.confusion.setToolTip("Rows: true class; columns: predicted class")
+        self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        row = self.confusion.fontMetrics().height() + 6  # compact rows: ten classes stay readable
+        self.confusion.verticalHeader().setDefaultSectionSize(row)
+        self.confusion.setMaximumHeight(row * (CONFUSION_ROWS_SHOWN + 1) + 4)  # the rest scrolls
+        self.class_box = QGroupBox("Classification")
+        class_layout = QVBoxLayout(self.class_box)
+        class_layout.setContentsMargins(6, 2, 6, 4)
+        class_layout.addWidget(self.accuracy)
+        class_layout.addWidget(self.confusion)
+        self.class_box.setVisible(False)
+
+    # --------------------------------------------------------------- layout
+    def _lay_out(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self._settings_grid())
+        controls = QHBoxLayout()
+        for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
+                  self.run_n_button, self.run_n):
+            controls.addWidget(w)
+        layout.addLayout(controls)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress)
+        progress_row.addWidget(self.status, 1)
+        progress_row.addWidget(self.update_rule.header)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.update_rule)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.apply_anyway, 0, Qt.AlignLeft)
+        layout.addWidget(self.class_box)
+        layout.addWidget(self.plot, 1)
+
+    def _settings_grid(self) -> QWidget:
+        """The settings in a compact grid, three label/field pairs a row, so the loss plot
+        below gets the dock's height."""
         settings = QWidget()
         grid = QGridLayout(settings)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -120,7 +205,6 @@ class TrainingPanel(QWidget):
             grid.addWidget(field, k // 3, 2 * (k % 3) + 1)
         for col in (1, 3, 5):
             grid.setColumnStretch(col, 1)
-        self.update_rule = UpdateRuleBox()
         speed_row = QHBoxLayout()
         speed_row.addWidget(self.shuffle)
         speed_row.addSpacing(12)
@@ -130,73 +214,11 @@ class TrainingPanel(QWidget):
         speed_row.addWidget(self.speed_label)
         speed_row.addWidget(self.live)
         grid.addLayout(speed_row, 3, 0, 1, 6)
+        return settings
 
-        # Run controls.
-        self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Train until a stop rule fires (the Epochs setting, target loss, patience)")
-        self.pause_button = QPushButton("Pause")
-        self.pause_button.setToolTip("Pause the run; Resume carries on from the same point")
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.setToolTip("Carry on with the paused run")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("End the run; the weights reached so far enter the document (undoable)")
-        self.run_n_button = QPushButton("Run N")
-        self.run_n_button.setToolTip("Train the number of epochs in the field on the right")
-        self.run_n = _spin(1, 100_000_000)
-        self.run_n.setValue(100)
-        self.run_n.setToolTip("Epochs for Run N")
-        controls = QHBoxLayout()
-        for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
-                  self.run_n_button, self.run_n):
-            controls.addWidget(w)
-        self.progress = QProgressBar()
-        self.progress.setFormat("epoch %v of %m")
-        self.progress.setFixedWidth(190)
-        self.status = QLabel("Ready")
-        # fixed-size labels: new text repaints the label only, no relayout of the window
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.reason = QLabel("")
-        self.reason.setWordWrap(True)
-        self.reason.setVisible(False)
-
-        # Classification.
-        self.accuracy = QLabel("")
-        self.confusion = QTableWidget(0, 0)
-        self.confusion.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.confusion.setToolTip("Rows: true class; columns: predicted class")
-        self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        row = self.confusion.fontMetrics().height() + 6  # compact rows: ten classes stay readable
-        self.confusion.verticalHeader().setDefaultSectionSize(row)
-        self.confusion.setMaximumHeight(row * (CONFUSION_ROWS_SHOWN + 1) + 4)  # the rest scrolls
-        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.class_box = QGroupBox("Classification")
-        class_layout = QVBoxLayout(self.class_box)
-        class_layout.setContentsMargins(6, 2, 6, 4)
-        class_layout.addWidget(self.accuracy)
-        class_layout.addWidget(self.confusion)
-        self.class_box.setVisible(False)
-
-        self.plot = LossPlot()
-        self.plot.setMinimumHeight(PLOT_MIN_HEIGHT)  # the plot never folds away under the rest
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(4)
-        layout.addWidget(settings)
-        layout.addLayout(controls)
-        progress_row = QHBoxLayout()
-        progress_row.addWidget(self.progress)
-        progress_row.addWidget(self.status, 1)
-        progress_row.addWidget(self.update_rule.header)
-        layout.addLayout(progress_row)
-        layout.addWidget(self.update_rule)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.class_box)
-        layout.addWidget(self.plot, 1)
-
-        # Wiring: widgets -> document (undoable), document -> widgets.
+    # --------------------------------------------------------------- wiring
+    def _wire_settings(self) -> None:
+        """Setting widgets -> the document (undoable); the document -> the widgets."""
         self.lr.valueChanged.connect(lambda v: self._edit("learning_rate", v, f"Set learning rate to {v:g}"))
         self.mode.activated.connect(lambda i: self._edit("mode", MODES[i], f"Set mode to {MODES[i]}"))
         self.batch.valueChanged.connect(lambda v: self._edit("batch_size", v, f"Set batch size to {v}"))
@@ -213,25 +235,25 @@ class TrainingPanel(QWidget):
         self.update_rule.edited.connect(self._edit)
         self.speed.valueChanged.connect(self._on_speed)
         self.live.toggled.connect(self._on_live)
+        self.document.settings_changed.connect(self._load_settings)
+        self.document.project_replaced.connect(self._on_project_replaced)
+
+    def _wire_session(self) -> None:
+        """Run controls -> the session; the session's events -> this panel."""
         self.run_button.clicked.connect(lambda: self.start(None))
         self.run_n_button.clicked.connect(lambda: self.start(self.run_n.value()))
         self.pause_button.clicked.connect(self.session.pause)
         self.resume_button.clicked.connect(self.session.resume)
         self.stop_button.clicked.connect(self.session.stop)
+        self.apply_anyway.clicked.connect(self.session.apply_unapplied)
         self.session.snapshot.connect(self._on_snapshot)
         self.session.finished.connect(self._on_finished)
         self.session.failed.connect(self._on_failed)
+        self.session.unapplied_changed.connect(self._on_unapplied)
         self.session.state_changed.connect(self._on_state)
-        document.settings_changed.connect(self._load_settings)
-        if hasattr(document, "project_replaced"):
-            document.project_replaced.connect(self._on_project_replaced)
-
-        self._load_settings()
-        self._on_speed(self.speed.value())
-        self._on_state(IDLE)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - a panel shown on its own
-        self.session.close()
+        self.session.shutdown()
         super().closeEvent(event)
 
     # -------------------------------------------------------------- actions
@@ -325,12 +347,19 @@ class TrainingPanel(QWidget):
             self._show_evaluation(snap.evaluation)
 
     def _on_finished(self, result: RunResult) -> None:
-        self._set_reason(f"Stopped: {result.stop.message}", error=result.stop.code in (STOP_DIVERGED, STOP_ERROR))
+        self._set_reason(f"Stopped: {result.stop.message}{self._unapplied_note}",
+                         error=result.stop.code in (STOP_DIVERGED, STOP_ERROR) or bool(self._unapplied_note))
         last = f", loss {self.plot.train.y.view[-1]:.6g}" if self.plot.train.y.n else ""
         self._show_status(f"Done: {result.epochs} epochs in {result.elapsed:.1f} s{last}")
 
     def _on_failed(self, message: str) -> None:
         self._set_reason(message, error=True)
+
+    def _on_unapplied(self, message: str) -> None:
+        """A finished run's result was kept out of the document (``message`` says why), or
+        the one kept out was applied after all (no message)."""
+        self.apply_anyway.setVisible(self.session.unapplied is not None)
+        self._unapplied_note = f". Not applied: {message}" if message else ""
 
     def _on_project_replaced(self) -> None:
         self.plot.clear()
@@ -388,33 +417,3 @@ class TrainingPanel(QWidget):
         finally:
             model.blockSignals(False)
         model.dataChanged.emit(model.index(0, 0), model.index(n - 1, n - 1))
-
-
-class _CloseGuard(QObject):
-    """Stops and joins the training thread when its window gets a close event (before
-    the window's own closeEvent, so an unsaved-changes prompt sees the trained weights)."""
-
-    def __init__(self, session: TrainingSession, parent: QObject) -> None:
-        super().__init__(parent)
-        self.session = session
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Close:
-            self.session.shutdown()
-        return False
-
-
-def install_training_views(window, document) -> TrainingPanel:
-    """Add the training dock to ``window`` (``MainWindow.add_dock``); stop and join the
-    training thread when the window gets a close event (the run's result is kept),
-    on the window's ``stopping_work`` (New/Open: the result is dropped), and end the
-    training process on its ``closed``."""
-    panel = TrainingPanel(document, window.statusBar())
-    window.add_dock(panel, "Training", Qt.RightDockWidgetArea, "training_dock")
-    window.installEventFilter(_CloseGuard(panel.session, window))
-    if hasattr(window, "stopping_work"):
-        window.stopping_work.connect(panel.session.discard)
-    if hasattr(window, "closed"):
-        window.closed.connect(panel.session.close)
-    window.training_panel = panel
-    return panel

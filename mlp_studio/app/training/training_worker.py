@@ -8,7 +8,9 @@ per-epoch delay go to the engine as commands; it looks at them between epochs
 and every few updates inside a long epoch.
 
 ``TrainingSession`` lives in the GUI thread, owns the thread and the engine,
-and puts the result into the document as one undoable step when a run ends.
+locks the document's edits while a run is active, and puts the result into the
+document as one undoable step when the run ends, unless the project changed
+meanwhile: then the result waits in ``unapplied`` until the user asks for it.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import time
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from mlp_studio.app.document.document import EDIT_LOCK_TRAINING, Document, StaleRunError
 from mlp_studio.app.training.training_process import EngineDied, TrainingEngine
-from mlp_studio.core.network import Network
 from mlp_studio.core.training_run import SNAPSHOT_HZ, RunResult, RunSpec, Snapshot, Throttle
 from mlp_studio.errors import MLPError
 
@@ -101,16 +103,18 @@ class TrainingSession(QObject):
     ``start`` begins a run; ``pause``/``resume``/``stop`` steer it; when it ends
     the trained network enters the document as one undoable step and
     ``finished`` carries the ``RunResult`` (its ``stop.message`` says why).
-    ``shutdown`` stops and joins the run (another file opened); ``close`` also ends
-    the training process (window closed).
+    ``shutdown`` stops and joins the run and ends the training process (window
+    closed, app quit).
     """
 
     snapshot = Signal(object)  # Snapshot
     finished = Signal(object)  # RunResult
     failed = Signal(str)
+    #: the run's result was not applied: the project changed since it started (the message)
+    unapplied_changed = Signal(str)
     state_changed = Signal(str)  # IDLE, RUNNING, PAUSED
 
-    def __init__(self, document, parent: QObject | None = None) -> None:
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.state = IDLE
@@ -118,11 +122,13 @@ class TrainingSession(QObject):
         self.worker: TrainingWorker | None = None
         self.engine: TrainingEngine | None = None  # started on the first run (or warm_up)
         self.last_result: RunResult | None = None
+        #: a finished run's result kept out of the document (the project changed meanwhile)
+        self.unapplied: RunResult | None = None
+        self._started_at = 0  # the document's revision when the run started
         self._run = 0
         self._delay = 0.0
         self.live_views = True  # show snapshots in the document (canvas etc.) while training
-        if hasattr(document, "project_replaced"):
-            document.project_replaced.connect(self.discard)
+        document.project_replaced.connect(self._forget_unapplied)
 
     @property
     def is_active(self) -> bool:
@@ -133,6 +139,8 @@ class TrainingSession(QObject):
         if self.worker is not None:
             raise MLPError("a training run is already going; stop it first")
         spec = RunSpec.from_project(self.document.project, epochs)
+        self._started_at = self.document.revision
+        self._set_unapplied(None)
         self.warm_up()
         self._run += 1
         self.worker = TrainingWorker(self._run, spec, self.engine, self._delay)
@@ -144,6 +152,7 @@ class TrainingSession(QObject):
         self.worker.snapshot.connect(self._on_snapshot)
         self.worker.finished.connect(self._on_finished)
         self.thread.start()
+        self.document.lock_edits(EDIT_LOCK_TRAINING)
         self._set_state(RUNNING)
 
     def warm_up(self) -> None:
@@ -169,27 +178,30 @@ class TrainingSession(QObject):
         if self.worker is not None:
             self.worker.request_stop()
 
+    def run_one_epoch(self) -> bool:
+        """One epoch as a run (a big network's Step > Epoch, so the window never blocks);
+        False when a run is going already or it cannot start (``failed`` says why)."""
+        if self.is_active:
+            return False
+        try:
+            self.start(1)
+        except MLPError as exc:
+            self.failed.emit(str(exc))
+            return False
+        return True
+
     def set_delay(self, seconds: float) -> None:
         """Wait this long after each epoch (0: full speed); applies to the running run too."""
         self._delay = max(0.0, seconds)
         if self.worker is not None:
             self.worker.set_delay(self._delay)
 
-    def shutdown(self, apply: bool = True) -> None:
-        """Stop and join the run now; with ``apply`` the result enters the document."""
-        if self.worker is None:
-            return
-        self.worker.request_stop()
-        result = self._join()
-        if apply:
-            self._apply(result)
-        else:
-            self._show_snapshot(None)
-            self._set_state(IDLE)
-
-    def close(self) -> None:
-        """Stop the run (keeping its result) and end the training process (window closed)."""
-        self.shutdown()
+    def shutdown(self) -> None:
+        """Stop and join the run now (its result enters the document) and end the training
+        process. Every wait is bounded; calling it again does nothing."""
+        if self.worker is not None:
+            self.worker.request_stop()
+            self._apply(self._join())
         if self.engine is not None:
             self.engine.close()
             self.engine = None
@@ -203,7 +215,7 @@ class TrainingSession(QObject):
         if self.live_views and self._display.due(now):  # a big network's canvas is slow
             display = self._display
             display.begin(now)
-            self._show_snapshot(snap.network)
+            self.document.show_snapshot(snap.network)
             # the views repaint in the event loop: the cost is measured until it is idle again
             QTimer.singleShot(0, self, lambda: display.done(now, time.perf_counter()))
         self.snapshot.emit(snap)
@@ -218,34 +230,53 @@ class TrainingSession(QObject):
         worker, thread = self.worker, self.thread
         thread.quit()
         if not thread.wait(JOIN_TIMEOUT_MS):  # stuck in a very long update: end the process
-            self.engine.kill()
-            thread.wait()
+            self.engine.kill()  # the worker then sees the pipe end and returns
+            thread.wait(JOIN_TIMEOUT_MS)
         self.worker = self.thread = None
-        return worker.result
+        return worker.result or RunResult.failure(worker.run_id, "the training thread did not stop")
 
     def _apply(self, result: RunResult) -> None:
-        self._show_snapshot(None)
+        self.document.show_snapshot(None)
+        self.document.lock_edits(None)
         self.last_result = result
         try:
-            if result.network is not None and result.epochs \
-                    and not result.network.equals(self.document.project.network):
-                self.document.set_network(result.network, f"Train {result.epochs} epochs")
+            if result.network is not None and result.epochs:
+                self.document.apply_run(result.network, _train_text(result), self._started_at)
+        except StaleRunError as exc:
+            self._set_unapplied(result, str(exc))
         except MLPError as exc:
             self.failed.emit(f"the trained network could not be kept: {exc}")
         self._set_state(IDLE)
         self.finished.emit(result)
 
-    @Slot()
-    def discard(self) -> None:
-        """Stop and join without keeping the result (the project is being replaced)."""
-        self.shutdown(apply=False)
+    def apply_unapplied(self) -> None:
+        """Put the result kept out by a change into the document after all, on top of the
+        change (which stays one Undo away)."""
+        result = self.unapplied
+        if result is None:
+            return
+        try:
+            self.document.apply_run(result.network, _train_text(result), None)
+        except MLPError as exc:
+            self.failed.emit(f"the trained network could not be kept: {exc}")
+            return
+        self._set_unapplied(None)
 
-    def _show_snapshot(self, net: Network | None) -> None:
-        show = getattr(self.document, "show_snapshot", None)
-        if show is not None:
-            show(net)
+    @Slot()
+    def _forget_unapplied(self) -> None:
+        """Another project: a result kept out of the last one is never applied to it."""
+        self._set_unapplied(None)
+
+    def _set_unapplied(self, result: RunResult | None, message: str = "") -> None:
+        if result is not None or self.unapplied is not None:
+            self.unapplied = result
+            self.unapplied_changed.emit(message)
 
     def _set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
+
+
+def _train_text(result: RunResult) -> str:
+    return f"Train {result.epochs} epochs"

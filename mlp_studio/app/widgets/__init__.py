@@ -1,3 +1,3 @@
-"""Small Qt helpers shared by several panels: lazy refreshing and plot ranges.
+"""Small Qt helpers shared by several panels: lazy refreshing, plot ranges, dialog buttons.
 
 Imports core only."""
