@@ -106,7 +106,7 @@ class LossPlane:
     def project(self, nets: list[Network]) -> np.ndarray:
         """The (first, second) values of each network: a path drawn on the plane."""
         i, j = index_of(nets[0], self.first), index_of(nets[0], self.second)
-        return np.array([[flat(n)[i], flat(n)[j]] for n in nets]).reshape(-1, 2)
+        return np.array([flat(n)[[i, j]] for n in nets]).reshape(-1, 2)
 
 
 def loss_plane(objective: Objective, first: Parameter, second: Parameter,
