@@ -1,7 +1,6 @@
 """Live loss plot: training loss per epoch (and per update when online), validation
 loss when rows are held out, the data loss and the penalty apart with a weight penalty;
-on request the accuracy (right axis, class targets) and the learning rate (a small plot
-below, on the same epochs).
+on the right axis, one at a time, the accuracy (class targets) or the learning rate.
 
 Points go into preallocated ``GrowingBuffer``s; a timer redraws at most
 ``REDRAW_HZ`` times a second with ``setData(buffer[:n])``, clip-to-view and peak
@@ -18,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
+                               QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
 from mlp_studio.app.widgets.plot_range import epoch_range, value_range
 from mlp_studio.errors import MLPError
@@ -33,10 +32,7 @@ VAL_COLOUR = "#d62728"
 UPDATE_COLOUR = "#aaaaaa"
 PENALTY_COLOUR = "#2ca02c"
 RATE_COLOUR = "#9467bd"
-RATE_PLOT_HEIGHT = 90
-#: the axes' widths, the same in the loss and the learning-rate plot, so their epochs line up
-LEFT_AXIS_WIDTH = 56
-RIGHT_AXIS_WIDTH = 44
+RIGHT_AXIS_WIDTH = 48
 
 
 class GrowingBuffer:
@@ -124,7 +120,6 @@ class LossPlot(QWidget):
         item.setLabel("bottom", "epoch")
         item.setLabel("left", "loss")
         item.getAxis("left").enableAutoSIPrefix(False)
-        item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         # No grid: pyqtgraph draws it with the axes, across the plot, so each new point
         # replayed it (half the GUI's time while training) and each range change redrew it
         # (~10 ms more); the axes are drawn once per range and then blitted.
@@ -139,8 +134,7 @@ class LossPlot(QWidget):
         self._loss_curves = ((self.train, self.train_curve), (self.val, self.val_curve),
                              (self.updates, self.update_curve), (self.data, self.data_curve),
                              (self.penalty, self.penalty_curve))
-        self._build_accuracy_axis(item)
-        self.rate_widget = self._build_rate_plot()
+        self._build_right_axis(item)
         # the legend sits above the plot, never over the curves, and names only curves with points
         self._legend_entries = (
             (self.train_curve, self.train, "training", TRAIN_COLOUR, "━"),
@@ -148,14 +142,14 @@ class LossPlot(QWidget):
             (self.penalty_curve, self.penalty, "penalty", PENALTY_COLOUR, "━"),
             (self.val_curve, self.val, "held out", VAL_COLOUR, "━"),
             (self.update_curve, self.updates, "per update", UPDATE_COLOUR, "━"),
-            (self.train_acc_curve, self.train_acc, "accuracy: training", TRAIN_COLOUR, "┅"),
-            (self.val_acc_curve, self.val_acc, "accuracy: held out", VAL_COLOUR, "┅"),
-            (self.rate_curve, self.rate, "learning rate", RATE_COLOUR, "━"))
+            (self.train_acc_curve, self.train_acc, "acc. training", TRAIN_COLOUR, "┅"),
+            (self.val_acc_curve, self.val_acc, "acc. held out", VAL_COLOUR, "┅"),
+            (self.rate_curve, self.rate, "η", RATE_COLOUR, "━"))
         self.legend = QLabel("")
         self.legend.setToolTip("The curves drawn: the loss of each epoch on the training rows (with a "
                                "weight penalty: its data part and the penalty apart) and on the held-out "
-                               "rows, each update's loss (online training), the accuracy (right axis) "
-                               "and the learning rate (below)")
+                               "rows, each update's loss (online training); on the right axis the "
+                               "accuracy or the learning rate")
         self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
         self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
         for line in (self._vline, self._hline):
@@ -175,25 +169,26 @@ class LossPlot(QWidget):
         self.updates_box = QCheckBox("Per update")
         self.updates_box.setToolTip("Show each update's loss (online training) behind the epoch curve")
         self.updates_box.toggled.connect(self._show_updates)
+        # the right axis shows one of the two: checking one unchecks the other
         self.accuracy_box = QCheckBox("Accuracy")
         self.accuracy_box.setToolTip("Show the accuracy on the training and held-out rows (class targets) "
                                      "on the right axis")
         self.accuracy_box.setChecked(True)
-        self.accuracy_box.setEnabled(False)  # until a run reports an accuracy
-        self.accuracy_box.toggled.connect(self._show_accuracy)
+        self.accuracy_box.toggled.connect(lambda on: self._show_right(self.accuracy_box, on))
         self.rate_box = QCheckBox("Learning rate")
-        self.rate_box.setToolTip("Plot each epoch's learning rate (its schedule's) below the loss")
-        self.rate_box.toggled.connect(self._show_rate)
+        self.rate_box.setToolTip("Show each epoch's learning rate (its schedule's) on the right axis")
+        self.rate_box.toggled.connect(lambda on: self._show_right(self.rate_box, on))
         self.readout = QLabel("")
-        self.readout.setMinimumWidth(90)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        png = QPushButton("PNG…")
+        png = QToolButton()
+        png.setText("PNG…")
         png.setToolTip("Export the plot as a PNG image")
         png.clicked.connect(self._ask_png)
-        csv = QPushButton("CSV…")
+        csv = QToolButton()
+        csv.setText("CSV…")
         csv.setToolTip("Export the losses (epoch, training, validation, per update) as CSV")
         csv.clicked.connect(self._ask_csv)
-        clear = QPushButton("Clear")
+        clear = QToolButton()
+        clear.setText("Clear")
         clear.setToolTip("Clear the plotted losses")
         clear.clicked.connect(self.clear)
         tools = QHBoxLayout()
@@ -204,57 +199,57 @@ class LossPlot(QWidget):
             tools.addWidget(b)
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         key = QHBoxLayout()
-        key.addWidget(self.legend, 3)
-        key.addWidget(self.readout, 2)
+        key.addWidget(self.legend, 1)
+        key.addWidget(self.readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(tools)
         layout.addLayout(key)
         layout.addWidget(self.plot_widget, 1)
-        layout.addWidget(self.rate_widget)
 
         self._timer = QTimer(self)
         self._timer.setInterval(int(1000 / REDRAW_HZ))
         self._timer.timeout.connect(self.redraw)
         self._timer.start()
 
-    def _build_accuracy_axis(self, item: pg.PlotItem) -> None:
-        """A second view box on the right axis for the accuracy, in [0, 1], on the loss's epochs;
-        mouse drags and wheel turns go through to the loss's view box."""
-        self.acc_vb = pg.ViewBox(enableMouse=False)
-        self.acc_vb.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        item.scene().addItem(self.acc_vb)
+    def _build_right_axis(self, item: pg.PlotItem) -> None:
+        """Two view boxes over the loss's, on its epochs, for the right axis: the accuracy in
+        [0, 1] and the learning rate (from 0 to its largest). Mouse drags and wheel turns go
+        through to the loss's view box."""
         axis = item.getAxis("right")
-        axis.linkToView(self.acc_vb)
-        axis.setLabel("accuracy")
         axis.setWidth(RIGHT_AXIS_WIDTH)
+        axis.enableAutoSIPrefix(False)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.acc_vb.setXLink(item.vb)
+        self.acc_vb, self.rate_vb = pg.ViewBox(enableMouse=False), pg.ViewBox(enableMouse=False)
+        for vb in (self.acc_vb, self.rate_vb):
+            vb.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            item.scene().addItem(vb)
+            vb.setXLink(item.vb)
+            vb.setVisible(False)
+        item.vb.sigResized.connect(self._place_right_views)
         self.acc_vb.setYRange(0.0, 1.0, padding=0.02)
-        item.vb.sigResized.connect(lambda vb: self.acc_vb.setGeometry(vb.sceneBoundingRect()))
         dotted = Qt.PenStyle.DotLine
         self.train_acc_curve = pg.PlotDataItem(pen=pg.mkPen(TRAIN_COLOUR, width=2, style=dotted))
         self.val_acc_curve = pg.PlotDataItem(pen=pg.mkPen(VAL_COLOUR, width=2, style=dotted))
         for curve in (self.train_acc_curve, self.val_acc_curve):
             self.acc_vb.addItem(curve)
-        item.showAxis("right", False)  # until accuracies arrive
+        self.rate_curve = pg.PlotDataItem(pen=pg.mkPen(RATE_COLOUR, width=2))
+        self.rate_vb.addItem(self.rate_curve)
+        item.showAxis("right", False)  # until there is something to show on it
 
-    def _build_rate_plot(self) -> pg.PlotWidget:
-        """The learning rate per epoch in a small plot below, on the loss plot's epochs."""
-        widget = pg.PlotWidget(background="w")
-        widget.setFixedHeight(RATE_PLOT_HEIGHT)
-        item = widget.getPlotItem()
-        item.setLabel("left", "η")
-        item.getAxis("left").enableAutoSIPrefix(False)
-        item.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
-        item.getAxis("right").setWidth(RIGHT_AXIS_WIDTH)
-        item.getAxis("right").setStyle(showValues=False)
-        item.setXLink(self.plot_widget.getPlotItem())
-        item.setMouseEnabled(x=False, y=False)
-        self.rate_curve = item.plot(pen=pg.mkPen(RATE_COLOUR, width=2))
-        widget.setVisible(False)
-        return widget
+    def _place_right_views(self) -> None:
+        rect = self.plot_widget.getPlotItem().vb.sceneBoundingRect()
+        for vb in (self.acc_vb, self.rate_vb):
+            vb.setGeometry(rect)
+
+    def _right_view(self) -> tuple[pg.ViewBox, str] | None:
+        """The right axis's view box and label, if it shows one now (checked, with points)."""
+        if self.accuracy_box.isChecked() and (self.train_acc.x.n or self.val_acc.x.n):
+            return self.acc_vb, "accuracy"
+        if self.rate_box.isChecked() and self.rate.x.n:
+            return self.rate_vb, "learning rate η"
+        return None
 
     # ----------------------------------------------------------------- data
     @property
@@ -326,11 +321,7 @@ class LossPlot(QWidget):
         for series, curve in ((self.train_acc, self.train_acc_curve), (self.val_acc, self.val_acc_curve),
                               (self.rate, self.rate_curve)):
             curve.setData(series.x.view, series.y.view)
-        has_accuracy = bool(self.train_acc.x.n or self.val_acc.x.n)
-        self.accuracy_box.setEnabled(has_accuracy)
-        right = has_accuracy and self.accuracy_box.isChecked()
-        for widget in (self.plot_widget, self.rate_widget):
-            widget.getPlotItem().showAxis("right", right)
+        self._sync_right()
         self._sync_legend()
         self._follow()
 
@@ -363,16 +354,33 @@ class LossPlot(QWidget):
         self._dirty = True
         self.redraw()
 
-    def _show_accuracy(self, on: bool) -> None:
-        for curve in (self.train_acc_curve, self.val_acc_curve):
-            curve.setVisible(on)
-        self._dirty = True
-        self.redraw()
+    def _show_right(self, box: QCheckBox, on: bool) -> None:
+        """One of the right axis's boxes was toggled: the other goes off when it comes on."""
+        other = self.rate_box if box is self.accuracy_box else self.accuracy_box
+        if on and other.isChecked():
+            other.setChecked(False)  # comes back here, turned off
+        self._sync_right()
+        self._sync_legend()
 
-    def _show_rate(self, on: bool) -> None:
-        self.rate_widget.setVisible(on)
-        self._dirty = True
-        self.redraw()
+    def _sync_right(self) -> None:
+        """Show the right axis's chosen view box, the rate's ranged from 0 to its largest."""
+        shown = self._right_view()
+        item = self.plot_widget.getPlotItem()
+        for vb in (self.acc_vb, self.rate_vb):
+            vb.setVisible(shown is not None and vb is shown[0])
+        item.showAxis("right", shown is not None)
+        if shown is None:
+            return
+        vb, label = shown
+        axis = item.getAxis("right")
+        if axis.linkedView() is not vb:
+            axis.linkToView(vb)
+            axis.setLabel(label)
+            self._place_right_views()
+        if vb is self.rate_vb:
+            top = value_range(None, 0.0, self.rate.y.hi, nonnegative=True)
+            if tuple(vb.viewRange()[1]) != top:
+                vb.setYRange(*top, padding=0.0)
 
     def _stop_following(self, *_args) -> None:
         self._following = False
@@ -385,8 +393,9 @@ class LossPlot(QWidget):
         self.legend.setText("&nbsp;&nbsp;".join(shown))
 
     def _on_screen(self, curve: pg.PlotDataItem) -> bool:
-        """Whether ``curve``'s plot is shown (the learning rate's is only on request)."""
-        return curve is not self.rate_curve or self.rate_box.isChecked()
+        """Whether ``curve``'s view box is shown (the right axis's only when chosen)."""
+        vb = curve.getViewBox()
+        return vb is None or vb.isVisible()
 
     def _on_mouse_moved(self, pos) -> None:
         item = self.plot_widget.getPlotItem()
