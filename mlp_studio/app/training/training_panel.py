@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox,
@@ -169,6 +171,7 @@ class TrainingPanel(QWidget):
         self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.confusion.setToolTip("Rows: true class; columns: predicted class")
         self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.confusion.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
         row = self.confusion.fontMetrics().height() + 6  # compact rows: ten classes stay readable
         self.confusion.verticalHeader().setDefaultSectionSize(row)
@@ -406,10 +409,8 @@ class TrainingPanel(QWidget):
         if kind is None:
             return
         self.accuracy.setText("Accuracy: train to see it")
-        self._set_matrix_shape(2 if kind == BINARY else data.raw_targets.shape[1])
-        for i in range(self.confusion.rowCount()):
-            for j in range(self.confusion.columnCount()):
-                self.confusion.item(i, j).setText("–")
+        n = 2 if kind == BINARY else data.raw_targets.shape[1]
+        self._fill_matrix(np.full((n, n), "–"))
 
     def _set_reason(self, text: str, error: bool = False) -> None:
         self.reason.setText(text)
@@ -447,17 +448,22 @@ class TrainingPanel(QWidget):
             parts = [f"training {train.accuracy:.1%} ({train.rows} rows)"] if train is not None else []
             parts.append(f"held out {ev.accuracy:.1%} ({ev.rows} rows)")
             self.accuracy.setText("Accuracy: " + " · ".join(parts) + "; matrix: held out")
-        n = m.shape[0]
+        self._fill_matrix(m.astype(str))
+
+    def _fill_matrix(self, texts: np.ndarray) -> None:
+        """The confusion matrix's cells (rows: true class, columns: predicted) from ``texts``."""
+        n = texts.shape[0]
         self._set_matrix_shape(n)
         model = self.confusion.model()
         model.blockSignals(True)  # one repaint for the whole matrix, not a relayout per cell
         try:
             for i in range(n):
                 for j in range(n):
-                    self.confusion.item(i, j).setText(str(int(m[i, j])))
+                    self.confusion.item(i, j).setText(str(texts[i, j]))
         finally:
             model.blockSignals(False)
         model.dataChanged.emit(model.index(0, 0), model.index(n - 1, n - 1))
+        self.confusion.updateGeometry()
 
     def _set_matrix_shape(self, n: int) -> None:
         """``n`` classes' rows and columns, named; new items only for a new shape or names."""
@@ -465,6 +471,9 @@ class TrainingPanel(QWidget):
         if self.confusion.rowCount() != n or self._shown_names != names:
             self._shown_names = names
             self.confusion.setRowCount(n)
+            # scroll bars only where the matrix is too big to show: its size never depends on them
+            self.confusion.setVerticalScrollBarPolicy(
+                Qt.ScrollBarPolicy.ScrollBarAsNeeded if n > CONFUSION_ROWS_SHOWN else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.confusion.setColumnCount(n)
             self.confusion.setHorizontalHeaderLabels([f"pred. {k}" for k in names])
             self.confusion.setVerticalHeaderLabels([f"true {k}" for k in names])
