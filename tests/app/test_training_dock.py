@@ -102,7 +102,7 @@ def test_accuracy_on_the_training_and_held_out_rows_equals_scikit_learn(qtbot, p
     assert acc[0] != acc[1]  # the two numbers shown can be told apart
     text = p.accuracy.text()
     assert f"training {acc[0]:.1%} ({train_rows.size} rows)" in text
-    assert f"held out {acc[1]:.1%} ({val_rows.size} rows)" in text
+    assert f"held out {acc[1]:.1%} ({val_rows.size} rows, the matrix's)" in text
     assert p.plot.train_acc.y.view[-1] == pytest.approx(acc[0], rel=1e-15)
     assert p.plot.val_acc.y.view[-1] == pytest.approx(acc[1], rel=1e-15)
     assert p.plot.train_acc.x.view[-1] == 40.0  # the run's end is always evaluated

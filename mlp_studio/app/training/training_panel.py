@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox,
-                               QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QStatusBar,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -24,6 +24,7 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
 from mlp_studio.app.training.update_rule_box import UpdateRuleBox
+from mlp_studio.app.widgets.elided_label import ElidedLabel
 from mlp_studio.core.evaluation import BINARY, class_kind
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
@@ -152,12 +153,8 @@ class TrainingPanel(QWidget):
         self.status = QLabel("Ready")
         # fixed-size labels: new text repaints the label only, no relayout of the window
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        # the reason a run stopped has its two lines always: nothing below moves when it shows
-        self.reason = QLabel("")
-        self.reason.setWordWrap(True)
-        self.reason.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.reason.setFixedHeight(2 * self.reason.fontMetrics().lineSpacing() + 2)
-        self.reason.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # the reason a run stopped has its line always: nothing below moves when it shows
+        self.reason = ElidedLabel()
         self.apply_anyway = QPushButton("Apply trained weights")
         self.apply_anyway.setToolTip("Put the trained network on top of the change made while "
                                      "training ran (Undo goes back to that change)")
@@ -165,7 +162,9 @@ class TrainingPanel(QWidget):
 
     def _build_classification(self) -> None:
         self.accuracy = QLabel("")
-        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.accuracy.setWordWrap(True)
+        self.accuracy.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.confusion = QTableWidget(0, 0)
         self.confusion.setEditTriggers(QTableWidget.NoEditTriggers)
         self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -173,14 +172,15 @@ class TrainingPanel(QWidget):
         self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.confusion.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        row = self.confusion.fontMetrics().height() + 6  # compact rows: ten classes stay readable
-        self.confusion.verticalHeader().setDefaultSectionSize(row)
-        self.confusion.setMaximumHeight(row * (CONFUSION_ROWS_SHOWN + 1) + 4)  # the rest scrolls
-        self.class_box = QGroupBox("Classification")
-        class_layout = QVBoxLayout(self.class_box)
-        class_layout.setContentsMargins(6, 2, 6, 4)
-        class_layout.addWidget(self.accuracy)
+        self._matrix_row = self.confusion.fontMetrics().height() + 4  # compact: ten classes stay readable
+        self.confusion.verticalHeader().setDefaultSectionSize(self._matrix_row)
+        # the matrix beside the accuracy, as tall as its classes: the loss plot keeps the height
+        self.class_box = QWidget()
+        self.class_box.setToolTip("Classification: the accuracy and the confusion matrix")
+        class_layout = QHBoxLayout(self.class_box)
+        class_layout.setContentsMargins(0, 0, 0, 0)
         class_layout.addWidget(self.confusion)
+        class_layout.addWidget(self.accuracy, 1)
         self.class_box.setVisible(False)  # shown for class targets, from the moment they are loaded
 
     # --------------------------------------------------------------- layout
@@ -202,7 +202,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(self.update_rule)
         reason_row = QHBoxLayout()
         reason_row.addWidget(self.reason, 1)
-        reason_row.addWidget(self.apply_anyway, 0, Qt.AlignmentFlag.AlignTop)
+        reason_row.addWidget(self.apply_anyway)
         layout.addLayout(reason_row)
         layout.addWidget(self.class_box)
         layout.addWidget(self.plot, 1)
@@ -408,13 +408,12 @@ class TrainingPanel(QWidget):
         self.class_box.setVisible(kind is not None)
         if kind is None:
             return
-        self.accuracy.setText("Accuracy: train to see it")
+        self.accuracy.setText("Accuracy: shown while training")
         n = 2 if kind == BINARY else data.raw_targets.shape[1]
         self._fill_matrix(np.full((n, n), "–"))
 
     def _set_reason(self, text: str, error: bool = False) -> None:
         self.reason.setText(text)
-        self.reason.setToolTip(text)
         self.reason.setStyleSheet("color: #b00020;" if error else "")
 
     def _show_status(self, text: str, short: str | None = None, progress: bool = False) -> None:
@@ -443,11 +442,12 @@ class TrainingPanel(QWidget):
         m = ev.confusion
         self.class_box.setVisible(True)
         if snap.val_loss is None:
-            self.accuracy.setText(f"Accuracy {ev.accuracy:.1%} on the {ev.rows} training rows")
+            self.accuracy.setText(f"Accuracy {ev.accuracy:.1%} on the {ev.rows} training rows "
+                                  "(the matrix's)")
         else:
             parts = [f"training {train.accuracy:.1%} ({train.rows} rows)"] if train is not None else []
-            parts.append(f"held out {ev.accuracy:.1%} ({ev.rows} rows)")
-            self.accuracy.setText("Accuracy: " + " · ".join(parts) + "; matrix: held out")
+            parts.append(f"held out {ev.accuracy:.1%} ({ev.rows} rows, the matrix's)")
+            self.accuracy.setText("Accuracy: " + " · ".join(parts))
         self._fill_matrix(m.astype(str))
 
     def _fill_matrix(self, texts: np.ndarray) -> None:
@@ -471,6 +471,7 @@ class TrainingPanel(QWidget):
         if self.confusion.rowCount() != n or self._shown_names != names:
             self._shown_names = names
             self.confusion.setRowCount(n)
+            self.confusion.setFixedHeight(self._matrix_row * (min(n, CONFUSION_ROWS_SHOWN) + 1) + 4)
             # scroll bars only where the matrix is too big to show: its size never depends on them
             self.confusion.setVerticalScrollBarPolicy(
                 Qt.ScrollBarPolicy.ScrollBarAsNeeded if n > CONFUSION_ROWS_SHOWN else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
