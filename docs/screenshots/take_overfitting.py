@@ -1,5 +1,6 @@
 """The overfitting example's screenshot: ``overfitting_moons`` trained as it comes, then
-(after Undo, from the same initial weights) with an L2 penalty, both runs on one loss plot.
+(after Undo, from the same initial weights) with an L2 penalty, both runs on one loss plot
+(log scale), the Inspector closed so the training dock has the height.
 
 ``QT_QPA_PLATFORM=offscreen python docs/screenshots/take_overfitting.py OUT.png [WIDTH HEIGHT]``
 (settings go to a temporary folder, so a developer's saved layout does not change the picture).
@@ -33,6 +34,9 @@ def main() -> int:
     panel, doc = window.training_panel, window.document
     for name in ("training_dock", "dock_output_surface"):
         window.findChild(QDockWidget, name).raise_()
+    window.inspector_dock.close()  # the training dock gets the height
+    panel.plot.accuracy_box.setChecked(False)  # the losses only, on a log axis: the gap shows
+    panel.plot.set_log(True)
     panel.speed.setValue(panel.speed.maximum())  # the picture, not the pace, is wanted here
     runs = ["plain", "l2"]
 
