@@ -18,7 +18,7 @@ from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.training import Trainer, TrainingConfig
 from mlp_studio.io.project_file import load_project
 from mlp_studio.io.resources import resource_path
-from tests.app.test_training import make_doc, wait_idle
+from tests.app.test_training import panel, wait_idle  # noqa: F401 - panel: the dock's fixture
 
 LEFT = Qt.MouseButton.LeftButton
 FASTEST = len(DELAYS) - 1
@@ -29,16 +29,6 @@ def classes(n: int = 90) -> Dataset:
     x = rng.uniform(-1, 1, n)
     label = (x + 0.3 * rng.normal(size=n) > 0.1).astype(float)  # noisy: neither set is all right
     return Dataset(["x", "c"], np.c_[x, label], ["x"], ["c"])
-
-
-@pytest.fixture
-def panel(qtbot):
-    def make(config: TrainingConfig, **kw) -> TrainingPanel:
-        p = TrainingPanel(make_doc(config, **kw))
-        qtbot.addWidget(p)
-        p.resize(700, 800)
-        return p
-    yield make
 
 
 def run(qtbot, p: TrainingPanel, epochs: int | None = None) -> None:
