@@ -17,6 +17,7 @@ PATH_COLOR = QColor(214, 39, 40)
 PATH_SYMBOLS_UP_TO = 200  # points drawn with a symbol; a longer path is a plain line
 LOG_RATIO = 100.0  # positive values spanning more than this ratio are plotted on a log axis
 NOTE_OFFSET = 6  # pixels from the plot's top-left corner to its note
+WHOLE_TICKS_UP_TO = 10  # iterations shown with a tick at each whole number
 OFF_CHART_STRIP = 0.1  # the strip for values off the chart, as a share of the value range
 
 
@@ -44,7 +45,7 @@ def lab_colours() -> LabColours:
         tangent=QColor("#ffa640" if dark else "#e07000"),
         error=QColor("#ff7b7b" if dark else "#b00020"),
         good=QColor("#7bd88f" if dark else "#1b5e20"),
-        contour=QColor(0, 0, 0, 110) if dark else QColor(30, 30, 30, 120),
+        contour=QColor(235, 235, 235, 80) if dark else QColor(30, 30, 30, 120),
         bands=((28, 52, 92), (58, 104, 128), (120, 132, 118)) if dark
         else ((58, 96, 156), (150, 196, 214), (246, 240, 222)),
     )
@@ -137,6 +138,10 @@ class IterationPlot(pg.PlotWidget):
         marks = np.where(above, hi + strip / 2, np.where(below, lo - strip / 2, rest))
         item = self.getPlotItem()
         item.setXRange(0, max(len(fs) - 1, 1), padding=0.05)
+        if len(fs) <= WHOLE_TICKS_UP_TO:  # iterations are whole numbers: no tick at 0.5
+            item.getAxis("bottom").setTickSpacing(1.0, 1.0)
+        else:
+            item.getAxis("bottom").setTickSpacing()
         item.setYRange(lo - strip * below.any(), hi + strip * above.any(), padding=0)
         self.curve.setData(np.arange(keep), shown, symbol="o" if keep <= PATH_SYMBOLS_UP_TO else None)
         self.off_chart.setData(np.arange(keep, len(fs)), 10.0 ** marks if log else marks,

@@ -49,7 +49,7 @@ CUSTOM = "Custom"  # the preset box's entry for a function typed by the user
 RUN_CHUNK_SECONDS = 0.03
 TANGENTS_FADED = 2  # tangents drawn faded behind the current one (one variable)
 TANGENT_HALF_PX = 60  # each tangent's half-length on screen
-FADED_ALPHA = 80
+FADED_ALPHA = 130
 #: contour lines drawn (as many bands in the image below them)
 CONTOUR_LEVELS = 14
 #: points per side of the grid the contour lines are traced on (pyqtgraph's marching squares
