@@ -142,20 +142,6 @@ def test_quartic_click_to_start_on_either_side(lab, qtbot) -> None:
     assert lab.minimizer.last.x[0] == pytest.approx(left_min, abs=1e-6)
 
 
-def test_divergence_is_shown_not_raised(lab, qtbot) -> None:
-    choose_preset(lab, QUARTIC)
-    lab.eta_edit.setText("0.05")
-    lab.eta_edit.editingFinished.emit()
-    lab.run_steps.setValue(100)
-    click(qtbot, lab.run_button)
-    qtbot.waitUntil(lambda: not lab.running, timeout=5000)
-    assert "diverged" in lab.status_label.text()
-    assert not lab.step_button.isEnabled()
-    # the plot keeps showing the function, not the far-away iterates
-    (x0, x1), _ = lab.main_plot.getPlotItem().getViewBox().viewRange()
-    assert x1 - x0 < 100
-
-
 def test_newton_one_step_on_the_bowl(lab, qtbot) -> None:
     choose_preset(lab, BOWL)
     lab.method_combo.setCurrentIndex(lab.method_combo.findData("newton"))
@@ -350,6 +336,8 @@ def test_a_divergent_run_keeps_readable_axes_and_says_where(lab, qtbot) -> None:
     lab.run_steps.setValue(100)
     click(qtbot, lab.run_button)
     qtbot.waitUntil(lambda: not lab.running, timeout=5000)
+    assert "diverged" in lab.status_label.text()  # shown, not raised
+    assert not lab.step_button.isEnabled()
     # the same run by hand: x <- x - 0.05 f'(x) until a value passes 1e100
     xs, fs = [2.0], [quartic(2.0)]
     while max(abs(xs[-1]), abs(fs[-1]), abs(quartic_slope(xs[-1]))) <= 1e100:
