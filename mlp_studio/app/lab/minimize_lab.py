@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mlp_studio.app.lab.lab_plots import PATH_COLOR, PATH_SYMBOLS_UP_TO, IterationPlot, PlotNote, lab_colours, lab_plot
+from mlp_studio.app.lab.lab_plots import (
+    PATH_COLOR,
+    PATH_SYMBOLS_UP_TO,
+    IterationPlot,
+    PlotNote,
+    lab_colours,
+    lab_plot,
+)
 from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core import minimize as mz
 from mlp_studio.core.expression import ExpressionError, Objective, latex_name
