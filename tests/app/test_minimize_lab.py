@@ -356,6 +356,8 @@ def test_a_divergent_run_keeps_readable_axes_and_says_where(lab, qtbot) -> None:
     ks, marks = lab.f_plot.off_chart.getData()
     assert list(ks) == [3, 4, 5, 6] and np.all((max(fs[:3]) < marks) & (marks < y1))
     assert "diverged at step 6" in lab.f_plot.getPlotItem().titleLabel.text
+    # ... in a title short enough for the plot to stay inside its widget
+    assert lab.f_plot.getPlotItem().sceneBoundingRect().width() <= lab.f_plot.viewport().width()
     assert lab.main_note.isVisible()
     assert lab.main_note.toPlainText() == "diverged at step 6: steps 3 to 6 are off the plot"
 
@@ -421,3 +423,20 @@ def test_the_lab_follows_the_dark_palette_and_presenter_fonts(lab, dark_theme) -
     for plot in (lab.main_plot, lab.f_plot):
         assert plot.getPlotItem().getAxis("bottom").style["tickFont"].pixelSize() == round(12 * 1.6)
     look.set_presenter(False)
+
+
+def test_table_cells_fit_their_columns_after_a_divergence(lab, qtbot) -> None:
+    choose_preset(lab, ROSENBROCK)
+    lab.eta_edit.setText("0.01")
+    lab.eta_edit.editingFinished.emit()
+    lab.minimizer.run(100)
+    lab.step()
+    assert lab.minimizer.stop.code == "diverged"
+    metrics, margin = lab.table.fontMetrics(), 6  # the cell's padding on both sides
+    for row in range(lab.model.rowCount()):
+        for col in range(lab.model.columnCount()):
+            text = cell(lab, row, col)
+            assert metrics.horizontalAdvance(text) + margin <= lab.table.columnWidth(col), (row, col, text)
+    # the tooltip keeps every digit: the x of the last point, as Python prints it
+    tip = lab.model.data(lab.model.index(lab.model.rowCount() - 1, 3), Qt.ToolTipRole)
+    assert float(tip) == lab.minimizer.last.x[0]

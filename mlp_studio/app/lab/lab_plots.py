@@ -110,7 +110,7 @@ class IterationPlot(pg.PlotWidget):
         """Colours, title and its size from the appearance."""
         look, colours = appearance(), lab_colours()
         item = self.getPlotItem()
-        title = f"f per iteration · {self._note}" if self._note else "f per iteration"
+        title = self._note or "f per iteration"  # short: a long title widens the plot past its widget
         colour = colours.error if self._note else colours.text
         item.setTitle(title, color=colour.name(), size=f"{look.px(13)}px", bold=bool(self._note))
         item.layout.setRowFixedHeight(0, look.px(13) * 2)
@@ -122,7 +122,7 @@ class IterationPlot(pg.PlotWidget):
 
     def show_values(self, fs: np.ndarray, keep: int, note: str = "") -> None:
         """Plot ``fs`` (one per iteration), the axes fitted to the first ``keep`` of them;
-        ``note`` (where the run diverged) goes in the title."""
+        ``note`` (where the run diverged) replaces the title."""
         shown = fs[:keep]
         finite = shown[np.isfinite(shown)]
         log = finite.size > 1 and finite.min() > 0 and finite.max() > LOG_RATIO * finite.min()
@@ -137,7 +137,7 @@ class IterationPlot(pg.PlotWidget):
         strip = OFF_CHART_STRIP * (hi - lo)
         marks = np.where(above, hi + strip / 2, np.where(below, lo - strip / 2, rest))
         item = self.getPlotItem()
-        item.setXRange(0, max(len(fs) - 1, 1), padding=0.05)
+        item.setXRange(0, max(len(fs) - 1, 1), padding=0.07)
         if len(fs) <= WHOLE_TICKS_UP_TO:  # iterations are whole numbers: no tick at 0.5
             item.getAxis("bottom").setTickSpacing(1.0, 1.0)
         else:

@@ -44,6 +44,7 @@ from mlp_studio.core import minimize as mz
 from mlp_studio.core.expression import ExpressionError, Objective, latex_name
 from mlp_studio.errors import MLPError
 from mlp_studio.io.iteration_table import (
+    compact_cell,
     format_cell,
     iterations_csv,
     iterations_markdown,
@@ -109,7 +110,7 @@ class IterationTableModel(QAbstractTableModel):
         value = table_row(self._iterations, index.row())[index.column()]
         if index.column() == 0:
             return str(index.row())
-        return format_cell(value, 4 if role == Qt.DisplayRole else None)
+        return compact_cell(value) if role == Qt.DisplayRole else format_cell(value, None)
 
 
 def _mono() -> QFont:
@@ -291,7 +292,7 @@ class MinimizeLab(QWidget):
         bottom = QSplitter(Qt.Horizontal)
         bottom.addWidget(table_box)
         bottom.addWidget(self.f_plot)
-        bottom.setSizes([620, 380])
+        bottom.setSizes([680, 320])
         right = QSplitter(Qt.Vertical)
         right.addWidget(self.main_plot)
         right.addWidget(bottom)
