@@ -53,6 +53,7 @@ from mlp_studio.io.iteration_table import (
 )
 
 METHOD_LABELS = {"gd": "Gradient descent", "newton": "Newton-Raphson"}
+CELL_WIDTH_TEXT = "-0000.000"  # as wide as the widest number the table shows
 CUSTOM = "Custom"  # the preset box's entry for a function typed by the user
 RUN_CHUNK_SECONDS = 0.03
 TANGENTS_FADED = 2  # tangents drawn faded behind the current one (one variable)
@@ -233,7 +234,8 @@ class MinimizeLab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Stretch)
-        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("00000") + 10)
+        # room for the widest cell ("-4336.988"): a narrow window scrolls the table sideways
+        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance(CELL_WIDTH_TEXT) + 10)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.copy_csv_button = QPushButton("Copy as CSV")
         self.copy_md_button = QPushButton("Copy as Markdown")
@@ -481,8 +483,8 @@ class MinimizeLab(QWidget):
             self._refresh_plots()
             return
         self.model.set_run(self.objective.variables, self.minimizer.iterations)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Fixed)
-        self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance("00000") + 10)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Fixed)  # k: no wider
+        self.table.setColumnWidth(0, self.table.horizontalHeader().minimumSectionSize())
         self._refresh()
 
     # ------------------------------------------------------------- running
