@@ -7,6 +7,7 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSpinBox, QToolBar, QWidget
 
 from mlp_studio.app.stepping.controller import StepController
+from mlp_studio.app.widgets.appearance import follow_font
 from mlp_studio.errors import MLPError
 
 
@@ -38,6 +39,7 @@ class StepToolBar(QToolBar):
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.status.setContentsMargins(8, 0, 8, 0)
         self.addWidget(self.status)
+        follow_font(self)
         for signal in (self.doc.row_changed, self.doc.data_changed, self.doc.trace_changed):
             signal.connect(self.refresh)
         controller.changed.connect(self.refresh)

@@ -18,17 +18,14 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
+from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
 from mlp_studio.app.widgets.plot_range import epoch_range, value_range
 from mlp_studio.errors import MLPError
 
 REDRAW_HZ = 30
 LOG_FLOOR = 1e-12
 MAX_UPDATE_POINTS = 4_000_000  # per-update losses kept (online training of big data makes many)
-
-
-TRAIN_COLOUR = "#1f77b4"
-VAL_COLOUR = "#d62728"
-UPDATE_COLOUR = "#aaaaaa"
+EMPTY_RANGE = ((0.0, 1.0), (0.0, 1.0))  # (epochs, loss) shown before any point
 
 
 class GrowingBuffer:
@@ -104,7 +101,7 @@ class LossPlot(QWidget):
         self._offset = 0.0  # epochs of earlier runs: the x of this run's epoch 0
         self._dirty = False
 
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = pg.PlotWidget()
         item = self.plot_widget.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
@@ -116,19 +113,19 @@ class LossPlot(QWidget):
         # (~10 ms more); the axes are drawn once per range and then blitted.
         for name in ("left", "bottom"):
             item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.update_curve = item.plot(pen=pg.mkPen(UPDATE_COLOUR, width=1))
-        self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2))
-        self.val_curve = item.plot(pen=pg.mkPen(VAL_COLOUR, width=2))
+        self.update_curve = item.plot()
+        self.train_curve = item.plot()
+        self.val_curve = item.plot()
         self.update_curve.setVisible(False)  # "Per update" starts off: the epoch curve sets the range
         # the legend sits in the tool row, never over the curves, and names only curves with points
-        self._legend_entries = ((self.train_curve, self.train, "training", TRAIN_COLOUR),
-                                (self.val_curve, self.val, "held out", VAL_COLOUR),
-                                (self.update_curve, self.updates, "per update", UPDATE_COLOUR))
+        self._legend_entries = ((self.train_curve, self.train, "training"),
+                                (self.val_curve, self.val, "held out"),
+                                (self.update_curve, self.updates, "per update"))
         self.legend = QLabel("")
         self.legend.setToolTip("The curves drawn: the loss of each epoch on the training rows and on "
                                "the held-out rows, and each update's loss (online training)")
-        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
-        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
+        self._vline = pg.InfiniteLine(angle=90, movable=False)
+        self._hline = pg.InfiniteLine(angle=0, movable=False)
         for line in (self._vline, self._hline):
             line.setVisible(False)
             item.addItem(line, ignoreBounds=True)
@@ -136,9 +133,13 @@ class LossPlot(QWidget):
         # the ranges follow the data in steps (see _follow); panning or zooming stops that,
         # pyqtgraph's "A" (auto range) button starts it again
         item.vb.disableAutoRange()
+        self._empty_axes()
         item.vb.sigRangeChangedManually.connect(self._stop_following)
         self._following = True
         self._shown: tuple | None = None  # (x range, y range) last set
+        style_plot(self.plot_widget)
+        appearance().changed.connect(self._restyle)
+        self._restyle()
 
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic axis")
@@ -202,13 +203,33 @@ class LossPlot(QWidget):
         self._dirty = True
 
     def clear(self) -> None:
+        """Forget every point; the axes go back to their empty ranges."""
         for s in (self.train, self.val, self.updates):
             s.clear()
         self._offset = 0.0
         self._run = None
         self._following, self._shown = True, None
+        self._empty_axes()
+        for line in (self._vline, self._hline):
+            line.setVisible(False)
+        self.readout.setText("")
         self._dirty = True
         self.redraw()
+
+    def _empty_axes(self) -> None:
+        self.plot_widget.getPlotItem().vb.setRange(xRange=EMPTY_RANGE[0], yRange=EMPTY_RANGE[1], padding=0.0)
+
+    def _restyle(self) -> None:
+        """Curve colours from the palette (held-out dashed in the colour-blind one), widths
+        with the text size."""
+        colours = appearance().colours()
+        dash = Qt.PenStyle.DashLine if colours.dashed_negative else Qt.PenStyle.SolidLine
+        self.train_curve.setPen(pg.mkPen(colours.positive, width=line_width(2)))
+        self.val_curve.setPen(pg.mkPen(colours.negative, width=line_width(2), style=dash))
+        self.update_curve.setPen(pg.mkPen(colours.muted, width=line_width(1)))
+        for line in (self._vline, self._hline):
+            line.setPen(pg.mkPen(colours.muted, style=Qt.PenStyle.DashLine))
+        self._sync_legend()
 
     # -------------------------------------------------------------- drawing
     @property
@@ -267,8 +288,8 @@ class LossPlot(QWidget):
 
     def _sync_legend(self) -> None:
         """Name the curves that are drawn and have points, each in its colour."""
-        shown = [f'<span style="color:{colour}">━</span> {name}'
-                 for curve, series, name, colour in self._legend_entries
+        shown = [f'<span style="color:{curve.opts["pen"].color().name()}">━</span> {name}'
+                 for curve, series, name in self._legend_entries
                  if series.y.n and curve.isVisible()]
         self.legend.setText("&nbsp;&nbsp;".join(shown))
 

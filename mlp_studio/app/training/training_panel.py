@@ -362,9 +362,15 @@ class TrainingPanel(QWidget):
         self._unapplied_note = f". Not applied: {message}" if message else ""
 
     def _on_project_replaced(self) -> None:
+        """A new document: nothing of the last run's progress, losses or scores stays."""
         self.plot.clear()
         self.class_box.setVisible(False)
         self._set_reason("")
+        self.progress.reset()
+        self.status.setText("Ready")
+        self.status.setToolTip("")
+        if self.status_bar is not None:
+            self.status_bar.clearMessage()
 
     def _set_reason(self, text: str, error: bool = False) -> None:
         self.reason.setText(text)
