@@ -38,10 +38,6 @@ def levels_for(activation: str, values: np.ndarray) -> tuple[float, float]:
     return (low, high) if high > low else (low - 0.5, high + 0.5)
 
 
-def layer_title(index: int, n_layers: int) -> str:
-    return "output" if index == n_layers - 1 else f"hidden {index + 1}"
-
-
 class NeuronMaps(QStackedWidget):
     """Page 0: a message; page 1: the small maps (left) and the chosen map large (right)."""
 
@@ -120,10 +116,11 @@ class NeuronMaps(QStackedWidget):
         self._shape = sizes
         if self.chosen[0] >= len(sizes) or self.chosen[1] >= sizes[self.chosen[0]]:
             self.chosen = (0, 0)
+        names = appearance().notation(len(sizes))
         for i, n in enumerate(sizes):
             block = self.maps.addLayout(row=0, col=i)
             shown = min(n, MAX_NODES)
-            title = layer_title(i, len(sizes)) + ("" if n <= MAX_NODES else f" (first {MAX_NODES} of {n})")
+            title = names.layer_name(i) + ("" if n <= MAX_NODES else f" (first {MAX_NODES} of {n})")
             block.addLabel(title, row=0, col=0, colspan=max(1, -(-shown // ROWS)),
                            size=f"{appearance().px(13)}px")
             for k in range(shown):
@@ -131,7 +128,7 @@ class NeuronMaps(QStackedWidget):
                 box.setFixedHeight(MAP_SIZE)
                 box.setFixedWidth(MAP_SIZE)
                 image = pg.ImageItem(axisOrder="row-major")
-                image.setToolTip(f"{layer_title(i, len(sizes))}, node {k}: click to enlarge")
+                image.setToolTip(f"{names.node_words(i, k)}: click to enlarge")
                 image.mouseClickEvent = lambda event, key=(i, k): self.choose(*key)
                 box.addItem(image)
                 self.images[(i, k)] = image
@@ -146,7 +143,7 @@ class NeuronMaps(QStackedWidget):
         layer, node = self.chosen
         data, net = self.doc.project.data, self.doc.network
         values = self.grids[layer][node]
-        self.large_image.setColorMap(self.colour_map)
+        self.large_image.setColorMap(colour_scale(appearance().colours(), pale=True))  # points stand out
         self.large_image.setImage(np.nan_to_num(values), levels=levels_for(net.layers[layer].activation, values))
         xs, ys = grid_axes(*self.window_ranges, GRID)
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
@@ -161,5 +158,6 @@ class NeuronMaps(QStackedWidget):
             pg.mkBrush(self.colour_map.map((t - low) / ((high - low) or 1.0), mode="qcolor")) for t in targets])
         self.large.setLabel("bottom", data.inputs[0])
         self.large.setLabel("left", data.inputs[1])
-        self.large.setTitle(f"{layer_title(layer, len(net.layers))}, node {node}: "
-                            f"{net.layers[layer].activation}", size=f"{appearance().px(13)}px")
+        words = appearance().notation(len(net.layers)).node_words(layer, node)
+        self.large.setTitle(f"{words[0].upper()}{words[1:]}: {net.layers[layer].activation}",
+                            size=f"{appearance().px(13)}px")

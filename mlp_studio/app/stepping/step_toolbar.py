@@ -10,6 +10,8 @@ from mlp_studio.app.stepping.controller import StepController
 from mlp_studio.app.widgets.appearance import follow_font
 from mlp_studio.errors import MLPError
 
+STATUS_MIN_WIDTH = 200
+
 
 class StepToolBar(QToolBar):
     """Forward · Sub-step · Update · Epoch | Row [n] Batch | Reset | status."""
@@ -37,6 +39,7 @@ class StepToolBar(QToolBar):
         self.status = QLabel()
         self.status.setObjectName("step_status")
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(STATUS_MIN_WIDTH)  # a long line is cut, not sent to the overflow menu
         self.status.setContentsMargins(8, 0, 8, 0)
         self.addWidget(self.status)
         follow_font(self)
