@@ -266,9 +266,11 @@ class MainWindow(QMainWindow):
         """Ask about unsaved changes; False when the user cancels (or saving failed)."""
         if not self.document.is_modified:
             return True
+        doc = self.document
+        question = (f"Save the changes to {doc.display_name}?" if doc.path is not None else
+                    f"{doc.display_name} is not saved in a file yet. Save it as a new project file?")
         answer = QMessageBox.question(
-            self, "Unsaved changes",
-            f"Save the changes to {self.document.display_name}?",
+            self, "Unsaved changes", question,
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:

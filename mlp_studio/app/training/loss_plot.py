@@ -19,19 +19,18 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMessageBox,
                                QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
+from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
 from mlp_studio.app.widgets.plot_range import epoch_range, value_range
 from mlp_studio.errors import MLPError
 
 REDRAW_HZ = 30
 LOG_FLOOR = 1e-12
 MAX_UPDATE_POINTS = 4_000_000  # per-update losses kept (online training of big data makes many)
-
-
-TRAIN_COLOUR = "#1f77b4"
-VAL_COLOUR = "#d62728"
-UPDATE_COLOUR = "#aaaaaa"
-PENALTY_COLOUR = "#2ca02c"
-RATE_COLOUR = "#9467bd"
+EMPTY_RANGE = ((0.0, 1.0), (0.0, 1.0))  # (epochs, loss) shown before any point
+#: the penalty's and the learning rate's curves (Okabe-Ito bluish green and reddish purple:
+#: told apart from either palette's two curve colours, also with colour-blind eyes)
+PENALTY_COLOUR = "#009e73"
+RATE_COLOUR = "#cc79a7"
 RIGHT_AXIS_WIDTH = 48
 
 
@@ -113,7 +112,7 @@ class LossPlot(QWidget):
         self._offset = 0.0  # epochs of earlier runs: the x of this run's epoch 0
         self._dirty = False
 
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = pg.PlotWidget()
         item = self.plot_widget.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
@@ -125,11 +124,11 @@ class LossPlot(QWidget):
         # (~10 ms more); the axes are drawn once per range and then blitted.
         for name in ("left", "bottom"):
             item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.update_curve = item.plot(pen=pg.mkPen(UPDATE_COLOUR, width=1))
-        self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2))
-        self.val_curve = item.plot(pen=pg.mkPen(VAL_COLOUR, width=2))
-        self.data_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2, style=Qt.DashLine))
-        self.penalty_curve = item.plot(pen=pg.mkPen(PENALTY_COLOUR, width=2))
+        self.update_curve = item.plot()
+        self.train_curve = item.plot()
+        self.val_curve = item.plot()
+        self.data_curve = item.plot()
+        self.penalty_curve = item.plot()
         self.update_curve.setVisible(False)  # "Per update" starts off: the epoch curve sets the range
         self._loss_curves = ((self.train, self.train_curve), (self.val, self.val_curve),
                              (self.updates, self.update_curve), (self.data, self.data_curve),
@@ -137,21 +136,21 @@ class LossPlot(QWidget):
         self._build_right_axis(item)
         # the legend sits above the plot, never over the curves, and names only curves with points
         self._legend_entries = (
-            (self.train_curve, self.train, "training", TRAIN_COLOUR, "━"),
-            (self.data_curve, self.data, "data loss", TRAIN_COLOUR, "╍"),
-            (self.penalty_curve, self.penalty, "penalty", PENALTY_COLOUR, "━"),
-            (self.val_curve, self.val, "held out", VAL_COLOUR, "━"),
-            (self.update_curve, self.updates, "per update", UPDATE_COLOUR, "━"),
-            (self.train_acc_curve, self.train_acc, "acc. training", TRAIN_COLOUR, "┅"),
-            (self.val_acc_curve, self.val_acc, "acc. held out", VAL_COLOUR, "┅"),
-            (self.rate_curve, self.rate, "η", RATE_COLOUR, "━"))
+            (self.train_curve, self.train, "training", "━"),
+            (self.data_curve, self.data, "data loss", "╍"),
+            (self.penalty_curve, self.penalty, "penalty", "━"),
+            (self.val_curve, self.val, "held out", "━"),
+            (self.update_curve, self.updates, "per update", "━"),
+            (self.train_acc_curve, self.train_acc, "acc. training", "┅"),
+            (self.val_acc_curve, self.val_acc, "acc. held out", "┅"),
+            (self.rate_curve, self.rate, "η", "━"))
         self.legend = QLabel("")
         self.legend.setToolTip("The curves drawn: the loss of each epoch on the training rows (with a "
                                "weight penalty: its data part and the penalty apart) and on the held-out "
                                "rows, each update's loss (online training); on the right axis the "
                                "accuracy or the learning rate")
-        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
-        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
+        self._vline = pg.InfiniteLine(angle=90, movable=False)
+        self._hline = pg.InfiniteLine(angle=0, movable=False)
         for line in (self._vline, self._hline):
             line.setVisible(False)
             item.addItem(line, ignoreBounds=True)
@@ -159,9 +158,13 @@ class LossPlot(QWidget):
         # the ranges follow the data in steps (see _follow); panning or zooming stops that,
         # pyqtgraph's "A" (auto range) button starts it again
         item.vb.disableAutoRange()
+        self._empty_axes()
         item.vb.sigRangeChangedManually.connect(self._stop_following)
         self._following = True
         self._shown: tuple | None = None  # (x range, y range) last set
+        style_plot(self.plot_widget)
+        appearance().changed.connect(self._restyle)
+        self._restyle()
 
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic axis")
@@ -229,12 +232,11 @@ class LossPlot(QWidget):
             vb.setVisible(False)
         item.vb.sigResized.connect(self._place_right_views)
         self.acc_vb.setYRange(0.0, 1.0, padding=0.02)
-        dotted = Qt.PenStyle.DotLine
-        self.train_acc_curve = pg.PlotDataItem(pen=pg.mkPen(TRAIN_COLOUR, width=2, style=dotted))
-        self.val_acc_curve = pg.PlotDataItem(pen=pg.mkPen(VAL_COLOUR, width=2, style=dotted))
+        self.train_acc_curve = pg.PlotDataItem()
+        self.val_acc_curve = pg.PlotDataItem()
         for curve in (self.train_acc_curve, self.val_acc_curve):
             self.acc_vb.addItem(curve)
-        self.rate_curve = pg.PlotDataItem(pen=pg.mkPen(RATE_COLOUR, width=2))
+        self.rate_curve = pg.PlotDataItem()
         self.rate_vb.addItem(self.rate_curve)
         item.showAxis("right", False)  # until there is something to show on it
 
@@ -288,13 +290,40 @@ class LossPlot(QWidget):
         self._dirty = True
 
     def clear(self) -> None:
+        """Forget every point; the axes go back to their empty ranges."""
         for s in self._all_series():
             s.clear()
         self._offset = 0.0
         self._run = None
         self._following, self._shown = True, None
+        self._empty_axes()
+        for line in (self._vline, self._hline):
+            line.setVisible(False)
+        self.readout.setText("")
         self._dirty = True
         self.redraw()
+
+    def _empty_axes(self) -> None:
+        self.plot_widget.getPlotItem().vb.setRange(xRange=EMPTY_RANGE[0], yRange=EMPTY_RANGE[1], padding=0.0)
+
+    def _restyle(self) -> None:
+        """Curve colours from the palette (held-out dashed in the colour-blind one), widths
+        with the text size: the data loss dashed in the training colour, the accuracies
+        dotted in the training and held-out colours."""
+        colours = appearance().colours()
+        dash = Qt.PenStyle.DashLine if colours.dashed_negative else Qt.PenStyle.SolidLine
+        wide = line_width(2)
+        self.train_curve.setPen(pg.mkPen(colours.positive, width=wide))
+        self.val_curve.setPen(pg.mkPen(colours.negative, width=wide, style=dash))
+        self.update_curve.setPen(pg.mkPen(colours.muted, width=line_width(1)))
+        self.data_curve.setPen(pg.mkPen(colours.positive, width=wide, style=Qt.PenStyle.DashLine))
+        self.penalty_curve.setPen(pg.mkPen(PENALTY_COLOUR, width=wide))
+        self.train_acc_curve.setPen(pg.mkPen(colours.positive, width=wide, style=Qt.PenStyle.DotLine))
+        self.val_acc_curve.setPen(pg.mkPen(colours.negative, width=wide, style=Qt.PenStyle.DotLine))
+        self.rate_curve.setPen(pg.mkPen(RATE_COLOUR, width=wide))
+        for line in (self._vline, self._hline):
+            line.setPen(pg.mkPen(colours.muted, style=Qt.PenStyle.DashLine))
+        self._sync_legend()
 
     # -------------------------------------------------------------- drawing
     @property
@@ -387,8 +416,8 @@ class LossPlot(QWidget):
 
     def _sync_legend(self) -> None:
         """Name the curves that are drawn and have points, each in its colour."""
-        shown = [f'<span style="color:{colour}">{line}</span>&nbsp;{name}'
-                 for curve, series, name, colour, line in self._legend_entries
+        shown = [f'<span style="color:{curve.opts["pen"].color().name()}">{line}</span>&nbsp;{name}'
+                 for curve, series, name, line in self._legend_entries
                  if series.y.n and curve.isVisible() and self._on_screen(curve)]
         self.legend.setText("&nbsp;&nbsp;".join(shown))
 

@@ -396,9 +396,15 @@ class TrainingPanel(QWidget):
         self._unapplied_note = f". Not applied: {message}" if message else ""
 
     def _on_project_replaced(self) -> None:
+        """A new document: nothing of the last run's progress, losses or scores stays."""
         self.plot.clear()
         self._reserve_classification()
         self._set_reason("")
+        self.progress.reset()
+        self.status.setText("Ready")
+        self.status.setToolTip("")
+        if self.status_bar is not None:
+            self.status_bar.clearMessage()
 
     def _reserve_classification(self) -> None:
         """Show the Classification box, empty, whenever the targets are classes, so it never
