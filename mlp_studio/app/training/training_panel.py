@@ -22,6 +22,7 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
 from mlp_studio.app.training.update_rule_box import UpdateRuleBox
+from mlp_studio.app.widgets.appearance import colour_text
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
@@ -374,7 +375,7 @@ class TrainingPanel(QWidget):
 
     def _set_reason(self, text: str, error: bool = False) -> None:
         self.reason.setText(text)
-        self.reason.setStyleSheet("color: #b00020;" if error else "")
+        colour_text(self.reason, "error" if error else None)
         self.reason.setVisible(bool(text))
 
     def _show_status(self, text: str, short: str | None = None, progress: bool = False) -> None:
