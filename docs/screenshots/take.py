@@ -23,7 +23,7 @@ def main() -> int:
     parser.add_argument("--updates", type=int, default=0, help="full updates (F11) to take")
     parser.add_argument("--presenter", action="store_true")
     parser.add_argument("--select", default="", help="select an edge: layer,node,input")
-    parser.add_argument("--tab", default="", help="raise this dock (object name)")
+    parser.add_argument("--tab", action="append", default=[], help="raise this dock (object name; repeatable)")
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
     parser.add_argument("--train", type=int, default=0, help="train this many epochs first")
     args = parser.parse_args()
@@ -52,8 +52,8 @@ def main() -> int:
             c.act_substep.trigger()
         if args.select:
             window.document.select(("edge", *map(int, args.select.split(","))))
-        if args.tab:
-            window.findChild(QDockWidget, args.tab).raise_()
+        for tab in args.tab:
+            window.findChild(QDockWidget, tab).raise_()
         if args.presenter:
             window.presenter.action.trigger()
         if args.train:

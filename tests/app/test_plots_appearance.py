@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from mlp_studio.app.lab.hessian_dialog import HessianDialog
 from mlp_studio.app.lab.loss_landscape_view import training_objective
@@ -262,3 +262,23 @@ def test_the_colour_blind_palette_reaches_curves_surfaces_and_maps(stepped, qtbo
     large = views.neuron_maps.large_image.getColorMap()
     assert large.map(0.0, mode="qcolor").hslHueF() == pytest.approx(QColor(blue).hslHueF(), abs=0.03)
     assert large.map(1.0, mode="qcolor").hslHueF() == pytest.approx(QColor(vermillion).hslHueF(), abs=0.03)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_warnings_and_errors_are_readable_in_either_theme(window, qtbot, theme):
+    appearance().update(theme="light" if theme == "dark" else "dark")  # switched while shown
+    window.document.new_project()  # no data: Run fails with a reason
+    window.training_panel.start(5)
+    window.document.lock_edits("Edits wait for the training run")
+    appearance().update(theme=theme)
+    qtbot.wait(50)  # the application's palette reaches the widgets through the event loop
+    window.findChild(QDockWidget, "training_dock").raise_()
+    labels = {"run error": window.training_panel.reason, "status bar lock": window.lock_note,
+              "inspector lock": window.inspector.lock_note}
+    qtbot.waitUntil(lambda: all(label.isVisible() for label in labels.values()))
+    for name, label in labels.items():  # as drawn in the window, on its panel
+        shown = window.grab(QRect(label.mapTo(window, QPoint(0, 0)), label.size()))
+        background, ink = dominant_and_farthest(pixels(shown.toImage()))
+        assert (background.lightness() < 80) == (theme == "dark"), name
+        assert contrast(background, ink) >= 4.5, (name, background.name(), ink.name())
+    window.document.lock_edits(None)

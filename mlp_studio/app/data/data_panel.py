@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog,
 from mlp_studio.app.editor import network_edit
 from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
 from mlp_studio.app.document.document import Document
-from mlp_studio.app.widgets.appearance import appearance, follow_font
+from mlp_studio.app.widgets.appearance import appearance, colour_text, follow_font
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.scaling import SCALING_NAMES, SCALINGS
 from mlp_studio.errors import MLPError
@@ -298,7 +298,7 @@ class DataPanel(QWidget):
         layout.addWidget(self.progress)
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #9a4b00;")
+        colour_text(self.warnings, "warning")
         self.warnings.hide()
         layout.addWidget(self.warnings)
         self.model = DataTableModel(document, self)

@@ -29,6 +29,7 @@ from mlp_studio.app.shell.presenter import Presenter
 from mlp_studio.app.stepping.step_views import StepViews
 from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import TrainingPanel
+from mlp_studio.app.widgets.appearance import colour_text
 from mlp_studio.core.project import Project
 from mlp_studio.errors import MLPError
 
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self.help_menu = install_help_menu(self)
         document.file_changed.connect(self._update_title)
         self.lock_note = QLabel()  # why edits are locked now (a training run), in the status bar
-        self.lock_note.setStyleSheet("color: #9a4b00;")
+        colour_text(self.lock_note, "warning")
         self.statusBar().addPermanentWidget(self.lock_note)
         document.edit_lock_changed.connect(self._show_lock)
         self._show_lock()

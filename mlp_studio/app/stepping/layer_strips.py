@@ -51,7 +51,7 @@ class _Strip:
         plot.addLine(y=0, pen=pg.mkPen(appearance().colours().muted, width=line_width(1)))
         # Outlines would hide the colours of many thin bars.
         self.bars = pg.BarGraphItem(x=np.arange(n), height=np.zeros(n), width=0.7, brush=_A_BRUSH,
-                                    pen=pg.mkPen("#555") if n <= 40 else None)
+                                    pen=pg.mkPen(appearance().colours().muted) if n <= 40 else None)
         plot.addItem(self.bars)
         self.labels: list[pg.TextItem] = []
         if n <= LABEL_LIMIT:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlp_studio.app.stepping.output_chooser import OutputChooser
-from mlp_studio.app.widgets.appearance import appearance, follow_font, style_plot
+from mlp_studio.app.widgets.appearance import appearance, follow_font, line_width, style_plot
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.notation import REFERENCE, Notation
 from mlp_studio.core.trace import StepTrace, sensitivity_for
@@ -81,7 +81,7 @@ class SensitivityView(QWidget):
         self.chart.getAxis("bottom").enableAutoSIPrefix(False)
         self.bars = pg.BarGraphItem(x0=[0.0], y=[0.0], height=0.6, width=[0.0])
         self.chart.addItem(self.bars)
-        self.chart.addLine(x=0, pen=pg.mkPen("#999"))
+        self.zero_line = self.chart.addLine(x=0)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["parameter", "value", "d y / d param", "−∂L/∂param"])
         self.table.verticalHeader().setVisible(False)
@@ -166,6 +166,7 @@ class SensitivityView(QWidget):
         sens = np.array([r[2] for r in top])
         colours = appearance().colours()
         self.chart.getAxis("left").setWidth(round(LABEL_WIDTH * appearance().font_scale))
+        self.zero_line.setPen(pg.mkPen(colours.muted, width=line_width(1)))
         brushes = [pg.mkBrush(colours.positive if v >= 0 else colours.negative) for v in sens]
         self.bars.setOpts(x0=np.zeros(n), y=pos, width=sens, brushes=brushes)
         self.chart.getAxis("left").setTicks([[(p, r[0]) for p, r in zip(pos, top)]])

@@ -24,6 +24,7 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
 from mlp_studio.app.training.update_rule_box import UpdateRuleBox
+from mlp_studio.app.widgets.appearance import colour_text
 from mlp_studio.app.widgets.elided_label import ElidedLabel
 from mlp_studio.core.evaluation import BINARY, class_kind
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
@@ -423,7 +424,7 @@ class TrainingPanel(QWidget):
 
     def _set_reason(self, text: str, error: bool = False) -> None:
         self.reason.setText(text)
-        self.reason.setStyleSheet("color: #b00020;" if error else "")
+        colour_text(self.reason, "error" if error else None)
 
     def _show_status(self, text: str, short: str | None = None, progress: bool = False) -> None:
         """``text`` in the window's status bar (a ``progress`` line at most ``STATUS_BAR_HZ``

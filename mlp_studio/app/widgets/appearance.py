@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QTableView, QWidget
 
 from mlp_studio.core.notation import NOTATIONS, REFERENCE, Notation, number_text
 
@@ -53,7 +53,8 @@ class Preferences:
 class Colours:
     """The colours a view draws with. ``positive`` and ``negative`` also draw the two ends of
     the colour scales (low: ``positive``) and the first two curves of a plot; ``surface_mid``
-    is the middle of a scale drawn behind points; ``row_fill`` marks the data row in use."""
+    is the middle of a scale drawn behind points; ``row_fill`` marks the data row in use;
+    ``warning``, ``error`` and ``good`` colour notes and answers."""
 
     positive: QColor
     negative: QColor
@@ -68,6 +69,9 @@ class Colours:
     change: QColor
     surface_mid: QColor
     row_fill: QColor
+    warning: QColor
+    error: QColor
+    good: QColor
     dashed_negative: bool
 
 
@@ -80,7 +84,8 @@ def _colours(palette: str, dark: bool, high_contrast: bool) -> Colours:
                     muted=QColor("#f2f2f2" if high_contrast else "#c8c8c8"),
                     outline=QColor("#d0d0d0"), node_low=QColor("#2b2d31"), node_high=QColor("#c77d10"),
                     input_fill=QColor("#33414f"), label_fill=QColor(30, 31, 34, 225),
-                    change=QColor("#f5d90a"), surface_mid=QColor("#3a3b40"), row_fill=QColor("#5a4712"))
+                    change=QColor("#f5d90a"), surface_mid=QColor("#3a3b40"), row_fill=QColor("#5a4712"),
+                    warning=QColor("#f0a04b"), error=QColor("#ff7b7b"), good=QColor("#7bd88f"))
     else:
         positive = QColor("#0072b2" if blind else "#1f6fb4")
         negative = QColor("#d55e00" if blind else "#d6401a")
@@ -88,7 +93,8 @@ def _colours(palette: str, dark: bool, high_contrast: bool) -> Colours:
                     muted=QColor("#111111" if high_contrast else "#3d3d3d"),
                     outline=QColor("#2a2a2a"), node_low=QColor("#ffffff"), node_high=QColor("#f2a541"),
                     input_fill=QColor("#e8eef5"), label_fill=QColor(255, 255, 255, 225),
-                    change=QColor("#9b30d9"), surface_mid=QColor("#f4f4f4"), row_fill=QColor("#fff2cc"))
+                    change=QColor("#9b30d9"), surface_mid=QColor("#f4f4f4"), row_fill=QColor("#fff2cc"),
+                    warning=QColor("#9a4b00"), error=QColor("#b00020"), good=QColor("#1b7f3a"))
     return Colours(positive=positive, negative=negative, dashed_negative=blind, **base)
 
 
@@ -316,6 +322,28 @@ class _FontFollower(QObject):
         for table in [self.widget, *self.widget.findChildren(QTableView)]:
             if isinstance(table, QTableView):
                 table.verticalHeader().setDefaultSectionSize(rows)
+
+
+class _TextColour(QObject):
+    """Keeps one label's text in a colour of the appearance (``warning``, ``error``, ``good``),
+    or in the palette's for ``None``."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label)
+        self.label, self.role = label, None
+        appearance().changed.connect(self.apply)
+
+    def apply(self) -> None:
+        colour = getattr(appearance().colours(), self.role).name() if self.role else None
+        self.label.setStyleSheet(f"color: {colour};" if colour else "")
+
+
+def colour_text(label: QLabel, role: str | None) -> None:
+    """Draw ``label``'s text in the appearance's ``role`` colour (``None``: the palette's),
+    now and after every change."""
+    follower = label.findChild(_TextColour) or _TextColour(label)
+    follower.role = role
+    follower.apply()
 
 
 def follow_font(widget: QWidget) -> None:
