@@ -8,6 +8,7 @@ it; tests get a fresh one per test through ``reset_appearance``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
+from functools import lru_cache
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
@@ -49,7 +50,8 @@ class Preferences:
 
 @dataclass(frozen=True)
 class Colours:
-    """The colours a view draws with."""
+    """The colours a view draws with (one shared instance per palette, theme and contrast:
+    copy a colour before changing it)."""
 
     positive: QColor
     negative: QColor
@@ -65,6 +67,7 @@ class Colours:
     dashed_negative: bool
 
 
+@lru_cache(maxsize=16)  # views ask on every redraw; making the QColors took ~14 µs a call
 def _colours(palette: str, dark: bool, high_contrast: bool) -> Colours:
     blind = palette == "colour_blind"
     if dark:
