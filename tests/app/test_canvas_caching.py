@@ -11,13 +11,10 @@ from PySide6.QtCore import QLineF, QPointF
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsItem
 
-from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.glow_layer import GlowLayer
 from mlp_studio.app.editor.network_canvas import NetworkCanvas
 from mlp_studio.app.widgets.appearance import appearance
-from mlp_studio.core.project import Project
-from mlp_studio.core.trace import step_trace
-from tests.core.reference_net import reference_dataset, reference_network
+from tests.app.test_canvas import canvas, doc, step_row0  # noqa: F401 - fixtures
 
 GLOW_ALPHA = 120  # the glows' alpha: the change colour over the background
 
@@ -30,27 +27,6 @@ def system_palette(qapp):
     palette = QPalette(qapp.palette())
     yield
     qapp.setPalette(palette)
-
-
-@pytest.fixture
-def doc(qapp):
-    return Document(Project(reference_network(), data=reference_dataset()))
-
-
-@pytest.fixture
-def canvas(doc, qtbot):
-    view = NetworkCanvas(doc)
-    qtbot.addWidget(view)
-    view.resize(900, 560)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
-def step_row0(doc: Document) -> None:
-    data = doc.project.data
-    trace = step_trace(doc.network.copy(), data.X[0], data.Z[0], "half_squared_error", 0.1)
-    doc.apply_step(trace.network_after(), trace, "Step row 0")
 
 
 def changed_edges(before, after) -> set[tuple]:
