@@ -117,6 +117,7 @@ def gui_run(app, project: Project, epochs: int, live: bool) -> dict:
     document = Document(project)
     window, panel, kind = make_window(document)
     panel.live.setChecked(live)
+    panel.speed.setValue(panel.speed.maximum())  # Fastest: no pause between epochs
     window.resize(1400, 900)
     window.show()
     for _ in range(20):

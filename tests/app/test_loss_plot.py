@@ -13,10 +13,13 @@ from mlp_studio.core.network import Network
 NET = Network.create([1, 1], "identity")
 
 
-def snap(run: int, epochs, losses, val=None, updates=None) -> Snapshot:
+def _array(values) -> np.ndarray | None:
+    return None if values is None else np.array(values, dtype=float)
+
+
+def snap(run: int, epochs, losses, val=None, updates=None, penalty=None, rate=None) -> Snapshot:
     return Snapshot(run, int(epochs[-1]), 0, 0.0, np.array(epochs), np.array(losses, dtype=float),
-                    None if val is None else np.array(val, dtype=float),
-                    None if updates is None else np.array(updates, dtype=float), NET, None)
+                    _array(val), _array(updates), NET, None, _array(penalty), _array(rate))
 
 
 def test_growing_buffer_doubles_and_keeps_values():
@@ -82,12 +85,13 @@ def pg_point(x, y):
 
 
 def test_csv_and_png_export(plot, tmp_path):
-    plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], val=[0.75, 0.5]))
-    plot.add_snapshot(snap(2, [1], [0.125], val=None))
+    plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], val=[0.75, 0.5], rate=[0.1, 0.05]))
+    plot.add_snapshot(snap(2, [1], [0.125], val=None, penalty=[0.0625], rate=[0.5]))
     csv = tmp_path / "loss.csv"
     plot.export_csv(str(csv))
     assert csv.read_text().splitlines() == [
-        "epoch,training_loss,validation_loss", "1,0.5,0.75", "2,0.25,0.5", "3,0.125,"]
+        "epoch,training_loss,validation_loss,penalty,learning_rate",
+        "1,0.5,0.75,,0.1", "2,0.25,0.5,,0.05", "3,0.125,,0.0625,0.5"]
     png = tmp_path / "loss.png"
     plot.export_png(str(png))
     data = png.read_bytes()

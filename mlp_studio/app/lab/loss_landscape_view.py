@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from mlp_studio.app.document.document import Document
+from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.hessian import MAX_PARAMETERS, hessian_report
@@ -91,7 +92,7 @@ class LossLandscapeView(QWidget):
             spin.editingFinished.connect(self.refresher.request)
 
     def _build_plots(self) -> None:
-        self.contour = pg.PlotWidget(background="w")
+        self.contour = pg.PlotWidget()
         self.contour.setMinimumSize(320, 280)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(COLORMAP)
@@ -105,15 +106,25 @@ class LossLandscapeView(QWidget):
         self.here = pg.ScatterPlotItem(size=14, symbol="x", pen=pg.mkPen("k", width=2.5))
         self.contour.addItem(self.path_item)
         self.contour.addItem(self.here)
-        self.slice_plot = pg.PlotWidget(background="w")
+        self.slice_plot = pg.PlotWidget()
         self.slice_plot.setMinimumSize(320, 200)
         self.slice_plot.setLabel("bottom", "distance along −g / |g|")
         self.slice_plot.setLabel("left", "loss")
-        self.slice_curve = self.slice_plot.plot(pen=pg.mkPen((31, 119, 180), width=2))
-        self.slice_best = pg.InfiniteLine(angle=90, pen=pg.mkPen((200, 30, 30), width=1.5, style=Qt.PenStyle.DashLine))
+        self.slice_curve = self.slice_plot.plot()
+        self.slice_best = pg.InfiniteLine(angle=90)
         self.slice_plot.addItem(self.slice_best)
+        for plot in (self.contour, self.slice_plot):
+            style_plot(plot)
+        appearance().changed.connect(self._restyle)
+        self._restyle()
         self.slice_label = QLabel()
         self.slice_label.setWordWrap(True)
+
+    def _restyle(self) -> None:
+        """The slice's colours from the palette, its widths with the text size."""
+        colours = appearance().colours()
+        self.slice_curve.setPen(pg.mkPen(colours.positive, width=line_width(2)))
+        self.slice_best.setPen(pg.mkPen(colours.negative, width=line_width(1.5), style=Qt.PenStyle.DashLine))
 
     def _layout(self) -> None:
         form = QFormLayout()

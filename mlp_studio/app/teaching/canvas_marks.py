@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem, QGraphicsSimpleTextItem
 
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.address import Address
 
 MARK = QColor(255, 170, 0, 170)
@@ -78,7 +79,7 @@ class CanvasMarks(QObject):
             if label:
                 text = QGraphicsSimpleTextItem(label)
                 text.setFont(QFont("Sans", 9, QFont.Weight.Bold))
-                text.setBrush(QBrush(QColor("#8a4b00")))
+                text.setBrush(QBrush(appearance().colours().warning))
                 text.setPos(anchor)
                 text.setZValue(3)
                 scene.addItem(text)
