@@ -160,6 +160,8 @@ class TrainingPanel(QWidget):
         self.apply_anyway.setToolTip("Put the trained network on top of the change made while "
                                      "training ran (Undo goes back to that change)")
         self.apply_anyway.setVisible(False)
+        # the reason's line is as tall as this button beside it: nothing moves when it shows
+        self.reason.setFixedHeight(self.apply_anyway.sizeHint().height())
 
     def _build_classification(self) -> None:
         self.accuracy = QLabel("")
