@@ -189,8 +189,8 @@ class TrainingPanel(QWidget):
     # --------------------------------------------------------------- layout
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(4)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(3)
         layout.addWidget(self._settings_grid())
         controls = QHBoxLayout()
         for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
