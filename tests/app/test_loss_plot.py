@@ -142,3 +142,11 @@ def test_per_update_curve_starts_hidden_and_the_legend_names_only_what_is_drawn(
     assert plot.update_curve.isVisible() and "per update" in plot.legend.text()
     plot.updates_box.setChecked(False)
     assert not plot.update_curve.isVisible() and plot.train_curve.isVisible()
+
+
+def test_a_log_loss_axis_labels_only_one_two_and_five_times_a_power_of_ten(qapp):
+    from mlp_studio.app.training.loss_plot import LossAxis
+
+    ticks = np.log10([0.005, 0.006, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.3])
+    assert LossAxis("left").logTickStrings(ticks.tolist(), 1.0, 1.0) == [
+        "0.005", "", "0.01", "0.02", "", "0.05", "", "0.1", ""]

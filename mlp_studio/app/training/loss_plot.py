@@ -71,6 +71,16 @@ class GrowingBuffer:
         self.lo, self.hi = np.inf, -np.inf
 
 
+class LossAxis(pg.AxisItem):
+    """The loss axis: on a log scale only 1, 2 and 5 times a power of ten are labelled (all
+    nine labels of a decade overlap in a short plot); every tick is still drawn."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        strings = super().logTickStrings(values, scale, spacing)
+        digits = [int(round(10 ** (v - np.floor(v)))) for v in values]
+        return [text if digit in (1, 2, 5, 10) else "" for text, digit in zip(strings, digits)]
+
+
 def log_safe(values: np.ndarray) -> np.ndarray:
     """Losses for a log axis: values below ``LOG_FLOOR`` (zero included) become ``LOG_FLOOR``."""
     return np.maximum(values, LOG_FLOOR)
@@ -112,7 +122,7 @@ class LossPlot(QWidget):
         self._offset = 0.0  # epochs of earlier runs: the x of this run's epoch 0
         self._dirty = False
 
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = pg.PlotWidget(axisItems={"left": LossAxis("left")})
         item = self.plot_widget.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")

@@ -352,8 +352,9 @@ class TrainingPanel(QWidget):
                   self.target, self.patience, self.shuffle, self.holdout, self.update_rule):
             w.setEnabled(idle and (w is not self.batch or self.mode.currentText() == "minibatch"))
         if state == PAUSED:
-            self._show_status(*(t.replace("Training", "Paused", 1)
-                                for t in (self.status.toolTip(), self.status.text())))
+            short = self.status.text()
+            self._show_status(self.status.toolTip().replace("Training", "Paused", 1),
+                              short if short.startswith("Paused") else f"Paused: {short}")
 
     def _on_snapshot(self, snap: Snapshot) -> None:
         self.plot.add_snapshot(snap)
@@ -371,12 +372,14 @@ class TrainingPanel(QWidget):
                 + (f", validation {val:.6g}" if val is not None else "")
                 + (f", learning rate {eta:.6g}" if eta is not None else "")
                 + f", {rate:,.0f} updates/s, {snap.elapsed:.1f} s")
-        # the panel's line is narrow: fewer digits there, all of them in the window's status bar
+        # the panel's line is narrow: fewer digits there, all of them in the window's status bar;
+        # "Training" and the epoch only where the buttons and the progress bar do not say them
         short_loss = f"{snap.train_loss[-1]:.4g}" if snap.train_loss.size else "–"
-        short = (f"{state}: epoch {snap.epoch} · loss {short_loss}"
-                 + (f" · val. {val:.4g}" if val is not None else "")
-                 + (f" · η {eta:.4g}" if eta is not None else "")
-                 + f" · {rate:,.0f}/s · {snap.elapsed:.1f} s")
+        parts = ([] if self._run_epochs else [f"epoch {snap.epoch}"]) + [f"loss {short_loss}"]
+        parts += [f"val. {val:.4g}"] if val is not None else []
+        parts += [f"η {eta:.4g}"] if eta is not None else []
+        parts += [f"{rate:,.0f}/s", f"{snap.elapsed:.1f} s"]
+        short = ("Paused: " if state == "Paused" else "") + " · ".join(parts)
         self._show_status(text, short, progress=True)
         if snap.evaluation is not None:
             self._show_evaluation(snap)
