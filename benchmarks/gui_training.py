@@ -170,6 +170,9 @@ def run(quick: bool = False, epochs: int | None = None, rows: int | None = None,
     (the machine is shared and drifts), the best and worst too, and every run listed."""
     from PySide6.QtWidgets import QApplication
 
+    from mlp_studio.app.shell.main import prefer_serial_painting
+
+    prefer_serial_painting()  # as ``mlp-studio`` starts
     app = QApplication.instance() or QApplication([])
     rows = rows or (3200 if quick else 6400)
     epochs = epochs or (10 if quick else 60)

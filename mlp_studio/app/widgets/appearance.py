@@ -8,6 +8,7 @@ it; tests get a fresh one per test through ``reset_appearance``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
+from functools import lru_cache
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
@@ -51,7 +52,8 @@ class Preferences:
 
 @dataclass(frozen=True)
 class Colours:
-    """The colours a view draws with. ``positive`` and ``negative`` also draw the two ends of
+    """The colours a view draws with (one shared instance per palette, theme and contrast:
+    copy a colour before changing it). ``positive`` and ``negative`` also draw the two ends of
     the colour scales (low: ``positive``) and the first two curves of a plot; ``surface_mid``
     is the middle of a scale drawn behind points; ``row_fill`` marks the data row in use;
     ``warning``, ``error`` and ``good`` colour notes and answers."""
@@ -75,6 +77,7 @@ class Colours:
     dashed_negative: bool
 
 
+@lru_cache(maxsize=16)  # views ask on every redraw; making the QColors took ~14 µs a call
 def _colours(palette: str, dark: bool, high_contrast: bool) -> Colours:
     blind = palette == "colour_blind"
     if dark:
