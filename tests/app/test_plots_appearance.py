@@ -130,6 +130,7 @@ def test_the_dark_theme_reaches_every_plot_surface_and_the_hessian(stepped, qtbo
 
 
 def test_a_dark_system_palette_reaches_the_plots(qtbot, isolated_settings):
+    system = QApplication.palette()
     QApplication.setPalette(_dark_palette())  # the system's, before the app reads it
     try:
         from mlp_studio.app.shell.main import _initial_document
@@ -148,7 +149,7 @@ def test_a_dark_system_palette_reaches_the_plots(qtbot, isolated_settings):
         assert window.canvas.backgroundBrush().color().lightness() < 60
         window.close()
     finally:
-        QApplication.setPalette(QApplication.style().standardPalette())
+        QApplication.setPalette(system)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -282,3 +283,19 @@ def test_warnings_and_errors_are_readable_in_either_theme(window, qtbot, theme):
         assert (background.lightness() < 80) == (theme == "dark"), name
         assert contrast(background, ink) >= 4.5, (name, background.name(), ink.name())
     window.document.lock_edits(None)
+
+
+def test_the_system_switching_to_dark_redraws_the_plots(window, qtbot):
+    assert appearance().prefs.theme == "system" and not appearance().is_dark()
+    plot = window.training_panel.plot.plot_widget
+    assert plot.backgroundBrush().color().lightness() > 240
+    system = QApplication.palette()
+    try:
+        QApplication.setPalette(_dark_palette())  # what the platform does when its scheme turns dark
+        with qtbot.waitSignal(appearance().changed):
+            QApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        assert appearance().is_dark()
+        assert plot.backgroundBrush().color().lightness() < 60
+        assert all(axis.textPen().color().lightness() > 200 for axis in axes(plot))
+    finally:
+        QApplication.setPalette(system)

@@ -29,6 +29,12 @@ LEVELS = 12
 COLORMAP = pg.ColorMap([0.0, 0.5, 1.0], [(58, 96, 156), (150, 196, 214), (246, 240, 222)])
 
 
+def parameter_name(p: Parameter, n_layers: int) -> str:
+    """``p``'s symbol in the notation chosen (``wh[0][1][0]``, ``w⁽¹⁾₂₁``, ``bo[0]``)."""
+    names = appearance().notation(n_layers)
+    return names.bias(p.layer, p.node) if p.input is None else names.weight(p.layer, p.node, p.input)
+
+
 def training_objective(document: Document) -> Objective:
     """The loss the training minimises: the project's rows (less the held-out ones), loss and
     reduction, at the project's current network."""
@@ -115,16 +121,24 @@ class LossLandscapeView(QWidget):
         self.slice_plot.addItem(self.slice_best)
         for plot in (self.contour, self.slice_plot):
             style_plot(plot)
-        appearance().changed.connect(self._restyle)
-        self._restyle()
+        appearance().changed.connect(self._on_appearance)
+        self._on_appearance()
+        self.slice_plot.getAxis("left").enableAutoSIPrefix(False)  # plain losses, no "(x0.001)"
         self.slice_label = QLabel()
         self.slice_label.setWordWrap(True)
 
-    def _restyle(self) -> None:
-        """The slice's colours from the palette, its widths with the text size."""
+    def _on_appearance(self) -> None:
+        """The slice's colours from the palette, its widths with the text size, the
+        parameters' names in the notation chosen."""
         colours = appearance().colours()
         self.slice_curve.setPen(pg.mkPen(colours.positive, width=line_width(2)))
         self.slice_best.setPen(pg.mkPen(colours.negative, width=line_width(1.5), style=Qt.PenStyle.DashLine))
+        n_layers = len(self.document.project.network.layers)
+        for box, side in ((self.first, "bottom"), (self.second, "left")):
+            for k in range(box.count()):
+                box.setItemText(k, parameter_name(box.itemData(k), n_layers))
+            if self.plane is not None:
+                self.contour.setLabel(side, box.currentText())
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -155,7 +169,7 @@ class LossLandscapeView(QWidget):
             box.blockSignals(True)
             box.clear()
             for p in params:
-                box.addItem(p.label, p)
+                box.addItem(parameter_name(p, len(self.document.project.network.layers)), p)
             box.setCurrentIndex(min(default, len(params) - 1))
             box.blockSignals(False)
         self._restart_path()
@@ -216,8 +230,8 @@ class LossLandscapeView(QWidget):
         for iso, level in zip(self.isocurves, np.linspace(values.min(), values.max(), LEVELS + 2)[1:-1]):
             iso.setData(values, level)
         self._draw_path()
-        self.contour.setLabel("bottom", plane.first.label)
-        self.contour.setLabel("left", plane.second.label)
+        self.contour.setLabel("bottom", self.first.currentText())
+        self.contour.setLabel("left", self.second.currentText())
         self.contour.setTitle("log10 of the training loss; × the current weights, red: the path")
 
     def _draw_slice(self, objective: Objective) -> None:

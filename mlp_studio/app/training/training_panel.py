@@ -173,8 +173,8 @@ class TrainingPanel(QWidget):
         self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         self.confusion.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        self._matrix_row = self.confusion.fontMetrics().height() + 4  # compact: ten classes stay readable
-        self.confusion.verticalHeader().setDefaultSectionSize(self._matrix_row)
+        # compact rows: ten classes stay readable
+        self.confusion.verticalHeader().setDefaultSectionSize(self.confusion.fontMetrics().height() + 4)
         # the matrix beside the accuracy, as tall as its classes: the loss plot keeps the height
         self.class_box = QWidget()
         self.class_box.setToolTip("Classification: the accuracy and the confusion matrix")
@@ -473,7 +473,9 @@ class TrainingPanel(QWidget):
         finally:
             model.blockSignals(False)
         model.dataChanged.emit(model.index(0, 0), model.index(n - 1, n - 1))
-        self.confusion.updateGeometry()
+        table = self.confusion  # as tall as its header and rows (at most CONFUSION_ROWS_SHOWN; more scroll)
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                             + min(n, CONFUSION_ROWS_SHOWN) * table.verticalHeader().defaultSectionSize())
 
     def _set_matrix_shape(self, n: int) -> None:
         """``n`` classes' rows and columns, named; new items only for a new shape or names."""
@@ -481,7 +483,6 @@ class TrainingPanel(QWidget):
         if self.confusion.rowCount() != n or self._shown_names != names:
             self._shown_names = names
             self.confusion.setRowCount(n)
-            self.confusion.setFixedHeight(self._matrix_row * (min(n, CONFUSION_ROWS_SHOWN) + 1) + 4)
             # scroll bars only where the matrix is too big to show: its size never depends on them
             self.confusion.setVerticalScrollBarPolicy(
                 Qt.ScrollBarPolicy.ScrollBarAsNeeded if n > CONFUSION_ROWS_SHOWN else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
