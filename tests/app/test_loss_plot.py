@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from mlp_studio.app.training.loss_plot import LOG_FLOOR, GrowingBuffer, LossPlot, log_safe
+from mlp_studio.app.training.loss_plot import EPOCH_MARGIN, LOG_FLOOR, GrowingBuffer, LossPlot, log_safe
 from mlp_studio.core.training_run import Snapshot
 from mlp_studio.core.network import Network
+from mlp_studio.core.training import TrainingConfig
 
 NET = Network.create([1, 1], "identity")
 
@@ -54,8 +56,53 @@ def test_runs_continue_the_epoch_axis_and_updates_sit_inside_epochs(plot):
     assert plot.val.x.view.tolist() == [1.0, 2.0]
     assert plot.updates.x.view.tolist() == [0.5, 1.0, 1.5, 2.0]  # two updates per epoch
     plot.redraw()
-    x, y = plot.train_curve.getData()
-    assert x.tolist() == [1.0, 2.0, 3.0]
+    x, y = plot.train_curve.getData()  # the runs are not joined: a NaN point between them
+    assert x.tolist() == [1.0, 2.0, 2.0, 3.0]
+    assert y[:2].tolist() == [0.5, 0.25] and np.isnan(y[2]) and y[3] == 0.125
+    assert plot.train_curve.opts["connect"] == "finite"
+
+
+def _x_range(plot) -> list[float]:
+    plot.redraw()
+    return plot.plot_widget.getPlotItem().vb.viewRange()[0]
+
+
+def test_the_epoch_axis_runs_to_the_planned_end_then_fits_the_epochs_drawn(plot):
+    plot.begin_run(3000, TrainingConfig(), continues=False)
+    plot.add_snapshot(snap(1, np.arange(1, 101), np.linspace(1.0, 0.5, 100)))
+    assert _x_range(plot) == pytest.approx([0.0, 3000 * (1 + EPOCH_MARGIN)])  # while it runs
+    plot.add_snapshot(snap(1, np.arange(101, 1201), np.linspace(0.5, 0.1, 1100)))
+    plot.end_run()  # stopped early (a target loss, say) at epoch 1200
+    assert _x_range(plot) == pytest.approx([0.0, 1200 * (1 + EPOCH_MARGIN)])
+    plot.begin_run(3000, TrainingConfig(), continues=True)  # 3000 more from there
+    assert _x_range(plot) == pytest.approx([0.0, 4200 * (1 + EPOCH_MARGIN)])
+
+
+def test_a_run_from_other_weights_starts_at_epoch_0_with_the_earlier_ones_pale_and_named(plot):
+    plain, l2 = TrainingConfig(learning_rate=0.2), TrainingConfig(learning_rate=0.2, l2=0.3)
+    plot.begin_run(3, plain, continues=False)
+    plot.add_snapshot(snap(1, [1, 2, 3], [0.5, 0.3, 0.2], val=[0.6, 0.5, 0.55]))
+    plot.end_run()
+    plot.begin_run(3, l2, continues=False)  # after Undo: from the same first weights, with L2
+    plot.add_snapshot(snap(2, [1, 2], [0.7, 0.6], val=[0.65, 0.5]))
+    assert plot.train.x.view.tolist() == [1.0, 2.0]  # from epoch 0 again
+    (first,) = plot.earlier
+    assert first.train[0].tolist() == [1.0, 2.0, 3.0] and first.val[1].tolist() == [0.6, 0.5, 0.55]
+    assert first.label.toPlainText() == "run 1: L2 0"
+    plot.redraw()
+    assert first.curves[0].getData()[1].tolist() == [0.5, 0.3, 0.2]
+    assert first.curves[0].opts["pen"].color().alpha() < plot.train_curve.opts["pen"].color().alpha()
+    assert (first.label.pos().x(), first.label.pos().y()) == (3.0, 0.2)  # named at its end
+    assert plot.legend.text().count("earlier runs") == 1 and plot.legend.text().startswith("run 2:")
+    assert _x_range(plot) == pytest.approx([0.0, 3 * (1 + EPOCH_MARGIN)])
+    assert plot.plot_widget.getPlotItem().vb.viewRange()[1][1] >= 0.7  # both runs' losses in view
+    plot.end_run()
+    plot.begin_run(3, replace(l2, learning_rate=0.5), continues=False)  # a third: one legend entry still
+    plot.redraw()
+    assert [r.label.toPlainText() for r in plot.earlier] == ["run 1: η 0.2, L2 0", "run 2: η 0.2"]
+    assert plot.legend.text().count("earlier runs") == 1
+    plot.clear()
+    assert plot.earlier == [] and plot.legend.text() == ""
 
 
 def test_log_scale_with_a_zero_loss(plot):

@@ -356,7 +356,7 @@ def test_the_hold_out_fraction_is_an_undoable_setting_saved_with_the_project(qtb
 def test_optimiser_penalty_and_schedule_settings_are_undoable_edits_that_the_run_uses(qtbot, panel):
     p = panel(TrainingConfig(learning_rate=0.01, mode="minibatch", batch_size=16, epochs=5))
     doc, box = p.document, p.update_rule
-    assert box.header.text() == "Optimiser: sgd" and not box.isVisibleTo(p)
+    assert box.header.text() == "Optimiser: sgd · constant η" and not box.isVisibleTo(p)
     box.header.click()  # opens the settings
     assert box.isVisibleTo(p) and not box.fields["beta1"].isVisibleTo(p)  # sgd: no Adam ones
     box.optimizer.activated.emit(box.optimizer.findText("adam"))
@@ -366,7 +366,7 @@ def test_optimiser_penalty_and_schedule_settings_are_undoable_edits_that_the_run
     box.fields["step_epochs"].setValue(2)
     cfg = doc.project.training
     assert (cfg.optimizer, cfg.l2, cfg.schedule, cfg.step_epochs) == ("adam", 0.05, "step", 2)
-    assert box.header.toolTip() == "Optimiser, penalty, schedule: adam, L2 0.05, step schedule"
+    assert box.header.text() == "Optimiser: adam · L2 0.05 · step η"
     assert doc.undo_stack.undoText() == "Set every to 2"
     before = doc.project.network.copy()
     p.start(None)

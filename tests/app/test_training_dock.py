@@ -4,6 +4,7 @@ learning rate, accuracy on both row sets, the default pace, and controls that st
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sklearn.metrics import accuracy_score
 
+from mlp_studio.app.training.loss_plot import EPOCH_MARGIN
 from mlp_studio.app.training.training_panel import DEFAULT_DELAY, DELAYS, TrainingPanel
 from mlp_studio.app.training.training_worker import RUNNING
 from mlp_studio.core.dataset import Dataset
@@ -198,3 +200,44 @@ def test_nothing_moves_when_the_apply_button_of_a_result_kept_out_shows(qtbot, p
     QApplication.processEvents()
     assert p.apply_anyway.isVisible() and "changed while training ran" in p.reason.text()
     assert [_geometry(p, w) for w in watched] == before  # the button took width, no height
+
+
+def test_a_run_from_the_first_weights_again_overlays_the_last_and_run_n_carries_on(qtbot, panel):
+    config = TrainingConfig(learning_rate=0.1, mode="batch", epochs=3)
+    p = panel(config)
+    doc = p.document
+    data, start = doc.project.data, doc.project.network.copy()
+
+    def headless(cfg: TrainingConfig) -> list[float]:
+        return Trainer(start.copy(), data.X, data.Z, doc.project.loss, cfg).train(3).losses
+
+    run(qtbot, p)
+    doc.undo()  # back to the first weights: the next run starts there, with an L2 penalty
+    doc.set_training(replace(config, l2=0.3), "Set L2 to 0.3")
+    run(qtbot, p)
+    plot = p.plot
+    (first,) = plot.earlier  # the first run, pale, behind the second, both from epoch 1
+    assert first.train[0].tolist() == [1.0, 2.0, 3.0] and plot.train.x.view.tolist() == [1.0, 2.0, 3.0]
+    np.testing.assert_allclose(first.train[1], headless(config), rtol=1e-12)
+    np.testing.assert_allclose(plot.train.y.view, headless(replace(config, l2=0.3)), rtol=1e-12)
+    assert first.label.toPlainText() == "run 1: L2 0"
+    run(qtbot, p, 2)  # from the weights the run left: the same curve carries on, not joined
+    plot.redraw()
+    assert len(plot.earlier) == 1 and plot.train.x.view.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    x, y = plot.train_curve.getData()
+    assert x.tolist() == [1.0, 2.0, 3.0, 3.0, 4.0, 5.0] and np.isnan(y[3]) and np.isfinite(np.delete(y, 3)).all()
+    assert plot.plot_widget.getPlotItem().vb.viewRange()[0] == pytest.approx([0.0, 5 * (1 + EPOCH_MARGIN)])
+
+
+def test_the_status_keeps_a_line_of_its_own_and_the_header_sums_the_update_rule_up(qtbot, panel):
+    p = panel(TrainingConfig(learning_rate=0.1, mode="batch", epochs=3, l2=0.3))
+    p.resize(530, 800)  # the dock's width in a 1280-pixel window
+    p.show()
+    qtbot.waitExposed(p)
+    run(qtbot, p)
+    QApplication.processEvents()
+    header, status = p.update_rule.header, p.status
+    assert header.text() == "Optimiser: sgd · L2 0.3 · constant η"
+    assert status.text().startswith("Done: 3 epochs") and f"loss {p.plot.train.y.view[-1]:.6g}" in status.text()
+    assert status.fontMetrics().horizontalAdvance(status.text()) <= status.contentsRect().width()
+    assert not _geometry(p, header).intersects(_geometry(p, status).adjusted(-p.width(), 0, p.width(), 0))

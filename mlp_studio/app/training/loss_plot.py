@@ -2,16 +2,25 @@
 loss when rows are held out, the data loss and the penalty apart with a weight penalty;
 on the right axis, one at a time, the accuracy (class targets) or the learning rate.
 
+Runs: a run that carries on from the weights the last one left (Run N again) continues
+the epoch axis, its curves broken from the last run's; a run from other weights (after
+Undo, Reset weights, an edit) starts again at epoch 0 and the runs before it stay behind
+it, faded, each named by ``run_label`` (the settings it differed in). ``begin_run`` and
+``end_run`` frame each run; Clear forgets everything.
+
 Points go into preallocated ``GrowingBuffer``s; a timer redraws at most
 ``REDRAW_HZ`` times a second with ``setData(buffer[:n])``, clip-to-view and peak
-downsampling, so a million points stay smooth; the ranges follow the data in
-steps (``plot_range``), so most frames redraw only the curves. The log scale
-clips losses to ``LOG_FLOOR`` (a zero loss has no logarithm).
+downsampling, so a million points stay smooth. The epoch axis is fixed while a run
+with a planned number of epochs runs (to its end), follows in steps (``plot_range``)
+while one without runs, and fits the epochs drawn when it ends; the loss axis follows
+in steps, so most frames redraw only the curves. The log scale clips losses to
+``LOG_FLOOR`` (a zero loss has no logarithm).
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,8 +28,10 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMessageBox,
                                QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
+from mlp_studio.app.training.run_label import run_label
 from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
-from mlp_studio.app.widgets.plot_range import epoch_range, value_range
+from mlp_studio.app.widgets.plot_range import nice_ceiling, value_range
+from mlp_studio.core.training import TrainingConfig
 from mlp_studio.errors import MLPError
 
 REDRAW_HZ = 30
@@ -32,6 +43,9 @@ EMPTY_RANGE = ((0.0, 1.0), (0.0, 1.0))  # (epochs, loss) shown before any point
 PENALTY_COLOUR = "#009e73"
 RATE_COLOUR = "#cc79a7"
 RIGHT_AXIS_WIDTH = 48
+EPOCH_MARGIN = 0.02  # room right of the last epoch, as a share of the epochs shown
+EARLIER_KEPT = 3  # earlier runs kept, faded, behind the current one
+EARLIER_ALPHA = 90  # their curves' opacity (of 255)
 
 
 class GrowingBuffer:
@@ -62,9 +76,9 @@ class GrowingBuffer:
             self._data = grown
         self._data[self.n:need] = values
         self.n = need
-        if values.size:
-            self.lo = min(self.lo, float(np.nanmin(values)))
-            self.hi = max(self.hi, float(np.nanmax(values)))
+        if values.size:  # fmin/fmax skip NaN (a break between runs) without a warning
+            self.lo = min(self.lo, float(np.fmin.reduce(values)))
+            self.hi = max(self.hi, float(np.fmax.reduce(values)))
 
     def clear(self) -> None:
         self.n = 0
@@ -87,19 +101,53 @@ def log_safe(values: np.ndarray) -> np.ndarray:
 
 
 class _Series:
-    """x and y buffers of one curve."""
+    """x and y buffers of one curve; after a break between runs, copies with a NaN point
+    there too (``drawn``), so the curve is not joined across it."""
 
     def __init__(self) -> None:
         self.x = GrowingBuffer()
         self.y = GrowingBuffer()
+        self._gapped: tuple[GrowingBuffer, GrowingBuffer] | None = None
 
     def extend(self, x: np.ndarray, y: np.ndarray) -> None:
         self.x.extend(x)
         self.y.extend(y)
+        if self._gapped is not None:
+            self._gapped[0].extend(x)
+            self._gapped[1].extend(y)
+
+    def break_line(self) -> None:
+        """The next points belong to another run: no line joins them to the last one."""
+        if not self.x.n:
+            return
+        if self._gapped is None:
+            self._gapped = (GrowingBuffer(self.x.capacity), GrowingBuffer(self.y.capacity))
+            self._gapped[0].extend(self.x.view)
+            self._gapped[1].extend(self.y.view)
+        self._gapped[0].extend(self.x.view[-1:])
+        self._gapped[1].extend([np.nan])
+
+    def drawn(self) -> tuple[np.ndarray, np.ndarray]:
+        """x and y as drawn: NaN between runs."""
+        gapped = self._gapped
+        return (gapped[0].view, gapped[1].view) if gapped is not None else (self.x.view, self.y.view)
 
     def clear(self) -> None:
         self.x.clear()
         self.y.clear()
+        self._gapped = None
+
+
+@dataclass
+class _Earlier:
+    """An earlier run kept behind the current one: its training and held-out curves."""
+
+    number: int
+    config: TrainingConfig | None
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray]
+    curves: tuple[pg.PlotDataItem, pg.PlotDataItem]
+    label: pg.TextItem
 
 
 class LossPlot(QWidget):
@@ -120,6 +168,12 @@ class LossPlot(QWidget):
         self.val_acc = _Series()
         self._run: int | None = None
         self._offset = 0.0  # epochs of earlier runs: the x of this run's epoch 0
+        self._planned: float | None = None  # the x where the running run's planned epochs end
+        self._running = False
+        self._announced = False  # begin_run announced the next run
+        self._config: TrainingConfig | None = None  # the current run's settings
+        self.earlier: list[_Earlier] = []  # oldest first
+        self.number = 1  # the current run's number among those started again at epoch 0
         self._dirty = False
 
         self.plot_widget = pg.PlotWidget(axisItems={"left": LossAxis("left")})
@@ -134,11 +188,11 @@ class LossPlot(QWidget):
         # (~10 ms more); the axes are drawn once per range and then blitted.
         for name in ("left", "bottom"):
             item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.update_curve = item.plot()
-        self.train_curve = item.plot()
-        self.val_curve = item.plot()
-        self.data_curve = item.plot()
-        self.penalty_curve = item.plot()
+        self.update_curve = item.plot(connect="finite")
+        self.train_curve = item.plot(connect="finite")
+        self.val_curve = item.plot(connect="finite")
+        self.data_curve = item.plot(connect="finite")
+        self.penalty_curve = item.plot(connect="finite")
         self.update_curve.setVisible(False)  # "Per update" starts off: the epoch curve sets the range
         self._loss_curves = ((self.train, self.train_curve), (self.val, self.val_curve),
                              (self.updates, self.update_curve), (self.data, self.data_curve),
@@ -272,11 +326,40 @@ class LossPlot(QWidget):
     def last_epoch(self) -> float:
         return float(self.train.x.view[-1]) if self.train.x.n else 0.0
 
+    def begin_run(self, planned: int | None, config: TrainingConfig, continues: bool) -> None:
+        """A run starts, of ``planned`` epochs (None: no limit) with ``config``: it carries on
+        from the last run's weights (``continues``: the axis goes on) or starts again at
+        epoch 0, the curves so far kept behind it, faded."""
+        if not continues and self.train.x.n:
+            self._keep_as_earlier()
+        for s in self._all_series():
+            s.break_line()
+        self._run, self._announced = None, True  # the next snapshot's run is this one
+        self._offset = self.last_epoch
+        self._planned = self._offset + planned if planned else None
+        self._running = True
+        self._config = config
+        self._relabel()
+        self._shown = None
+        self._dirty = True
+
+    def end_run(self) -> None:
+        """The run ended: the epoch axis fits the epochs drawn."""
+        self._running, self._planned = False, None
+        self._shown = None
+        self._dirty = True
+        self.redraw()
+
     def add_snapshot(self, snap) -> None:
-        """Append a ``training_worker.Snapshot``'s new points; a new run continues the x axis."""
+        """Append a ``training_worker.Snapshot``'s new points; a run not begun with
+        ``begin_run`` continues the axis."""
         if snap.run != self._run:
-            self._run = snap.run
-            self._offset = self.last_epoch
+            if not self._announced:  # it continues, with no end planned
+                for s in self._all_series():
+                    s.break_line()
+                self._offset = self.last_epoch
+                self._running, self._planned = True, None
+            self._run, self._announced = snap.run, False
         at = np.array([snap.epoch + self._offset], dtype=np.float64)
         for series, value in zip((self.train_acc, self.val_acc), snap.accuracy):
             if value is not None:
@@ -299,12 +382,45 @@ class LossPlot(QWidget):
             self.updates.extend((x[:, None] - 1.0 + frac[None, :]).ravel(), snap.update_loss)
         self._dirty = True
 
-    def clear(self) -> None:
-        """Forget every point; the axes go back to their empty ranges."""
+    def _keep_as_earlier(self) -> None:
+        """The current run's training and held-out curves (with any it continued) go behind,
+        faded; the series start empty; only the last ``EARLIER_KEPT`` are kept."""
+        item = self.plot_widget.getPlotItem()
+        curves = (pg.PlotDataItem(connect="finite"), pg.PlotDataItem(connect="finite"))
+        label = pg.TextItem(anchor=(1.0, 1.0))
+        for thing in (*curves, label):
+            thing.setZValue(-1)  # under the current run's curves
+            item.addItem(thing, ignoreBounds=True)
+        self.earlier.append(_Earlier(self.number, self._config, tuple(a.copy() for a in self.train.drawn()),
+                                     tuple(a.copy() for a in self.val.drawn()), curves, label))
+        self.number += 1
+        while len(self.earlier) > EARLIER_KEPT:
+            self._remove_earlier(self.earlier.pop(0))
         for s in self._all_series():
             s.clear()
+        self._restyle()
+
+    def _remove_earlier(self, run: _Earlier) -> None:
+        item = self.plot_widget.getPlotItem()
+        for thing in (*run.curves, run.label):
+            item.removeItem(thing)
+
+    def _relabel(self) -> None:
+        """Name each earlier run by its number and the settings it differs in from now's."""
+        for run in self.earlier:
+            run.label.setText(run_label(run.number, run.config, self._config)
+                              if run.config is not None and self._config is not None else f"run {run.number}")
+
+    def clear(self) -> None:
+        """Forget every point and every earlier run; the axes go back to their empty ranges."""
+        for s in self._all_series():
+            s.clear()
+        for run in self.earlier:
+            self._remove_earlier(run)
+        self.earlier.clear()
+        self.number = 1
         self._offset = 0.0
-        self._run = None
+        self._run, self._announced, self._running, self._planned = None, False, False, None
         self._following, self._shown = True, None
         self._empty_axes()
         for line in (self._vline, self._hline):
@@ -333,6 +449,15 @@ class LossPlot(QWidget):
         self.rate_curve.setPen(pg.mkPen(RATE_COLOUR, width=wide))
         for line in (self._vline, self._hline):
             line.setPen(pg.mkPen(colours.muted, style=Qt.PenStyle.DashLine))
+        for run in self.earlier:
+            for curve, pen in zip(run.curves, (self.train_curve.opts["pen"], self.val_curve.opts["pen"])):
+                faded = pg.mkPen(pen)
+                colour = faded.color()
+                colour.setAlpha(EARLIER_ALPHA)
+                faded.setColor(colour)
+                curve.setPen(faded)
+            run.label.setColor(colours.muted)
+        self._dirty = True
         self._sync_legend()
 
     # -------------------------------------------------------------- drawing
@@ -355,8 +480,16 @@ class LossPlot(QWidget):
             return
         self._dirty = False
         for series, curve in self._loss_curves:
-            y = series.y.view
-            curve.setData(series.x.view, log_safe(y) if self.is_log else y)
+            x, y = series.drawn()
+            curve.setData(x, log_safe(y) if self.is_log else y)
+        for run in self.earlier:
+            for (x, y), curve in zip((run.train, run.val), run.curves):
+                curve.setData(x, log_safe(y) if self.is_log else y)
+            x, y = run.train
+            last = np.flatnonzero(np.isfinite(y))
+            if last.size:  # the name at the end of its training curve
+                end = float(y[last[-1]])
+                run.label.setPos(float(x[last[-1]]), np.log10(max(end, LOG_FLOOR)) if self.is_log else end)
         for series, curve in ((self.train_acc, self.train_acc_curve), (self.val_acc, self.val_acc_curve),
                               (self.rate, self.rate_curve)):
             curve.setData(series.x.view, series.y.view)
@@ -375,12 +508,19 @@ class LossPlot(QWidget):
             vb.disableAutoRange()
             self._following, self._shown = True, None
         drawn = [s for s, c in self._loss_curves if s.y.n and c.isVisible()]
-        if not self._following or not drawn:
+        spans = [(s.x.hi, s.y.lo, s.y.hi) for s in drawn] + [
+            (np.nanmax(x), np.nanmin(y), np.nanmax(y)) for run in self.earlier
+            for x, y in (run.train, run.val) if np.isfinite(y).any()]
+        if not self._following or not spans:
             return
-        lo, hi = min(s.y.lo for s in drawn), max(s.y.hi for s in drawn)
+        last, lo, hi = (f(v[k] for v in spans) for k, f in enumerate((max, min, max)))
         if self.is_log:
             lo, hi = (float(np.log10(max(v, LOG_FLOOR))) for v in (lo, hi))
-        x = epoch_range(max(s.x.hi for s in drawn))
+        if self._planned is not None:  # running to a planned end: the axis holds still
+            last = max(last, self._planned)
+        elif self._running:  # no end planned: the axis grows in steps
+            last = nice_ceiling(max(last, 1.0))
+        x = (0.0, max(last, 1.0) * (1.0 + EPOCH_MARGIN))
         y = value_range(self._shown[1] if self._shown else None, lo, hi, nonnegative=not self.is_log)
         if (x, y) != self._shown:
             vb.setRange(xRange=x, yRange=y, padding=0.0)
@@ -429,6 +569,10 @@ class LossPlot(QWidget):
         shown = [f'<span style="color:{curve.opts["pen"].color().name()}">{line}</span>&nbsp;{name}'
                  for curve, series, name, line in self._legend_entries
                  if series.y.n and curve.isVisible() and self._on_screen(curve)]
+        if self.earlier:  # one entry for them all: each is named at the end of its curve
+            shown.insert(0, f"run {self.number}:")
+            shown.append(f'<span style="color:{appearance().colours().muted.name()}">━</span>'
+                         "&nbsp;earlier runs (pale)")
         self.legend.setText("&nbsp;&nbsp;".join(shown))
 
     def _on_screen(self, curve: pg.PlotDataItem) -> bool:

@@ -27,7 +27,7 @@ from mlp_studio.app.training.update_rule_box import UpdateRuleBox
 from mlp_studio.app.widgets.appearance import colour_text
 from mlp_studio.app.widgets.elided_label import ElidedLabel
 from mlp_studio.core.evaluation import BINARY, class_kind
-from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
+from mlp_studio.core.training_run import STOP_ERROR, RunResult, RunSpec, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
 
@@ -192,6 +192,12 @@ class TrainingPanel(QWidget):
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(3)
         layout.addWidget(self._settings_grid())
+        # the update rule's summary on a line of its own, its settings opening below it
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.update_rule.header)
+        header_row.addStretch(1)
+        layout.addLayout(header_row)
+        layout.addWidget(self.update_rule)
         controls = QHBoxLayout()
         for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
                   self.run_n_button, self.run_n):
@@ -200,9 +206,7 @@ class TrainingPanel(QWidget):
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress)
         progress_row.addWidget(self.status, 1)
-        progress_row.addWidget(self.update_rule.header)
         layout.addLayout(progress_row)
-        layout.addWidget(self.update_rule)
         reason_row = QHBoxLayout()
         reason_row.addWidget(self.reason, 1)
         reason_row.addWidget(self.apply_anyway)
@@ -272,6 +276,7 @@ class TrainingPanel(QWidget):
         self.resume_button.clicked.connect(self.session.resume)
         self.stop_button.clicked.connect(self.session.stop)
         self.apply_anyway.clicked.connect(self.session.apply_unapplied)
+        self.session.started.connect(self._on_started)
         self.session.snapshot.connect(self._on_snapshot)
         self.session.finished.connect(self._on_finished)
         self.session.failed.connect(self._on_failed)
@@ -358,6 +363,14 @@ class TrainingPanel(QWidget):
             self._show_status(self.status.toolTip().replace("Training", "Paused", 1),
                               short if short.startswith("Paused") else f"Paused: {short}")
 
+    def _on_started(self, spec: RunSpec) -> None:
+        """A run starts: on the loss plot it continues the last run when it starts from the
+        weights that run left, else it starts again at epoch 0 (the last runs faded behind)."""
+        last = self.session.last_result
+        continues = last is not None and last.network is not None and spec.network.equals(last.network)
+        self.plot.begin_run(spec.epochs if spec.epochs is not None else spec.config.epochs,
+                            spec.config, continues)
+
     def _on_snapshot(self, snap: Snapshot) -> None:
         self.plot.add_snapshot(snap)
         if self._run_epochs:
@@ -387,6 +400,7 @@ class TrainingPanel(QWidget):
             self._show_evaluation(snap)
 
     def _on_finished(self, result: RunResult) -> None:
+        self.plot.end_run()
         self._set_reason(f"Stopped: {result.stop.message}{self._unapplied_note}",
                          error=result.stop.code in (STOP_DIVERGED, STOP_ERROR) or bool(self._unapplied_note))
         last = f", loss {self.plot.train.y.view[-1]:.6g}" if self.plot.train.y.n else ""

@@ -100,13 +100,14 @@ class TrainingWorker(QObject):
 class TrainingSession(QObject):
     """Owns the worker thread of a document's training runs (GUI thread).
 
-    ``start`` begins a run; ``pause``/``resume``/``stop`` steer it; when it ends
+    ``start`` begins a run (``started`` carries its ``RunSpec``); ``pause``/``resume``/``stop`` steer it; when it ends
     the trained network enters the document as one undoable step and
     ``finished`` carries the ``RunResult`` (its ``stop.message`` says why).
     ``shutdown`` stops and joins the run and ends the training process (window
     closed, app quit).
     """
 
+    started = Signal(object)  # the RunSpec of the run just started
     snapshot = Signal(object)  # Snapshot
     finished = Signal(object)  # RunResult
     failed = Signal(str)
@@ -153,6 +154,7 @@ class TrainingSession(QObject):
         self.worker.finished.connect(self._on_finished)
         self.thread.start()
         self.document.lock_edits(EDIT_LOCK_TRAINING)
+        self.started.emit(spec)
         self._set_state(RUNNING)
 
     def warm_up(self) -> None:

@@ -1,8 +1,8 @@
 """The training dock's optimiser, weight-penalty and learning-rate-schedule settings.
 
 Edits leave as ``edited(field, value, undo text)``; the panel applies them to the
-document. ``header`` (a button the panel places in a row of its own choosing) names the
-optimiser, sums all the settings up in its tooltip and opens the box; closed, the loss
+document. ``header`` (a button the panel places in a row of its own) sums the settings up
+(optimiser, penalties, schedule) and opens the box; closed, the loss
 plot keeps the dock's height. Open, only the settings the chosen optimiser and schedule
 use are shown.
 """
@@ -49,12 +49,12 @@ def _number(lo: float, hi: float, decimals: int, step: float) -> QDoubleSpinBox:
 
 
 def summary(config) -> str:
-    """One line: optimiser, penalties, schedule, e.g. ``adam, L2 0.01, step schedule``."""
-    parts = [config.optimizer + (f" (momentum {config.momentum:g})"
+    """One line: optimiser, penalties, schedule, e.g. ``sgd · L2 0.3 · constant η``."""
+    parts = [config.optimizer + (f" + momentum {config.momentum:g}"
                                  if config.optimizer in ("sgd", "nesterov") and config.momentum else "")]
     parts += [f"{key.upper()} {getattr(config, key):g}" for key in ("l1", "l2") if getattr(config, key)]
-    parts.append("constant rate" if config.schedule == "constant" else f"{config.schedule} schedule")
-    return ", ".join(parts)
+    parts.append(f"{config.schedule} η")
+    return " · ".join(parts)
 
 
 class UpdateRuleBox(QWidget):
@@ -134,8 +134,9 @@ class UpdateRuleBox(QWidget):
                     field.setValue(getattr(config, name))
             finally:
                 field.blockSignals(False)
-        self.header.setText(f"Optimiser: {config.optimizer}")
-        self.header.setToolTip(f"Optimiser, penalty, schedule: {summary(config)}")
+        self.header.setText(f"Optimiser: {summary(config)}")
+        self.header.setToolTip("The optimiser, the weight penalty and the learning rate's schedule: "
+                               "click to show or hide their settings")
         used = set(_USES.get(config.optimizer, ())) | set(_USES.get(config.schedule, ()))
         for name in ("beta1", "beta2", "epsilon", "rho", "power_t", "gamma", "step_epochs"):
             self.fields[name].setVisible(name in used)
