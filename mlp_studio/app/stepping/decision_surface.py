@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from mlp_studio.app.stepping.output_chooser import OutputChooser
 from mlp_studio.app.widgets.appearance import appearance, colour_scale, line_width, style_plot
+from mlp_studio.app.widgets.point_styles import PointStyles
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.evaluation import holdout_split
@@ -67,6 +68,7 @@ class DecisionSurface(QStackedWidget):
         self.addWidget(self.message)
         self.addWidget(page)
         self.values: np.ndarray | None = None
+        self._point_styles = PointStyles()
         self.xs: np.ndarray | None = None
         self.ys: np.ndarray | None = None
         self.refresher = Refresher(self, self.refresh)
@@ -114,17 +116,17 @@ class DecisionSurface(QStackedWidget):
         self.colorbar.setLabel("right", f"output {data.targets[k]}")
         self._boundary(net.layers[-1].activation, colours)
         raw = data.raw_inputs
-        fills = [points_scale.map((t - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor")
-                 for t in targets]
+        fills = points_scale.map((targets - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor")
         training = self.doc.project.training
         held = np.zeros(data.n_rows, bool)
         held[holdout_split(data.n_rows, training.holdout, training.seed)[1]] = True
         # training rows: filled with their target's colour, ringed in the text's colour;
         # held-out rows: hollow
-        ring = pg.mkPen(colours.text, width=line_width(1.5))
+        styles = self._point_styles
+        ring = styles.pen(colours.text, line_width(1.5))
         self.points.setData(x=raw[:, 0], y=raw[:, 1], size=POINT_SIZE * appearance().font_scale,
-                            brush=[pg.mkBrush(None) if h else pg.mkBrush(c) for c, h in zip(fills, held)],
-                            pen=[pg.mkPen(c, width=line_width(3)) if h else ring for c, h in zip(fills, held)])
+                            brush=styles.brushes(None if h else c for c, h in zip(fills, held)),
+                            pen=[styles.pen(c, line_width(3)) if h else ring for c, h in zip(fills, held)])
         self._lock_aspect(corners)
         row = min(self.doc.selected_row, data.n_rows - 1)
         self.current.setData(x=[raw[row, 0]], y=[raw[row, 1]], size=RING_SIZE * appearance().font_scale,

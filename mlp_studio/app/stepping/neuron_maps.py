@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QWidget
 
 from mlp_studio.app.stepping.decision_surface import MARGIN
 from mlp_studio.app.widgets.appearance import appearance, colour_scale, line_width, style_plot
+from mlp_studio.app.widgets.point_styles import PointStyles
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.surface import activation_grids, grid_axes, input_window
@@ -57,6 +58,7 @@ class NeuronMaps(QStackedWidget):
         self.large_image = pg.ImageItem(axisOrder="row-major")
         self.large.addItem(self.large_image)
         self.large_points = pg.ScatterPlotItem()
+        self._point_styles = PointStyles()  # pens and brushes reused: see point_styles
         self.large.addItem(self.large_points)
         style_plot(self.large)
         page = QWidget()
@@ -153,9 +155,11 @@ class NeuronMaps(QStackedWidget):
                                         corners[1, 1] - corners[0, 1]))
         raw, targets = data.raw_inputs, data.raw_targets[:, 0]
         low, high = float(targets.min()), float(targets.max())
-        self.large_points.setData(x=raw[:, 0], y=raw[:, 1], size=9 * appearance().font_scale,
-                                  pen=pg.mkPen(appearance().colours().text, width=line_width(1.2)), brush=[
-            pg.mkBrush(self.colour_map.map((t - low) / ((high - low) or 1.0), mode="qcolor")) for t in targets])
+        styles = self._point_styles
+        self.large_points.setData(
+            x=raw[:, 0], y=raw[:, 1], size=9 * appearance().font_scale,
+            pen=styles.pen(appearance().colours().text, line_width(1.2)),
+            brush=styles.brushes(self.colour_map.map((targets - low) / ((high - low) or 1.0), mode="qcolor")))
         self.large.setLabel("bottom", data.inputs[0])
         self.large.setLabel("left", data.inputs[1])
         words = appearance().notation(len(net.layers)).node_words(layer, node)
