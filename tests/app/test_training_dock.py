@@ -178,3 +178,23 @@ def test_after_run_the_pause_button_has_the_focus_not_the_run_n_field(qtbot, pan
     p.session.stop()
     wait_idle(qtbot, p)
     assert QApplication.focusWidget() is p.run_button
+
+
+def test_nothing_moves_when_the_apply_button_of_a_result_kept_out_shows(qtbot, panel):
+    p = panel(TrainingConfig(learning_rate=0.05, epochs=3))
+    p.show()
+    qtbot.waitExposed(p)
+    run(qtbot, p)  # a run on the undo stack, its reason shown
+    QApplication.processEvents()
+    watched = (p.reason, p.plot, p.plot.plot_widget)
+    before = [_geometry(p, w) for w in watched]
+    before[0].setWidth(before[0].width() - p.apply_anyway.sizeHint().width() - p.layout().spacing())
+    p.speed.setValue(DELAYS.index(0.005))
+    p.start(100_000)  # only a stop ends it
+    qtbot.waitUntil(lambda: p.plot.train.x.n >= 5, timeout=10_000)
+    p.document.undo_stack.undo()  # the project changes while the run goes: its result is kept out
+    p.session.stop()
+    wait_idle(qtbot, p)
+    QApplication.processEvents()
+    assert p.apply_anyway.isVisible() and "changed while training ran" in p.reason.text()
+    assert [_geometry(p, w) for w in watched] == before  # the button took width, no height

@@ -160,6 +160,8 @@ class TrainingPanel(QWidget):
         self.apply_anyway.setToolTip("Put the trained network on top of the change made while "
                                      "training ran (Undo goes back to that change)")
         self.apply_anyway.setVisible(False)
+        # the reason's line is as tall as this button beside it: nothing moves when it shows
+        self.reason.setFixedHeight(self.apply_anyway.sizeHint().height())
 
     def _build_classification(self) -> None:
         self.accuracy = QLabel("")
@@ -187,8 +189,8 @@ class TrainingPanel(QWidget):
     # --------------------------------------------------------------- layout
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(4)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(3)
         layout.addWidget(self._settings_grid())
         controls = QHBoxLayout()
         for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
