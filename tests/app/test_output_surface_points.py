@@ -4,7 +4,9 @@ a ring, held-out rows hollow, and the plane's shape kept."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
 
 from mlp_studio.app.widgets.appearance import appearance, colour_scale
 from mlp_studio.core.evaluation import holdout_split
@@ -37,3 +39,24 @@ def test_the_plane_keeps_its_shape(window):
     surface.refresh()
     vb = surface.plot.getPlotItem().vb
     assert vb.state["aspectLocked"] == 1.0
+
+
+def test_in_a_wide_short_dock_the_axes_cover_the_data_one_to_one(window, qtbot):
+    window.resize(1280, 800)
+    window.open_example("two_moons.mlp.json")  # x and y in like units: drawn 1:1
+    window.findChild(QDockWidget, "dock_output_surface").raise_()
+    surface = window.step_views.surface
+    surface.flush()
+    qtbot.wait(50)  # the plot takes its place in the frame
+    assert surface.frame.width() > 2.5 * surface.frame.height()  # the dock is wide and short
+    vb = surface.plot.getPlotItem().vb
+    (x0, x1), (y0, y1) = vb.viewRange()
+    raw = window.document.project.data.raw_inputs
+    lo, hi = raw.min(axis=0), raw.max(axis=0)
+    margin = 0.11 * (hi - lo)  # the surface's window, 10 % of the data's span each side, and a pixel or two
+    assert lo[0] - margin[0] <= x0 <= lo[0] and hi[0] <= x1 <= hi[0] + margin[0]
+    assert lo[1] - margin[1] <= y0 <= lo[1] and hi[1] <= y1 <= hi[1] + margin[1]
+    px_per_x, px_per_y = vb.width() / (x1 - x0), vb.height() / (y1 - y0)
+    assert px_per_x == pytest.approx(px_per_y, rel=0.05)
+    # the plot is no wider than the plane needs: the dock's spare width lies outside it
+    assert surface.plot.width() < 0.8 * surface.frame.width()

@@ -198,7 +198,7 @@ def test_output_surface_of_a_chosen_output_in_its_own_units(qtbot):
     assert not surface.chooser.isHidden() and surface.chooser.box.currentText() == "p"
     surface.chooser.box.setCurrentIndex(1)
     surface.chooser.box.activated.emit(1)  # what a user's choice emits
-    assert surface.chooser.index == 1 and "output q" in surface.plot.getPlotItem().titleLabel.text
+    assert surface.chooser.index == 1 and "output q" in surface.title.text()
     q = values[:, 3]
     for iy in (0, 4):
         for ix in (0, 2):  # by hand: output 1 on the scaled grid point, z-score undone with q's

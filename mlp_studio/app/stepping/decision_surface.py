@@ -4,17 +4,20 @@ With several outputs (one per class, say) a box picks the output shown.
 
 The grid is evaluated by core ``output_grid`` in the scaled input space (a
 margin around the data); axes and colours are in the data's own units (the
-scalers' inverses). Redrawn after every network change (each step).
+scalers' inverses). The axes cover that window only, in the plane's own shape: the
+plot is as wide as that shape makes it (``AspectFrame``), centred in the dock.
+Redrawn after every network change (each step).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from mlp_studio.app.stepping.output_chooser import OutputChooser
+from mlp_studio.app.widgets.aspect_frame import AspectFrame
 from mlp_studio.app.widgets.appearance import appearance, colour_scale, line_width, style_plot
 from mlp_studio.app.widgets.point_styles import PointStyles
 from mlp_studio.app.widgets.refresh import Refresher
@@ -29,7 +32,7 @@ POINT_SIZE, RING_SIZE = 12, 22  # pixels, before scaling with the text
 
 
 class DecisionSurface(QStackedWidget):
-    """Page 0: a message; page 1: the output box (several outputs only) and the plot.
+    """Page 0: a message; page 1: the output box (several outputs only), the title and the plot.
     ``values`` is the image of output ``output`` (data units, ``[iy, ix]``), on the
     scaled grid ``xs``, ``ys``."""
 
@@ -64,10 +67,18 @@ class DecisionSurface(QStackedWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.chooser)
-        column.addWidget(self.plot, 1)
+        # the title above the frame, as wide as the dock: in the plot it would set the
+        # plot's least width, wider than the plane's shape wants in a short dock
+        self.title = QLabel()
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # sets no width
+        column.addWidget(self.title)
+        self.frame = AspectFrame(self.plot)
+        column.addWidget(self.frame, 1)
         self.addWidget(self.message)
         self.addWidget(page)
         self.values: np.ndarray | None = None
+        self._window: tuple[float, ...] | None = None  # the plane's corners the view was set to
         self._point_styles = PointStyles()
         self.xs: np.ndarray | None = None
         self.ys: np.ndarray | None = None
@@ -127,25 +138,39 @@ class DecisionSurface(QStackedWidget):
         self.points.setData(x=raw[:, 0], y=raw[:, 1], size=POINT_SIZE * appearance().font_scale,
                             brush=styles.brushes(None if h else c for c, h in zip(fills, held)),
                             pen=[styles.pen(c, line_width(3)) if h else ring for c, h in zip(fills, held)])
-        self._lock_aspect(corners)
+        # the view: the grid's window, in data units (the image's outer half pixels left out)
+        self._lock_aspect(data.input_scaler.inverse(np.array([[x_range[0], y_range[0]], [x_range[1], y_range[1]]])))
         row = min(self.doc.selected_row, data.n_rows - 1)
         self.current.setData(x=[raw[row, 0]], y=[raw[row, 1]], size=RING_SIZE * appearance().font_scale,
                              pen=pg.mkPen(colours.text, width=line_width(2.5)))
         self.plot.setLabel("bottom", data.inputs[0])
         self.plot.setLabel("left", data.inputs[1])
-        self.plot.setTitle(f"output {data.targets[k]} over the inputs (ring: row {row})",
-                           size=f"{appearance().px(13)}px")
+        font = self.title.font()
+        font.setPixelSize(appearance().px(13))
+        self.title.setFont(font)
+        self.title.setText(f"output {data.targets[k]} over the inputs (ring: row {row})")
 
     def _lock_aspect(self, corners: np.ndarray) -> None:
         """Keep the plane's shape instead of stretching it to the dock: one unit of x as long as
         one of y when the inputs' spans are alike (the data's own shape), else the window drawn
-        square (inputs in unlike units, e.g. years and euros)."""
+        square (inputs in unlike units, e.g. years and euros). The view shows the window and
+        the plot takes the window's shape. (pyqtgraph's view limits are not used: with a
+        locked aspect they shift the view and leave the axes' labels behind.) ``corners``: the
+        window's lower-left and upper-right points, in data units."""
         width, height = corners[1] - corners[0]
         if not (width > 0 and height > 0):
-            ratio = 1.0
-        else:
-            ratio = 1.0 if 1 / SAME_UNITS <= height / width <= SAME_UNITS else float(height / width)
+            self.plot.setAspectLocked(True, ratio=1.0)
+            self.frame.set_aspect(None)
+            return
+        ratio = 1.0 if 1 / SAME_UNITS <= height / width <= SAME_UNITS else float(height / width)
         self.plot.setAspectLocked(True, ratio=ratio)
+        self.frame.set_aspect(float(width / height) * ratio)  # pyqtgraph's ratio: x's pixels per y's
+        window = tuple(corners.ravel().tolist())
+        if window != self._window:  # new data: show all of it (a zoom of the same data stays)
+            self._window = window
+            vb = self.plot.getPlotItem().vb
+            vb.setRange(xRange=(corners[0, 0], corners[1, 0]), yRange=(corners[0, 1], corners[1, 1]),
+                        padding=0.0)
 
     def _in_target_units(self, scaled: np.ndarray) -> np.ndarray:
         """Scaled values of output ``output`` in its target column's own units."""
