@@ -34,6 +34,7 @@ def _row(workload: str, unit: str, values: list[float], limit: float, note: str 
 def loss_plot_redraw(quick: bool) -> dict:
     """The loss plot holding 1,000,000 points: append one, push the data, repaint."""
     from mlp_studio.app.training.loss_plot import LossPlot
+    from mlp_studio.core.training import TrainingConfig
 
     app = make_app()
     plot = LossPlot()
@@ -43,6 +44,7 @@ def loss_plot_redraw(quick: bool) -> dict:
     x = np.arange(1, n + 1, dtype=np.float64)
     rng = np.random.default_rng(0)
     y = 1.0 / np.sqrt(x) + 0.01 * rng.random(n)
+    plot.begin_run(None, TrainingConfig(), continues=False)  # a run with no epoch limit, as it goes
     plot.train.extend(x, y)
     plot._dirty = True
     plot.redraw()

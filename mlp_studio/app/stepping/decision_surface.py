@@ -28,6 +28,7 @@ from mlp_studio.core.surface import grid_axes, input_window, output_grid
 GRID = 101
 SAME_UNITS = 4.0  # inputs whose spans differ by less than this factor are drawn 1:1
 MARGIN = 0.1  # of the data's scaled span, on each side
+TOP_MARGIN = 8  # pixels above the view
 POINT_SIZE, RING_SIZE = 12, 22  # pixels, before scaling with the text
 
 
@@ -60,6 +61,8 @@ class DecisionSurface(QStackedWidget):
                                         interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         style_plot(self.plot)
+        # room above the view for the top labels of the axis and the colour bar (no title there)
+        self.plot.getPlotItem().layout.setContentsMargins(1, TOP_MARGIN, 1, 1)
         self.chooser = OutputChooser("The output drawn over the inputs")
         self.chooser.chosen.connect(self.refresh)
         page = QWidget()

@@ -192,12 +192,6 @@ class TrainingPanel(QWidget):
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(3)
         layout.addWidget(self._settings_grid())
-        # the update rule's summary on a line of its own, its settings opening below it
-        header_row = QHBoxLayout()
-        header_row.addWidget(self.update_rule.header)
-        header_row.addStretch(1)
-        layout.addLayout(header_row)
-        layout.addWidget(self.update_rule)
         controls = QHBoxLayout()
         for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
                   self.run_n_button, self.run_n):
@@ -207,10 +201,14 @@ class TrainingPanel(QWidget):
         progress_row.addWidget(self.progress)
         progress_row.addWidget(self.status, 1)
         layout.addLayout(progress_row)
+        # the update rule's summary shares the reason's line (the status keeps the progress
+        # bar's): its settings open below it
         reason_row = QHBoxLayout()
         reason_row.addWidget(self.reason, 1)
         reason_row.addWidget(self.apply_anyway)
+        reason_row.addWidget(self.update_rule.header)
         layout.addLayout(reason_row)
+        layout.addWidget(self.update_rule)
         layout.addWidget(self.class_box)
         layout.addWidget(self.plot, 1)
 
