@@ -71,7 +71,7 @@ class DecisionSurface(QStackedWidget):
         self.refresher = Refresher(self, self.refresh)
         for signal in (document.network_changed, document.data_changed, document.row_changed):
             signal.connect(self.refresher.request)
-        self.refresh()
+        self.refresher.request()  # drawn when first on screen
 
     def flush(self) -> None:
         """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.widgets.refresh``)."""

@@ -75,7 +75,7 @@ class NeuronMaps(QStackedWidget):
         self.refresher = Refresher(self, self.refresh)
         for signal in (document.network_changed, document.data_changed):
             signal.connect(self.refresher.request)
-        self.refresh()
+        self.refresher.request()  # drawn when first on screen
 
     def _say(self, text: str) -> None:
         self.grids = []
