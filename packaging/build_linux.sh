@@ -241,6 +241,15 @@ for platform in offscreen offscreen offscreen xcb; do
     echo "$platform: $(elapsed "$start") s$([ "$platform" = xcb ] && echo ' (with starting Xvfb)')"
 done
 
+step "the packaged app on a lesson file given on its command line"
+# a lesson it could not open would wait in a dialog (no terminal): timeout ends that
+cp "$BUNDLE/_internal/mlp_studio/resources/lessons/xor-2-2-1.mlp-lesson.json" "$TMP/x.mlp-lesson.json"
+out="$(run_clean MLP_STUDIO_EXIT_AFTER_SHOW=1 QT_QPA_PLATFORM=offscreen timeout 120 "$BUNDLE/mlp-studio" \
+       x.mlp-lesson.json 2>&1)" || fail "the packaged app on a lesson file: $out"
+grep -q "window shown: XOR: why a network needs a hidden layer (lesson)" <<<"$out" \
+    || fail "the packaged app did not open the lesson: $out"
+echo "opened: $(grep "window shown" <<<"$out")"
+
 step "self-test: the .deb's program (dpkg-deb -x)"
 dpkg-deb -x "$DEB" "$TMP/deb"
 [ "$(readlink "$TMP/deb/usr/bin/mlp-studio")" = /opt/mlp-studio/mlp-studio ] \
@@ -258,11 +267,14 @@ else
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/dev/null \
         || fail "apt-get install $DEB"
     touch "$TMP/x.mlp.json" "$TMP/x.json"
-    [ "$(xdg-mime query filetype "$TMP/x.mlp.json")" = application/x-mlp-studio-project ] \
-        || fail "installed, but x.mlp.json is $(xdg-mime query filetype "$TMP/x.mlp.json")"
-    [ "$(xdg-mime query default application/x-mlp-studio-project)" = mlp-studio.desktop ] \
-        || fail "installed, but projects do not open with mlp-studio.desktop"
-    echo "xdg-mime: x.mlp.json is application/x-mlp-studio-project, opened by mlp-studio.desktop"
+    for pair in x.mlp.json:application/x-mlp-studio-project x.mlp-lesson.json:application/x-mlp-studio-lesson; do
+        file="${pair%%:*}" type="${pair#*:}"
+        [ "$(xdg-mime query filetype "$TMP/$file")" = "$type" ] \
+            || fail "installed, but $file is $(xdg-mime query filetype "$TMP/$file")"
+        [ "$(xdg-mime query default "$type")" = mlp-studio.desktop ] \
+            || fail "installed, but $type does not open with mlp-studio.desktop"
+        echo "xdg-mime: $file is $type, opened by mlp-studio.desktop"
+    done
     run_clean QT_QPA_PLATFORM=offscreen /usr/bin/mlp-studio --self-test \
         || fail "the installed /usr/bin/mlp-studio --self-test"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq mlp-studio >/dev/null \
@@ -271,9 +283,11 @@ else
              /usr/share/mime/packages/mlp-studio.xml /usr/share/doc/mlp-studio; do
         [ ! -e "$f" ] || fail "$f is left after removing the package"
     done
-    [ "$(xdg-mime query filetype "$TMP/x.mlp.json")" = application/json ] \
-        || fail "removed, but x.mlp.json is still $(xdg-mime query filetype "$TMP/x.mlp.json")"
-    echo "removed cleanly: no files left, x.mlp.json is application/json again"
+    for file in x.mlp.json x.mlp-lesson.json; do
+        [ "$(xdg-mime query filetype "$TMP/$file")" = application/json ] \
+            || fail "removed, but $file is still $(xdg-mime query filetype "$TMP/$file")"
+    done
+    echo "removed cleanly: no files left, x.mlp.json and x.mlp-lesson.json are application/json again"
 fi
 
 step "done"
