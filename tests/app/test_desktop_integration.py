@@ -3,6 +3,7 @@ given with no terminal to read stderr, files sent by the system, and a log made 
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import logging
@@ -16,6 +17,15 @@ from PySide6.QtWidgets import QApplication
 from mlp_studio.app.shell import crash_guard, identity, main
 from mlp_studio.app.shell.main_window import MainWindow
 from mlp_studio.errors import MLPError
+
+
+@pytest.fixture(autouse=True)
+def collect_the_windows_garbage():
+    """run_app's window leaves Python wrappers of Qt objects in reference cycles. Collect them
+    here, between tests, not at some later allocation inside a Qt call: destroying a QObject
+    there can deadlock on the signal lock Qt holds (seen inside a pyqtgraph disconnect)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
