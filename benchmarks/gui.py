@@ -1,5 +1,6 @@
-"""GUI rows of ``benchmarks/run.py``: step redraw, a million-point loss plot, start-up,
-and (from ``benchmarks/gui_training.py``) the event-loop gap while training.
+"""GUI rows of ``benchmarks/run.py``: the step redraw (``benchmarks/gui_step.py``), a
+million-point loss plot, start-up, and (from ``benchmarks/gui_training.py``) the
+event-loop gap while training.
 
 Runs offscreen (``QT_QPA_PLATFORM=offscreen``): painting goes to Qt's raster
 backing store, as on screen, without the window system's compositing.
@@ -20,6 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from benchmarks.gui_step import make_app, step_redraw  # noqa: E402 - after the platform is chosen
+
 
 def _row(workload: str, unit: str, values: list[float], limit: float, note: str = "",
          extra: dict | None = None) -> dict:
@@ -28,43 +31,11 @@ def _row(workload: str, unit: str, values: list[float], limit: float, note: str 
             "limit": limit, "met": best < limit, "notes": [note] if note else [], **(extra or {})}
 
 
-def _app():
-    from PySide6.QtWidgets import QApplication
-    return QApplication.instance() or QApplication(["mlp-studio-bench"])
-
-
-def step_redraw(quick: bool) -> dict:
-    """One full step (forward, deltas, update) on the example, then every view repainted."""
-    from mlp_studio.app.shell.main import _initial_document
-    from mlp_studio.app.shell.main_window import MainWindow
-
-    app = _app()
-    document = _initial_document([])
-    window = MainWindow(document)  # with its step-through and training panels, as run_app
-    window.resize(1400, 900)
-    window.show()
-    for _ in range(5):
-        app.processEvents()
-    controller = window.step_controller
-    times = []
-    for _ in range(10 if quick else 30):
-        t0 = time.perf_counter()
-        controller.step_update()
-        app.processEvents()  # queued signals and layout
-        window.repaint()  # paint the window and all its docks now
-        times.append((time.perf_counter() - t0) * 1e3)
-    document.undo_stack.setClean()  # no "save changes?" prompt on close
-    window.close()
-    app.processEvents()
-    return _row("GUI: step on the example (2-3-1), canvas and panels redrawn", "ms", times, 16.0,
-                "time from the step action to the window repainted (window.repaint())")
-
-
 def loss_plot_redraw(quick: bool) -> dict:
     """The loss plot holding 1,000,000 points: append one, push the data, repaint."""
     from mlp_studio.app.training.loss_plot import LossPlot
 
-    app = _app()
+    app = make_app()
     plot = LossPlot()
     plot.resize(900, 500)
     plot.show()
@@ -169,12 +140,8 @@ def gui_training(quick: bool) -> list[dict]:
 
 
 def run_all(quick: bool) -> list[dict]:
-    rows = []
-    for fn in (step_redraw, loss_plot_redraw, startup):
-        try:
-            rows.append(fn(quick))
-        except (ImportError, AttributeError) as exc:  # the app is not there (yet)
-            rows.append({"workload": fn.__doc__.splitlines()[0], "skipped": str(exc),
-                         "notes": [f"skipped: {exc}"]})
+    rows = step_redraw(quick)
+    for fn in (loss_plot_redraw, startup):
+        rows.append(fn(quick))
     rows.extend(gui_training(quick))
     return rows

@@ -117,6 +117,7 @@ def gui_run(app, project: Project, epochs: int, live: bool) -> dict:
     document = Document(project)
     window, panel, kind = make_window(document)
     panel.live.setChecked(live)
+    panel.speed.setValue(panel.speed.maximum())  # Fastest: no pause between epochs
     window.resize(1400, 900)
     window.show()
     for _ in range(20):
@@ -169,6 +170,9 @@ def run(quick: bool = False, epochs: int | None = None, rows: int | None = None,
     (the machine is shared and drifts), the best and worst too, and every run listed."""
     from PySide6.QtWidgets import QApplication
 
+    from mlp_studio.app.shell.main import prefer_serial_painting
+
+    prefer_serial_painting()  # as ``mlp-studio`` starts
     app = QApplication.instance() or QApplication([])
     rows = rows or (3200 if quick else 6400)
     epochs = epochs or (10 if quick else 60)

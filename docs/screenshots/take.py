@@ -1,5 +1,6 @@
 """Screenshots of the real main window (run under Xvfb: ``xvfb-run -a -s "-screen 0 1920x1080x24"
-python docs/screenshots/take.py OUT.png WIDTH HEIGHT [--example NAME] [--steps N] [--presenter]``).
+python docs/screenshots/take.py OUT.png WIDTH HEIGHT [--example NAME] [--updates N] [--presenter]
+[--theme dark] [--train N]``).
 
 Settings go to a temporary folder, so a developer's saved layout does not change the picture.
 """
@@ -22,13 +23,18 @@ def main() -> int:
     parser.add_argument("--updates", type=int, default=0, help="full updates (F11) to take")
     parser.add_argument("--presenter", action="store_true")
     parser.add_argument("--select", default="", help="select an edge: layer,node,input")
-    parser.add_argument("--tab", default="", help="raise this dock (object name)")
+    parser.add_argument("--tab", action="append", default=[], help="raise this dock (object name; repeatable)")
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    parser.add_argument("--train", type=int, default=0, help="train this many epochs first")
     args = parser.parse_args()
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QDockWidget
 
     app = QApplication(sys.argv[:1])
+    from mlp_studio.app.widgets.appearance import appearance
+
+    appearance().update(theme=args.theme)
     from mlp_studio.app.shell.main import _initial_document
     from mlp_studio.app.shell.main_window import MainWindow
 
@@ -46,15 +52,21 @@ def main() -> int:
             c.act_substep.trigger()
         if args.select:
             window.document.select(("edge", *map(int, args.select.split(","))))
-        if args.tab:
-            window.findChild(QDockWidget, args.tab).raise_()
+        for tab in args.tab:
+            window.findChild(QDockWidget, tab).raise_()
         if args.presenter:
             window.presenter.action.trigger()
-        QTimer.singleShot(900, shoot)
+        if args.train:
+            session = window.training_panel.session
+            session.set_delay(0.0)
+            session.finished.connect(lambda _result: QTimer.singleShot(900, shoot))
+            window.training_panel.start(args.train)
+        else:
+            QTimer.singleShot(900, shoot)
 
     def shoot() -> None:
         window.grab().save(args.out)
-        window.training_panel.session.close()
+        window.training_panel.session.shutdown()
         os._exit(0)  # the screenshot is all that is wanted: no save prompt, no clean-up
 
     QTimer.singleShot(700, act)

@@ -211,7 +211,8 @@ class LessonRunner:
         self._finish_step()
 
     def _finish_step(self) -> None:
-        self._carry = Carry(self._phased.state, self._carry.shuffle)
+        self._carry = self._carry.after_step(self._phased.state, len(self._phased.trace.rows),
+                                             self._data().n_rows)
         self._phased = None
 
     def _do_epoch(self, action: Action) -> None:

@@ -255,6 +255,39 @@ def default_view(x0: Sequence[float]) -> tuple[float, ...]:
     return tuple(bounds)
 
 
+def framing_view(objective: Objective, x0: Sequence[float], reach: float = 10.0,
+                 n: int = 4001) -> tuple[float, ...]:
+    """Bounds for a first look at f: for one variable, around the start point and every
+    stationary point (a sign change of f') within ``reach`` of the start point or the origin,
+    so each minimum shows; otherwise ``default_view``."""
+    if objective.n != 1:
+        return default_view(x0)
+    start = float(x0[0])
+    xs = np.linspace(min(start, 0.0) - reach, max(start, 0.0) + reach, n)
+    (g,) = objective.gradient_on(xs)
+    g0, g1 = g[:-1], g[1:]
+    crossing = np.flatnonzero(np.isfinite(g0) & np.isfinite(g1) & ((g0 < 0) != (g1 < 0)) & (g0 != g1))
+    if crossing.size == 0:
+        return default_view(x0)
+    roots = xs[crossing] - g0[crossing] * (xs[crossing + 1] - xs[crossing]) / (g1[crossing] - g0[crossing])
+    lo, hi = min(start, float(roots.min())), max(start, float(roots.max()))
+    pad = max(0.5, 0.15 * (hi - lo))
+    return lo - pad, hi + pad
+
+
+def path_in_view(points: np.ndarray, view: Sequence[float], max_growth: float = 1.0) -> int:
+    """How many leading ``points`` (rows) are finite and lie inside ``view`` grown by
+    ``max_growth`` view-widths on each side: the part of a divergent path worth plotting."""
+    pts = np.atleast_2d(np.asarray(points, dtype=float))
+    inside = np.all(np.isfinite(pts), axis=1)
+    for i in range(len(view) // 2):
+        lo, hi = view[2 * i], view[2 * i + 1]
+        width = hi - lo
+        with np.errstate(invalid="ignore"):
+            inside &= (pts[:, i] >= lo - max_growth * width) & (pts[:, i] <= hi + max_growth * width)
+    return len(pts) if inside.all() else int(np.argmin(inside))
+
+
 def view_with_points(view: Sequence[float], points: np.ndarray, max_growth: float = 4.0) -> tuple[float, ...]:
     """``view`` grown to hold ``points`` (rows), ignoring points that are not
     finite or lie more than ``max_growth`` view-widths away (a divergent run)."""
@@ -306,12 +339,18 @@ def contour_bands(z: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return bands
 
 
-def tangent_lines(iterations: Sequence[Iteration], half_width: float) -> tuple[np.ndarray, np.ndarray]:
+def tangent_lines(iterations: Sequence[Iteration], half_width: float,
+                  y_per_x: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Tangent segments y = f + f'(x) (t - x) for t in [x - w, x + w] at each
-    one-variable iterate, joined into one array with NaN gaps."""
+    one-variable iterate, joined into one array with NaN gaps.
+
+    With ``y_per_x`` (how many y units the screen shows in the length of one x unit)
+    w shrinks with the slope, w = half_width / sqrt(1 + (f' / y_per_x)^2), so every
+    segment has the same length on screen as a horizontal one of half-width ``half_width``."""
     xs, ys = [], []
     for it in iterations:
         x, f, g = float(it.x[0]), it.f, float(it.grad[0])
-        xs += [x - half_width, x + half_width, np.nan]
-        ys += [f - g * half_width, f + g * half_width, np.nan]
+        w = half_width if y_per_x is None else half_width / math.hypot(1.0, g / y_per_x)
+        xs += [x - w, x + w, np.nan]
+        ys += [f - g * w, f + g * w, np.nan]
     return np.array(xs), np.array(ys)

@@ -164,8 +164,7 @@ class PhasedStep:
                    state: OptimizerState | None = None) -> "PhasedStep":
         """The step a ``TrainingConfig`` takes: its optimiser and penalty, and its schedule's
         rate for the epoch ``state`` is in (over ``n_rows`` rows an epoch)."""
-        rate = config.rate_at(state.epochs if state is not None else 0, n_rows)
-        return cls(net, x, z, loss, rate, config.batch_reduction, rows, config.optimizer_rule(),
+        return cls(net, x, z, loss, config.next_rate(state, n_rows), config.batch_reduction, rows, config.optimizer_rule(),
                    config.penalty_rule(), state)
 
     @property

@@ -93,6 +93,10 @@ class TrainingConfig:
         """The learning rate of epoch ``epoch`` (0 for the first) over ``n_rows`` rows."""
         return self.schedule_rule().rate(self.learning_rate, epoch, n_rows, self.epochs)
 
+    def next_rate(self, state: OptimizerState | None, n_rows: int) -> float:
+        """The learning rate of the next update from optimiser state ``state`` (None: at rest)."""
+        return self.rate_at(state.epochs if state is not None else 0, n_rows)
+
     def rows_per_update(self, n_rows: int) -> int:
         return {"online": 1, "minibatch": min(self.batch_size, n_rows), "batch": n_rows}[self.mode]
 
@@ -102,10 +106,23 @@ class Carry:
     """What one epoch hands the next besides the weights: the optimiser's state (None:
     before the first update) and where the row shuffling stands (None: at the start, from
     the seed). Epochs taken by separate trainers, each resuming the last one's carry,
-    equal one long run."""
+    equal one long run. ``rows_stepped``: rows of single steps (``after_step``) since the
+    last epoch ended; a whole epoch starts from none."""
 
     optimizer: OptimizerState | None = None
     shuffle: tuple[dict, np.ndarray] | None = None  # the generator's state, the row order
+    rows_stepped: int = 0
+
+    def after_step(self, state: OptimizerState, rows: int, n_rows: int) -> "Carry":
+        """The carry after a single step on ``rows`` of ``n_rows`` rows that left the
+        optimiser in ``state`` (taken over, not copied). Once the steps since the last epoch
+        cover ``n_rows`` rows, an epoch is over: the epoch count (the learning-rate schedule's
+        position) moves on, as at the end of a trained epoch."""
+        stepped = self.rows_stepped + rows
+        if stepped >= n_rows:
+            state.epochs += 1
+            stepped = 0
+        return Carry(state, self.shuffle, stepped)
 
 
 @dataclass
@@ -113,6 +130,7 @@ class TrainResult:
     network: Network
     losses: list[float] = field(default_factory=list)  # each epoch's loss, penalty included
     penalties: list[float] = field(default_factory=list)  # each epoch's penalty part
+    rates: list[float] = field(default_factory=list)  # each epoch's learning rate (its schedule's)
     stop: StopReason | None = None
 
 
@@ -144,6 +162,7 @@ class Trainer:
         self.epoch = 0
         self.updates = 0
         self.last_penalty = 0.0  # the last epoch's penalty part of its loss
+        self.last_rate = config.learning_rate  # the last epoch's learning rate
 
     @property
     def update_losses(self) -> np.ndarray:
@@ -189,6 +208,7 @@ class Trainer:
         if total is None:
             return None
         self.last_penalty = reduce_total(self.runner.penalty_total, self.n, cfg.batch_reduction)
+        self.last_rate = rate
         self.epoch += 1
         self.updates += len(self.runner.update_losses)
         return reduce_total(total, self.n, cfg.batch_reduction)
@@ -247,6 +267,7 @@ class Trainer:
                     break
                 result.losses.append(loss)
                 result.penalties.append(self.last_penalty)
+                result.rates.append(self.last_rate)
                 if on_epoch is not None:
                     runner.store()
                     on_epoch(self.epoch, loss)

@@ -25,7 +25,7 @@ from mlp_studio.core.training import Trainer, TrainingConfig
 from mlp_studio.errors import MLPError
 
 SNAPSHOT_HZ = 30.0
-EVALUATION_HZ = 2.0  # accuracy / confusion matrix (a forward pass over the rows)
+EVALUATION_HZ = 10.0  # accuracy / confusion matrix (a forward pass over the rows): the accuracy curves' points
 EVALUATION_SHARE = 0.02  # ...and at most this share of the run's time
 STOP_ERROR = "error"  # an unexpected error in the run (its message says which)
 
@@ -68,6 +68,25 @@ class Snapshot:
     update_loss: np.ndarray | None  # online mode: the loss of every update, in order
     network: Network
     evaluation: Evaluation | None  # class targets only (on the validation rows if held out)
+    penalty: np.ndarray | None = None  # each new epoch's penalty part of train_loss (with l1 or l2)
+    rate: np.ndarray | None = None  # each new epoch's learning rate
+    train_evaluation: Evaluation | None = None  # with ``evaluation`` when held out: the training rows'
+
+    @property
+    def data_loss(self) -> np.ndarray | None:
+        """Each new epoch's loss without its penalty part (None without a penalty)."""
+        return None if self.penalty is None else self.train_loss - self.penalty
+
+    @property
+    def accuracy(self) -> tuple[float | None, float | None]:
+        """(training rows, held-out rows) accuracy of this snapshot's evaluation; None for a
+        set not evaluated in this snapshot (or without rows held out, or not class targets)."""
+        if self.evaluation is None:
+            return None, None
+        if self.val_loss is None:
+            return self.evaluation.accuracy, None
+        train = self.train_evaluation.accuracy if self.train_evaluation is not None else None
+        return train, self.evaluation.accuracy
 
 
 @dataclass
@@ -149,9 +168,14 @@ def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
     evaluator = Evaluator(data, spec.loss, val_rows if held_out else None,
                           spec.config.batch_reduction, trainer.net.dtype)
     classify = evaluator.kind is not None
+    train_evaluator = (Evaluator(data, spec.loss, train_rows, spec.config.batch_reduction, trainer.net.dtype)
+                       if classify and held_out else None)
+    penalised = bool(spec.config.penalty_rule())
 
     epochs: list[int] = []
     train_loss: list[float] = []
+    penalty: list[float] = []
+    rate: list[float] = []
     val_loss: list[float] = []  # since the last snapshot
     held_out_loss = [math.inf]  # of the last epoch (patience watches it)
     update_loss: list[np.ndarray] = []
@@ -163,23 +187,28 @@ def run_training(run: int, spec: RunSpec, emit: Callable[[Snapshot], None],
 
     def flush(evaluate_now: bool = False) -> None:
         now = time.perf_counter()
-        evaluation = None
+        evaluation = train_evaluation = None
         if classify and (evaluate_now or eval_throttle.due(now)):
             evaluation = evaluator(trainer.net)
+            if train_evaluator is not None:
+                train_evaluation = train_evaluator(trainer.net)
             eval_throttle.done(now, time.perf_counter())
         emit(Snapshot(
             run, trainer.epoch, trainer.updates, elapsed(),
             np.array(epochs, dtype=np.int64), np.array(train_loss),
             np.array(val_loss) if held_out else None,
             np.concatenate(update_loss) if update_loss else None,
-            trainer.net.copy(), evaluation))
-        for pending in (epochs, train_loss, val_loss, update_loss):
+            trainer.net.copy(), evaluation,
+            np.array(penalty) if penalised else None, np.array(rate), train_evaluation))
+        for pending in (epochs, train_loss, val_loss, update_loss, penalty, rate):
             pending.clear()
         clock["emit"] = now
 
     def on_epoch(epoch: int, loss: float) -> None:
         epochs.append(epoch)
         train_loss.append(loss)
+        penalty.append(trainer.last_penalty)
+        rate.append(trainer.last_rate)
         if held_out:
             held_out_loss[0] = evaluator.loss_of(trainer.net)
             val_loss.append(held_out_loss[0])

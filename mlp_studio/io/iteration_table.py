@@ -12,6 +12,7 @@ from typing import Sequence
 from mlp_studio.core.minimize import Iteration
 
 Cell = float | None
+COMPACT_FROM = 1e6  # magnitudes from here on are shown in exponent form in a narrow column
 
 
 def table_columns(variables: Sequence[str]) -> list[str]:
@@ -52,6 +53,18 @@ def format_cell(value: Cell, decimals: int | None = 4) -> str:
         return f"{value:.{decimals}e}"
     text = f"{value:.{decimals}f}"
     return "0." + "0" * decimals if text == "-0." + "0" * decimals else text
+
+
+def compact_cell(value: Cell) -> str:
+    """For a narrow column on screen, at most nine characters: 4 decimals below 1000, fewer
+    above (seven digits in all), from ``COMPACT_FROM`` on three digits and a bare exponent
+    ("-1.05e12")."""
+    if value is None or not math.isfinite(value) or abs(value) < 1000:
+        return format_cell(value, 4)
+    if abs(value) >= COMPACT_FROM:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return format_cell(value, 7 - len(str(int(abs(value)))))
 
 
 def _text_rows(iterations: Sequence[Iteration], decimals: int | None) -> list[list[str]]:

@@ -209,6 +209,7 @@ def test_a_csv_with_class_names_trains_a_classifier(window, qtbot, tmp_path, acc
     assert "species=setosa, species=versicolor, species=virginica" in window.data_panel.source.text()
     doc.set_training(TrainingConfig(learning_rate=2.0, mode="batch", epochs=2000))
     panel = window.training_panel
+    panel.speed.setValue(panel.speed.maximum())  # Fastest: 2000 epochs, nothing to watch here
     panel.start(None)
     qtbot.waitUntil(lambda: not panel.session.is_active, timeout=20000)
     assert not panel.class_box.isHidden() and panel.confusion.rowCount() == 3

@@ -92,3 +92,22 @@ def test_a_singular_hessian_offers_no_newton_step(window, qtbot):
     qtbot.addWidget(dialog)
     newton = [b for b in dialog.findChildren(QPushButton) if b.text() == "Take one Newton step"]
     assert newton and not newton[0].isEnabled() and "singular" in dialog.text.text()
+
+
+def test_parameters_are_named_in_the_notation_chosen(view, window, qtbot):
+    from mlp_studio.app.widgets.appearance import appearance
+    from mlp_studio.core.loss_landscape import parameters
+
+    # the reference network 2-3-1: weights[0][0][0] first, the output bias last
+    assert view.first.itemText(0) == "wh[0][0][0]" and view.second.currentText() == "wh[0][0][1]"
+    assert view.first.itemText(view.first.count() - 1) == "bo[0]"
+    assert view.contour.getPlotItem().getAxis("bottom").labelText == "wh[0][0][0]"
+    appearance().update(notation="lecture")  # layers and nodes counted from 1
+    assert view.first.itemText(0) == "w⁽¹⁾₁₁" and view.second.currentText() == "w⁽¹⁾₁₂"
+    assert view.first.itemText(view.first.count() - 1) == "b⁽²⁾₁"
+    assert view.contour.getPlotItem().getAxis("left").labelText == "w⁽¹⁾₁₂"
+    dialog = HessianDialog(hessian_report(training_objective(window.document)),
+                           parameters(window.document.project.network), window)
+    qtbot.addWidget(dialog)
+    assert dialog.table.horizontalHeaderItem(0).text() == "w⁽¹⁾₁₁"
+    assert dialog.table.verticalHeaderItem(12).text() == "b⁽²⁾₁"

@@ -13,10 +13,13 @@ from mlp_studio.core.network import Network
 NET = Network.create([1, 1], "identity")
 
 
-def snap(run: int, epochs, losses, val=None, updates=None) -> Snapshot:
+def _array(values) -> np.ndarray | None:
+    return None if values is None else np.array(values, dtype=float)
+
+
+def snap(run: int, epochs, losses, val=None, updates=None, penalty=None, rate=None) -> Snapshot:
     return Snapshot(run, int(epochs[-1]), 0, 0.0, np.array(epochs), np.array(losses, dtype=float),
-                    None if val is None else np.array(val, dtype=float),
-                    None if updates is None else np.array(updates, dtype=float), NET, None)
+                    _array(val), _array(updates), NET, None, _array(penalty), _array(rate))
 
 
 def test_growing_buffer_doubles_and_keeps_values():
@@ -82,12 +85,13 @@ def pg_point(x, y):
 
 
 def test_csv_and_png_export(plot, tmp_path):
-    plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], val=[0.75, 0.5]))
-    plot.add_snapshot(snap(2, [1], [0.125], val=None))
+    plot.add_snapshot(snap(1, [1, 2], [0.5, 0.25], val=[0.75, 0.5], rate=[0.1, 0.05]))
+    plot.add_snapshot(snap(2, [1], [0.125], val=None, penalty=[0.0625], rate=[0.5]))
     csv = tmp_path / "loss.csv"
     plot.export_csv(str(csv))
     assert csv.read_text().splitlines() == [
-        "epoch,training_loss,validation_loss", "1,0.5,0.75", "2,0.25,0.5", "3,0.125,"]
+        "epoch,training_loss,validation_loss,penalty,learning_rate",
+        "1,0.5,0.75,,0.1", "2,0.25,0.5,,0.05", "3,0.125,,0.0625,0.5"]
     png = tmp_path / "loss.png"
     plot.export_png(str(png))
     data = png.read_bytes()
@@ -138,3 +142,11 @@ def test_per_update_curve_starts_hidden_and_the_legend_names_only_what_is_drawn(
     assert plot.update_curve.isVisible() and "per update" in plot.legend.text()
     plot.updates_box.setChecked(False)
     assert not plot.update_curve.isVisible() and plot.train_curve.isVisible()
+
+
+def test_a_log_loss_axis_labels_only_one_two_and_five_times_a_power_of_ten(qapp):
+    from mlp_studio.app.training.loss_plot import LossAxis
+
+    ticks = np.log10([0.005, 0.006, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.3])
+    assert LossAxis("left").logTickStrings(ticks.tolist(), 1.0, 1.0) == [
+        "0.005", "", "0.01", "0.02", "", "0.05", "", "0.1", ""]

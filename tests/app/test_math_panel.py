@@ -107,3 +107,24 @@ def test_equals_signs_line_up_in_one_table_column():
     assert html.count("<tr>") == 3
     assert html.count("<td>=</td>") == 3
     assert '<td class="lhs"><i>s</i></td>' in html and '<td class="lhs"></td>' in html
+
+
+@pytest.mark.parametrize("budget", [0.0, 60.0], ids=["a chunk a turn", "all in one turn"])
+def test_the_rest_of_a_step_is_appended_within_a_layout_budget_per_turn(doc, panel, monkeypatch, budget):
+    from mlp_studio.app.stepping import math_panel
+
+    StepController(doc).step_update()
+    whole = text(panel)  # laid out all at once
+    monkeypatch.setattr(math_panel, "CHUNK_BUDGET_S", budget)
+    trace = doc.trace
+    doc.set_trace(None)
+    doc.set_trace(trace)  # the same step shown again: laid out progressively
+    panel.refresher.flush()  # the first chunk
+    chunks = sum(1 for _ in math_panel.chunks(
+        math_panel.math_parts(trace, doc.revealed, doc.project.data), math_panel.CHUNK_CHARS))
+    assert chunks > 3
+    turns = 0
+    while panel._append_chunk():
+        turns += 1
+    assert turns == (chunks - 1 if budget == 0.0 else 1)
+    assert " ".join(panel.toPlainText().replace("\u2212", "-").split()) == whole

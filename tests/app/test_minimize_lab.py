@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication
@@ -78,7 +79,7 @@ def test_run_n_is_timer_driven_and_copies(lab, qtbot) -> None:
     assert lab.model.rowCount() == 11
     # 3 * 0.8**10 = 0.3221, 4 * 0.8**10 = 0.4295, f = 25 * 0.64**10 = 0.2882
     assert row_cells(lab, 10)[-2:] == ["0.4295", "0.2882"] and cell(lab, 10, 3) == "0.3221"
-    fx, fy = lab.f_curve.getData()
+    fx, fy = lab.f_plot.curve.getData()
     np.testing.assert_allclose(fy, 25 * 0.64 ** np.arange(11))
     click(qtbot, button(lab, "Copy as CSV"))
     text = QGuiApplication.clipboard().text()
@@ -139,20 +140,6 @@ def test_quartic_click_to_start_on_either_side(lab, qtbot) -> None:
     click(qtbot, lab.run_button)
     qtbot.waitUntil(lambda: not lab.running, timeout=5000)
     assert lab.minimizer.last.x[0] == pytest.approx(left_min, abs=1e-6)
-
-
-def test_divergence_is_shown_not_raised(lab, qtbot) -> None:
-    choose_preset(lab, QUARTIC)
-    lab.eta_edit.setText("0.05")
-    lab.eta_edit.editingFinished.emit()
-    lab.run_steps.setValue(100)
-    click(qtbot, lab.run_button)
-    qtbot.waitUntil(lambda: not lab.running, timeout=5000)
-    assert "diverged" in lab.status_label.text()
-    assert not lab.step_button.isEnabled()
-    # the plot keeps showing the function, not the far-away iterates
-    (x0, x1), _ = lab.main_plot.getPlotItem().getViewBox().viewRange()
-    assert x1 - x0 < 100
 
 
 def test_newton_one_step_on_the_bowl(lab, qtbot) -> None:
@@ -286,3 +273,171 @@ def test_lab_opens_from_the_main_window_tools_menu(window, qtbot):
     assert window.show_minimize_lab() is lab  # one lab window per main window
     titles = [a.text() for a in window.menuBar().actions()]
     assert "&Tools" in titles
+
+
+QUARTIC_TEXT = "3*x**4 + 5*x**3 - 20*x**2 + 8*x + 10"
+
+
+def quartic(x: float) -> float:
+    return 3 * x**4 + 5 * x**3 - 20 * x**2 + 8 * x + 10
+
+
+def quartic_slope(x: float) -> float:
+    return 12 * x**3 + 15 * x**2 - 40 * x + 8
+
+
+def test_preset_box_says_custom_once_f_is_the_users(lab, qtbot) -> None:
+    choose_preset(lab, QUARTIC)
+    assert lab.preset_combo.currentText() == PRESETS[QUARTIC].name
+    qtbot.keyClicks(lab.function_edit, " + x")  # at once, before the text is parsed
+    assert lab.preset_combo.currentText() == "Custom"
+    qtbot.waitUntil(lambda: lab.objective.text.endswith("+ x"), timeout=2000)
+    assert lab.preset_combo.currentText() == "Custom" and lab.note_label.text() == ""
+    # choosing Custom keeps the user's function
+    lab.preset_combo.activated.emit(lab.preset_combo.currentIndex())
+    assert lab.function_edit.text().endswith("+ x")
+    # a function set from outside the box (as a lesson does) is matched to its preset or not
+    lab.function_edit.setText(PRESETS[BOWL].text)
+    lab.apply_function(start=[1.0, 1.0])
+    assert lab.preset_combo.currentText() == PRESETS[BOWL].name
+    lab.function_edit.setText("x**2 + 2*y**2")
+    lab.apply_function()
+    assert lab.preset_combo.currentText() == "Custom"
+
+
+def view_of(plot) -> tuple[tuple[float, float], tuple[float, float]]:
+    (x0, x1), (y0, y1) = plot.getPlotItem().getViewBox().viewRange()
+    return (x0, x1), (y0, y1)
+
+
+def no_scale_factors(plot) -> bool:
+    """No axis label carries a "(x1e+27)" style factor and the ticks are the values."""
+    axes = [plot.getPlotItem().getAxis(name) for name in ("left", "bottom")]
+    return all(not a.autoSIPrefix and a.autoSIPrefixScale == 1.0 and "(x" not in a.labelString()
+               for a in axes)
+
+
+def test_one_point_gets_a_sensible_iteration_axis(lab, qtbot) -> None:
+    choose_preset(lab, QUARTIC)  # only the start point: f(2) = 48 - 80 + 40 + 16 + 10 = 34
+    (x0, x1), (y0, y1) = view_of(lab.f_plot)
+    assert x0 <= 0.0 and 1.0 <= x1 <= 1.2 and x0 >= -0.2  # iteration 0 to 1
+    assert y0 < quartic(2.0) == 34.0 < y1 and y1 - y0 < 0.2 * 34.0
+    assert no_scale_factors(lab.f_plot) and no_scale_factors(lab.main_plot)
+    click(qtbot, lab.step_button)
+    (x0, x1), (y0, y1) = view_of(lab.f_plot)
+    f1 = quartic(2.0 - 0.01 * quartic_slope(2.0))  # x1 = 2 - 0.01 * 84 = 1.16
+    assert x0 <= 0.0 and 1.0 <= x1 <= 1.2 and y0 < f1 < 34.0 < y1 and y1 - y0 < 1.5 * (34.0 - f1)
+
+
+def test_a_divergent_run_keeps_readable_axes_and_says_where(lab, qtbot) -> None:
+    choose_preset(lab, QUARTIC)
+    lab.eta_edit.setText("0.05")
+    lab.eta_edit.editingFinished.emit()
+    lab.run_steps.setValue(100)
+    click(qtbot, lab.run_button)
+    qtbot.waitUntil(lambda: not lab.running, timeout=5000)
+    assert "diverged" in lab.status_label.text()  # shown, not raised
+    assert not lab.step_button.isEnabled()
+    # the same run by hand: x <- x - 0.05 f'(x) until a value passes 1e100
+    xs, fs = [2.0], [quartic(2.0)]
+    while max(abs(xs[-1]), abs(fs[-1]), abs(quartic_slope(xs[-1]))) <= 1e100:
+        xs.append(xs[-1] - 0.05 * quartic_slope(xs[-1]))
+        fs.append(quartic(xs[-1]))
+    last = len(xs) - 1
+    assert last == 6 and len(lab.minimizer.iterations) == 7
+    # x: 2, -2.2, -4.24 stay near the function's minima; 19.16 is far past them
+    assert xs[3] == pytest.approx(19.1594, abs=1e-4)
+    (x0, x1), _ = view_of(lab.main_plot)
+    assert x0 < xs[2] < xs[0] < x1 and x1 - x0 < 10
+    _, (y0, y1) = view_of(lab.f_plot)
+    assert y0 < min(fs[:3]) and max(fs[:3]) < y1 and y1 - y0 < 2 * (max(fs[:3]) - min(fs[:3]))
+    assert no_scale_factors(lab.f_plot) and no_scale_factors(lab.main_plot)
+    # the steps off the chart are marked on its top edge, and the plots say where it diverged
+    ks, marks = lab.f_plot.off_chart.getData()
+    assert list(ks) == [3, 4, 5, 6] and np.all((max(fs[:3]) < marks) & (marks < y1))
+    assert "diverged at step 6" in lab.f_plot.getPlotItem().titleLabel.text
+    assert lab.main_note.isVisible()
+    assert lab.main_note.toPlainText() == "diverged at step 6: steps 3 to 6 are off the plot"
+
+
+def test_first_view_of_the_quartic_shows_both_minima(lab) -> None:
+    left_min, right_min = quartic_minima()
+    choose_preset(lab, QUARTIC)
+    (x0, x1), (y0, y1) = view_of(lab.main_plot)
+    assert x0 < left_min < right_min < x1 and y0 < quartic(left_min) < quartic(right_min) < y1
+    # opened on the quartic without a preset's view (as the lesson does), from x = 2 or 0
+    for start in (2.0, 0.0):
+        lab.function_edit.setText(QUARTIC_TEXT)
+        lab.apply_function(start=[start])
+        (x0, x1), (y0, y1) = view_of(lab.main_plot)
+        assert x0 < left_min and right_min < x1 and x1 - x0 < 8 and y0 < quartic(left_min) < y1
+
+
+def test_a_few_tangents_of_one_length_on_screen(lab, qtbot) -> None:
+    choose_preset(lab, QUARTIC)
+    lab.eta_edit.setText("0.02")  # overshoots and oscillates: tangents at many places
+    lab.eta_edit.editingFinished.emit()
+    lab.minimizer.run(100)
+    lab.step()
+    its = lab.minimizer.iterations
+    vb = lab.main_plot.getPlotItem().getViewBox()
+
+    def segments(item) -> list[np.ndarray]:
+        x, y = item.getData()
+        return [np.array([[x[k], y[k]], [x[k + 1], y[k + 1]]]) for k in range(0, len(x), 3)]
+
+    current, faded = segments(lab.tangent_item), segments(lab.faded_tangents)
+    assert len(current) == 1 and len(faded) == 2
+    for seg, it in zip(faded + current, its[-3:]):
+        x, f = seg.mean(axis=0)
+        assert x == pytest.approx(it.x[0]) and f == pytest.approx(quartic(x))
+        slope = (seg[1, 1] - seg[0, 1]) / (seg[1, 0] - seg[0, 0])
+        assert slope == pytest.approx(quartic_slope(x), rel=1e-6, abs=1e-9)
+        a, b = (vb.mapViewToScene(QPointF(*p)) for p in seg)
+        assert np.hypot(b.x() - a.x(), b.y() - a.y()) == pytest.approx(120, abs=1.0)  # pixels
+
+
+@pytest.fixture
+def dark_theme():
+    from mlp_studio.app.widgets.appearance import appearance
+
+    appearance().update(theme="dark")
+    yield appearance()
+    appearance().update(theme="system")  # the application's palette back as it was
+
+
+def test_the_lab_follows_the_dark_palette_and_presenter_fonts(lab, dark_theme) -> None:
+    look = dark_theme
+    background = look.colours().background
+    assert background.lightness() < 64
+    for plot in (lab.main_plot, lab.f_plot):
+        assert plot.backgroundBrush().color() == background
+        assert plot.getPlotItem().getAxis("left").textPen().color() == look.colours().text
+    choose_preset(lab, QUARTIC)
+    curve_colour = lab.curve_item.opts["pen"].color()
+    assert curve_colour.lightness() - background.lightness() > 100  # a light curve on the dark plot
+    assert pg.mkBrush(lab.start_item.opts["symbolBrush"]).color() == background
+    look.set_presenter(True)
+    for plot in (lab.main_plot, lab.f_plot):
+        assert plot.getPlotItem().getAxis("bottom").style["tickFont"].pixelSize() == round(12 * 1.6)
+    look.set_presenter(False)
+
+
+def test_table_and_f_plot_fit_their_room_after_a_divergence(lab, qtbot) -> None:
+    lab.resize(1024, 700)
+    choose_preset(lab, ROSENBROCK)
+    lab.eta_edit.setText("0.01")
+    lab.eta_edit.editingFinished.emit()
+    lab.minimizer.run(100)
+    lab.step()
+    assert lab.minimizer.stop.code == "diverged"
+    # the f plot says so in a title short enough for the plot to stay inside its widget
+    assert lab.f_plot.getPlotItem().sceneBoundingRect().width() <= lab.f_plot.viewport().width()
+    metrics, margin = lab.table.fontMetrics(), 6  # the cell's padding on both sides
+    for row in range(lab.model.rowCount()):
+        for col in range(lab.model.columnCount()):
+            text = cell(lab, row, col)
+            assert metrics.horizontalAdvance(text) + margin <= lab.table.columnWidth(col), (row, col, text)
+    # the tooltip keeps every digit: the x of the last point, as Python prints it
+    tip = lab.model.data(lab.model.index(lab.model.rowCount() - 1, 3), Qt.ToolTipRole)
+    assert float(tip) == lab.minimizer.last.x[0]

@@ -47,7 +47,7 @@ def test_a_click_enlarges_a_map_with_the_data_points(maps):
     x, y = view.large_points.getData()
     raw = window.document.project.data.raw_inputs
     assert np.array_equal(x, raw[:, 0]) and np.array_equal(y, raw[:, 1])
-    assert "output, node 0" in view.large.getPlotItem().titleLabel.text
+    assert "Node 0 of output layer" in view.large.getPlotItem().titleLabel.text
 
 
 def test_maps_follow_a_training_snapshot(maps):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from mlp_studio.app.stepping.decision_surface import COLORMAP, SURFACE_COLORMAP
+from mlp_studio.app.widgets.appearance import appearance, colour_scale
 from mlp_studio.core.evaluation import holdout_split
 
 
@@ -16,16 +16,19 @@ def test_held_out_rows_are_hollow_and_training_rows_filled_by_class(window):
     surface.refresh()
     data = window.document.project.data
     _, held = holdout_split(data.n_rows, 0.4, 0)
-    points = surface.points.points()
-    hollow = {i for i, p in enumerate(points) if p.brush().style() == Qt.BrushStyle.NoBrush}
+    drawn = surface.points.points()
+    hollow = {i for i, p in enumerate(drawn) if p.brush().style() == Qt.BrushStyle.NoBrush}
     assert hollow == set(held.tolist())
-    blue, red = (COLORMAP.map(v, mode="qcolor").name() for v in (0.0, 1.0))
-    for i, p in enumerate(points):
+    colours = appearance().colours()
+    points, surface_scale = colour_scale(colours), colour_scale(colours, pale=True)
+    blue, red = colours.positive.name(), colours.negative.name()
+    assert (blue, red) == tuple(points.map(v, mode="qcolor").name() for v in (0.0, 1.0))
+    for i, p in enumerate(drawn):
         colour = (p.pen() if i in hollow else p.brush()).color().name()
         assert colour == (red if data.raw_targets[i, 0] == 1 else blue)
     # the surface behind is paler than any point
-    pale = SURFACE_COLORMAP.map(0.0, mode="qcolor")
-    assert pale.lightness() > COLORMAP.map(0.0, mode="qcolor").lightness() + 40
+    pale = surface_scale.map(0.0, mode="qcolor")
+    assert pale.lightness() > points.map(0.0, mode="qcolor").lightness() + 40
 
 
 def test_the_plane_keeps_its_shape(window):

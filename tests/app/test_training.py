@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from mlp_studio.app.document.document import Document
-from mlp_studio.app.training.training_panel import DELAYS, TrainingPanel
+from mlp_studio.app.training.training_panel import DEFAULT_DELAY, DELAYS, TrainingPanel
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.evaluation import holdout_split
@@ -332,7 +332,7 @@ def test_a_stop_asked_while_the_data_crosses_to_the_process_is_kept(qtbot, panel
     monkeypatch.setattr(engine, "start_run", stop_meanwhile)
     p.start(None)
     wait_idle(qtbot, p)
-    assert seen == [{"stop": False, "paused": False, "delay": 0.0}]
+    assert seen == [{"stop": False, "paused": False, "delay": DEFAULT_DELAY}]  # the default pace
     assert p.session.last_result.stop.code == STOP_USER
 
 

@@ -17,8 +17,10 @@ from mlp_studio.core.minimize import (
     Minimizer,
     contour_levels,
     default_view,
+    framing_view,
     grid,
     minimize,
+    path_in_view,
     tangent_lines,
     view_with_points,
 )
@@ -194,3 +196,37 @@ def test_views() -> None:
     assert default_view((3.0, 4.0)) == (-1.0, 4.0, -1.0, 5.0)
     grown = view_with_points((-1.0, 1.0), np.array([[2.0], [np.inf], [1e9]]))
     assert grown == pytest.approx((-1.0, 2.1))  # the divergent points are left out
+
+
+def test_tangent_segments_of_equal_screen_length() -> None:
+    m = Minimizer(Objective("x**2"), (1.0,), MinimizeConfig(eta=0.25))
+    m.run(1)  # x: 1 (f' = 2) -> 0.5 (f' = 1)
+    y_per_x = 2.0  # the screen shows 2 units of f in the length of 1 unit of x
+    X, Y = tangent_lines(m.iterations, 1.0, y_per_x)
+    # slope 2 over 2 f-units per x-unit: 45 degrees on screen, half-width 1 / sqrt(2)
+    w = 1 / np.sqrt(2)
+    np.testing.assert_allclose(X[:2], [1 - w, 1 + w])
+    np.testing.assert_allclose(Y[:2], [1 - 2 * w, 1 + 2 * w])
+    for k in (0, 3):  # both segments are 2 units long on screen
+        assert np.hypot(X[k + 1] - X[k], (Y[k + 1] - Y[k]) / y_per_x) == pytest.approx(2.0)
+
+
+def test_framing_view_holds_every_stationary_point() -> None:
+    # the quartic: f' = 12x^3 + 15x^2 - 40x + 8 has roots near -2.62, 0.22 and 1.15
+    roots = np.sort(np.roots([12.0, 15.0, -40.0, 8.0]).real)
+    lo, hi = framing_view(Objective(QUARTIC), (2.0,))
+    pad = max(0.5, 0.15 * (2.0 - roots[0]))  # from the global minimum to the start point
+    assert (lo, hi) == pytest.approx((roots[0] - pad, 2.0 + pad), abs=1e-4)
+    # minima at -4 and 5 (and a maximum at 0.5), far from a start point at 0
+    lo, hi = framing_view(Objective("(x - 5)**2 * (x + 4)**2"), (0.0,))
+    assert (lo, hi) == pytest.approx((-4 - 1.35, 5 + 1.35), abs=1e-4)
+    # no stationary point (f' = 1 everywhere), and two variables: the default view
+    assert framing_view(Objective("x"), (3.0,)) == default_view((3.0,))
+    assert framing_view(Objective("x**2 + y**2"), (3.0, 4.0)) == default_view((3.0, 4.0))
+
+
+def test_path_in_view_stops_at_the_first_far_point() -> None:
+    points = np.array([[0.0, 0.0], [2.5, 0.0], [0.0, 3.5], [0.0, 0.0]])
+    assert path_in_view(points, (-1.0, 1.0, -1.0, 1.0)) == 2  # y = 3.5 is past 1 + 2
+    assert path_in_view(points, (-1.0, 1.0, -1.0, 1.0), max_growth=2.0) == 4
+    assert path_in_view(np.array([[0.0], [np.nan], [0.0]]), (-1.0, 1.0)) == 1

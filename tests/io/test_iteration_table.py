@@ -7,7 +7,7 @@ import io
 
 from mlp_studio.core.expression import Objective
 from mlp_studio.core.minimize import MinimizeConfig, Minimizer
-from mlp_studio.io.iteration_table import format_cell, iterations_csv, iterations_markdown, table_columns
+from mlp_studio.io.iteration_table import compact_cell, format_cell, iterations_csv, iterations_markdown, table_columns
 
 
 def bowl_run(steps: int) -> Minimizer:
@@ -48,3 +48,15 @@ def test_format_cell() -> None:
     assert format_cell(1.23456e12) == "1.2346e+12"
     assert format_cell(float("inf")) == "inf"
     assert format_cell(0.1 + 0.2, None) == "0.30000000000000004"
+
+
+def test_compact_cell_fits_a_narrow_column() -> None:
+    assert compact_cell(None) == ""
+    assert compact_cell(-87.36319) == "-87.3632"
+    assert compact_cell(-4336.91724) == "-4336.917"
+    assert compact_cell(40350.9249) == "40350.92"
+    assert compact_cell(253744.1234) == "253744.1"
+    assert compact_cell(999999.4) == "999999.4"
+    assert compact_cell(-1.0487e12) == "-1.05e12"
+    assert compact_cell(1.8239e105) == "1.82e105"
+    assert compact_cell(float("-inf")) == "-inf"

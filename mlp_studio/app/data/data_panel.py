@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QThread, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog,
                                QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QProgressBar, QPushButton, QSizePolicy, QStyledItemDelegate,
@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog,
 from mlp_studio.app.editor import network_edit
 from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
 from mlp_studio.app.document.document import Document
-from mlp_studio.app.widgets.appearance import appearance
+from mlp_studio.app.widgets.appearance import appearance, colour_text, follow_font
 from mlp_studio.core.dataset import Dataset
 from mlp_studio.core.scaling import SCALING_NAMES, SCALINGS
 from mlp_studio.errors import MLPError
 from mlp_studio.io.column_choice import ROLES, dataset_for_roles, default_roles, roles_of
 from mlp_studio.io.csv_table import Table, read_csv
 
-SELECTED_ROW = QColor("#fff2cc")
 COLUMNS_LISTED = 6  # names shown of a longer column list
 
 
@@ -122,8 +121,10 @@ class DataTableModel(QAbstractTableModel):
             return appearance().number(value) if title.endswith("(scaled)") else f"{value:g}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and index.row() == self.document.selected_row:
-            return QBrush(SELECTED_ROW)
+        if index.row() == self.document.selected_row and role in (Qt.ItemDataRole.BackgroundRole,
+                                                                  Qt.ItemDataRole.ForegroundRole):
+            colours = appearance().colours()
+            return QBrush(colours.row_fill if role == Qt.ItemDataRole.BackgroundRole else colours.text)
         return None
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -297,7 +298,7 @@ class DataPanel(QWidget):
         layout.addWidget(self.progress)
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #9a4b00;")
+        colour_text(self.warnings, "warning")
         self.warnings.hide()
         layout.addWidget(self.warnings)
         self.model = DataTableModel(document, self)
@@ -305,7 +306,7 @@ class DataPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().setDefaultSectionSize(22)
+        follow_font(self.view)
         self.view.horizontalHeader().setResizeContentsPrecision(50)  # fit columns on 50 rows, not 10^6
         self.view.clicked.connect(lambda index: self._choose_row(index.row()))
         layout.addWidget(self.view, 1)
@@ -313,7 +314,19 @@ class DataPanel(QWidget):
         document.network_changed.connect(self._update_warnings)
         document.row_changed.connect(self._on_row_changed)
         document.edit_lock_changed.connect(self._enable_buttons)
+        appearance().changed.connect(self._on_appearance)
+        self._on_appearance()
         self._on_data_changed()
+
+    def _on_appearance(self) -> None:
+        """The row in use looks the same selected or not: its fill, the text's colour."""
+        colours = appearance().colours()
+        palette = QPalette()
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, QPalette.ColorRole.Highlight, colours.row_fill)
+            palette.setColor(group, QPalette.ColorRole.HighlightedText, colours.text)
+        self.view.setPalette(palette)
+        self.view.viewport().update()
 
     # --------------------------------------------------------------- display
     def _on_data_changed(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLa
 
 from mlp_studio.app.data.data_panel import DataPanel
 from mlp_studio.app.widgets.dialog_buttons import ok_cancel_buttons
+from mlp_studio.app.widgets.appearance import appearance, style_plot
 from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.generators import CLASS_KINDS, KINDS, MAX_CLASSES, Generated, generate
 from mlp_studio.io.generated_csv import as_table
@@ -65,7 +66,8 @@ class GeneratorDialog(QDialog):
             "kinds (in the inputs' units), the target of sine and plane")
         self.test, self.test_label = _labelled_slider(
             90, 20, "Share of the rows held out for the validation (test) loss")
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget()
+        style_plot(self.plot)
         self.plot.setMinimumSize(360, 300)
         self.plot.setAspectLocked(True)
         self.plot.hideButtons()
@@ -125,7 +127,7 @@ class GeneratorDialog(QDialog):
         held = np.zeros(data.n_rows, bool)
         held[holdout_split(data.n_rows, self.test_share(), self.holdout_seed)[1]] = True
         brushes = [pg.mkBrush(None) if h else pg.mkBrush(c) for c, h in zip(colours, held)]
-        pens = [pg.mkPen(c, width=1.5) if h else pg.mkPen("#333333", width=0.6) for c, h in zip(colours, held)]
+        pens = [pg.mkPen(c, width=1.5) if h else pg.mkPen(appearance().colours().text, width=0.6) for c, h in zip(colours, held)]
         self.scatter.setData(x=x, y=y, brush=brushes, pen=pens)
         self.plot.setAspectLocked(kind != "sine")
 

@@ -22,6 +22,7 @@ from mlp_studio.core.training import TrainingConfig
 if TYPE_CHECKING:
     from mlp_studio.app.document.document import Document
 
+UNTITLED = "Untitled"  # the name of a project that has no file and is no example or lesson
 _WEIGHT_ID = 1001
 _BIAS_ID = 1002
 
@@ -139,7 +140,9 @@ class BiasCommand(_ValueCommand):
 
 class DatasetCommand(QUndoCommand):
     """Replace the dataset, and the network too when the column choice changes its shape
-    (Reset then goes back to that network). The optimiser starts at rest on new data."""
+    (Reset then goes back to that network). The optimiser starts at rest on new data. An
+    unsaved project (an example, a lesson) given data from another source is no longer that
+    example: it is named ``UNTITLED`` until undone."""
 
     def __init__(self, doc: "Document", data: Dataset | None, network: Network | None,
                  text: str) -> None:
@@ -153,14 +156,19 @@ class DatasetCommand(QUndoCommand):
         self.state_before = doc.step_state
         self.state_after = (StepState.edited(network) if network is not None
                             else doc.step_state.at_rest())
+        new_source = data is not None and (self.data_before is None or data.source != self.data_before.source)
+        self.name_before = doc.untitled_name
+        self.name_after = UNTITLED if doc.path is None and new_source else doc.untitled_name
 
     def redo(self) -> None:
+        self.doc._install_name(self.name_after)
         self.doc._install_trace(None, 0)
         self.doc._install_step_state(self.state_after)
         self.doc._install_data(self.data_after,
                                self.net_after.copy() if self.net_after is not None else None, 0)
 
     def undo(self) -> None:
+        self.doc._install_name(self.name_before)
         self.doc._install_step_state(self.state_before)
         self.doc._install_data(self.data_before,
                                self.net_before.copy() if self.net_before is not None else None,

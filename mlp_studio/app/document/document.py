@@ -92,7 +92,7 @@ class Document(QObject):
         self.step_state = StepState(self.project.network.copy())
         self.selected_row: int = 0
         self.selection: Selection | None = None
-        self.untitled_name = "Untitled"
+        self.untitled_name = commands.UNTITLED
         self.snapshot: Network | None = None  # weights of a training run in progress
         self._snapshot_trace: StepTrace | None = None  # the selected row's forward pass under them
         #: why undoable changes are refused now (a training run is active), else None
@@ -317,7 +317,7 @@ class Document(QObject):
         self.undo_stack.setClean()
         self.file_changed.emit()
 
-    def new_project(self, project: Project | None = None, name: str = "Untitled") -> None:
+    def new_project(self, project: Project | None = None, name: str = commands.UNTITLED) -> None:
         """Start over with ``project`` (default: a fresh 2-3-1 network) and no file name;
         ``name`` is shown until it is saved (e.g. an example's name)."""
         self._check_editable()
@@ -373,6 +373,12 @@ class Document(QObject):
         if row != self.selected_row:
             self.selected_row = row
             self.row_changed.emit()
+
+    def _install_name(self, name: str) -> None:
+        """The name shown while the project has no file."""
+        if name != self.untitled_name:
+            self.untitled_name = name
+            self.file_changed.emit()
 
     def _install_settings(self, config: TrainingConfig, loss: str) -> None:
         self.project.training = config

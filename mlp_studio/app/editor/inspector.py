@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGridLayo
 
 from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.edit_actions import EditActions
-from mlp_studio.app.widgets.appearance import appearance
+from mlp_studio.app.widgets.appearance import appearance, colour_text
 from mlp_studio.core.activations import ACTIVATIONS
 from mlp_studio.core.losses import LOSSES
 from mlp_studio.errors import MLPError
@@ -48,7 +48,7 @@ class Inspector(QWidget):
 
         self.lock_note = QLabel()  # why nothing can be edited now (a training run)
         self.lock_note.setWordWrap(True)
-        self.lock_note.setStyleSheet("color: #9a4b00;")
+        colour_text(self.lock_note, "warning")
         self.lock_note.hide()
         layout.addWidget(self.lock_note)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphic
                                QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
 
 from mlp_studio.app.document.document import Document
+from mlp_studio.app.editor.glow_layer import GlowLayer
 from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.network_layout import (COLLAPSE_ABOVE, NODE_GAP, RADIUS, TAIL, drawn_indices,
@@ -78,6 +79,20 @@ def signed(value: float) -> str:
     return text if text.startswith("\u2212") else "+" + text
 
 
+def _difference(before: list, now: list) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """[(dW, db)] per layer from ``before`` to ``now``; None if the shapes differ or nothing changed."""
+    if len(before) != len(now) or any(b[0].shape != n[0].shape for b, n in zip(before, now)):
+        return None
+    changes = [(n[0] - b[0], n[1] - b[1]) for b, n in zip(before, now)]
+    return changes if any(dw.any() or db.any() for dw, db in changes) else None
+
+
+def _same_changes(a: list | None, b: list | None) -> bool:
+    if a is None or b is None or len(a) != len(b):
+        return a is b
+    return all(np.array_equal(x[0], y[0]) and np.array_equal(x[1], y[1]) for x, y in zip(a, b))
+
+
 def _row_of(arr: np.ndarray | None, row: int) -> np.ndarray | None:
     if arr is None:
         return None
@@ -102,6 +117,8 @@ class NodeItem(QGraphicsEllipseItem):
         self.ring = QGraphicsEllipseItem(-_radius(), -_radius(), 2 * _radius(), 2 * _radius(), self)
         self.ring.setFlag(QGraphicsEllipseItem.GraphicsItemFlag.ItemStacksBehindParent)
         self.ring.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        # translucent and wide: slow to paint, and it changes only with the parameters
+        self.ring.setCacheMode(QGraphicsEllipseItem.CacheMode.DeviceCoordinateCache)
         self.ring.hide()
 
     def set_texts(self, value: str, below: str) -> None:
@@ -126,8 +143,7 @@ class EdgeItem(QGraphicsLineItem):
         self.label: EdgeLabel | None = None
         self.label_at = 0.72  # where along the line the label sits
         self.style: tuple | None = None  # (positive, width, selected) of the pen set
-        self.glow = QGraphicsLineItem(self.line())
-        self.glow.setZValue(0.5)
+        self.glow = QGraphicsLineItem(self.line())  # painted by the canvas's GlowLayer
         self.glow.hide()
         path = QPainterPath(self.line().p1())
         path.lineTo(self.line().p2())
@@ -178,6 +194,7 @@ class NetworkCanvas(QGraphicsView):
         self._press_pos: QPointF | None = None
         self._wmax = 1.0
         self._dense: list[bool] = []  # per layer: drawn with thinner edges
+        self._glows: GlowLayer  # paints the edges' change glows (made by rebuild)
         self._nodes_drawn_for: tuple = (None, None, None, None)  # (network, trace, revealed, row)
         #: the parameters before the last change, and the change: [(dW, db)] per layer
         self._before = self._parameters()
@@ -210,10 +227,17 @@ class NetworkCanvas(QGraphicsView):
         self.rebuild()
 
     def _on_network_changed(self) -> None:
+        """Redraw; a change of the project's network marks what it changed at once (an undo
+        command's change, which the undo stack's move then confirms without a second redraw)."""
+        if self.document.snapshot is None:
+            changes = _difference(self._before, self._parameters())
+            if changes is not None:
+                self.changes = changes
         if self._structure_key() != self._structure:
             self.rebuild()
         else:
             self.refresh()
+            self._keep_marks_in_view()
 
     def _ideal_column_gap(self) -> float:
         """The spacing of the columns that gives the network the view's shape."""
@@ -267,6 +291,8 @@ class NetworkCanvas(QGraphicsView):
                 positions[(p, j)] = node.pos()
                 slot += 1
             self._node_names(p, shown, data)
+        self._glows = GlowLayer(0.5)
+        scene.addItem(self._glows)
         self._dense = [len(drawn_indices(layer.n_in)) * len(drawn_indices(layer.n_out)) > DENSE_EDGES
                        for layer in net.layers]
         for li, layer in enumerate(net.layers):
@@ -281,6 +307,7 @@ class NetworkCanvas(QGraphicsView):
                     edge = EdgeItem(key, positions[(li, i)], positions[(li + 1, j)])
                     scene.addItem(edge)
                     scene.addItem(edge.glow)
+                    self._glows.add(edge.glow)
                     self.edges[key] = edge
                     if labelled:
                         edge.label = self._edge_label()
@@ -342,18 +369,17 @@ class NetworkCanvas(QGraphicsView):
     def _on_document_step(self) -> None:
         """The undo stack moved (a step, a run's result, an edit, an undo): mark what it changed."""
         now = self._parameters()
-        before, self._before = self._before, now
-        same_shape = len(before) == len(now) and all(
-            b[0].shape == n[0].shape for b, n in zip(before, now))
-        changes = [(n[0] - b[0], n[1] - b[1]) for b, n in zip(before, now)] if same_shape else None
-        if changes is not None and not any(dw.any() or db.any() for dw, db in changes):
-            changes = None
-        if changes is not None or self.changes is not None:
+        changes = _difference(self._before, now)
+        self._before = now
+        if not _same_changes(changes, self.changes):
             self.changes = changes
             self.refresh()
-            scene = self.scene()
-            if self._auto_fit and not scene.sceneRect().contains(scene.itemsBoundingRect()):
-                self._fit()  # the marks and their labels stay in view
+            self._keep_marks_in_view()
+
+    def _keep_marks_in_view(self) -> None:
+        scene = self.scene()
+        if self._auto_fit and not scene.sceneRect().contains(scene.itemsBoundingRect()):
+            self._fit()  # the marks and their labels stay in view
 
     def _show_changes(self) -> None:
         changes = self.changes
@@ -379,6 +405,7 @@ class NetworkCanvas(QGraphicsView):
             node.ring.setRect(-_radius() - grow / 2, -_radius() - grow / 2, 2 * _radius() + grow, 2 * _radius() + grow)
             node.ring.setPen(QPen(colour, grow))
             node.ring.show()
+        self._glows.refresh()
 
     # ---------------------------------------------------------------- values
     def _trace_row(self) -> int:

@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from mlp_studio.app.lab.loss_landscape_view import parameter_name
 from mlp_studio.core.hessian import HessianReport
 from mlp_studio.core.loss_landscape import Parameter
 
@@ -34,7 +35,8 @@ class HessianDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Hessian of the training loss")
         self.newton_requested = False
-        labels = [p.label for p in params]
+        n_layers = max((p.layer for p in params), default=0) + 1
+        labels = [parameter_name(p, n_layers) for p in params]
         table = QTableWidget(len(labels), len(labels))
         table.setHorizontalHeaderLabels(labels)
         table.setVerticalHeaderLabels(labels)

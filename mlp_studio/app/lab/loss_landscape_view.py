@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from mlp_studio.app.document.document import Document
+from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.hessian import MAX_PARAMETERS, hessian_report
@@ -26,6 +27,12 @@ from mlp_studio.errors import MLPError
 MAX_WORK = 200_000_000
 LEVELS = 12
 COLORMAP = pg.ColorMap([0.0, 0.5, 1.0], [(58, 96, 156), (150, 196, 214), (246, 240, 222)])
+
+
+def parameter_name(p: Parameter, n_layers: int) -> str:
+    """``p``'s symbol in the notation chosen (``wh[0][1][0]``, ``w⁽¹⁾₂₁``, ``bo[0]``)."""
+    names = appearance().notation(n_layers)
+    return names.bias(p.layer, p.node) if p.input is None else names.weight(p.layer, p.node, p.input)
 
 
 def training_objective(document: Document) -> Objective:
@@ -91,7 +98,7 @@ class LossLandscapeView(QWidget):
             spin.editingFinished.connect(self.refresher.request)
 
     def _build_plots(self) -> None:
-        self.contour = pg.PlotWidget(background="w")
+        self.contour = pg.PlotWidget()
         self.contour.setMinimumSize(320, 280)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(COLORMAP)
@@ -105,15 +112,33 @@ class LossLandscapeView(QWidget):
         self.here = pg.ScatterPlotItem(size=14, symbol="x", pen=pg.mkPen("k", width=2.5))
         self.contour.addItem(self.path_item)
         self.contour.addItem(self.here)
-        self.slice_plot = pg.PlotWidget(background="w")
+        self.slice_plot = pg.PlotWidget()
         self.slice_plot.setMinimumSize(320, 200)
         self.slice_plot.setLabel("bottom", "distance along −g / |g|")
         self.slice_plot.setLabel("left", "loss")
-        self.slice_curve = self.slice_plot.plot(pen=pg.mkPen((31, 119, 180), width=2))
-        self.slice_best = pg.InfiniteLine(angle=90, pen=pg.mkPen((200, 30, 30), width=1.5, style=Qt.PenStyle.DashLine))
+        self.slice_curve = self.slice_plot.plot()
+        self.slice_best = pg.InfiniteLine(angle=90)
         self.slice_plot.addItem(self.slice_best)
+        for plot in (self.contour, self.slice_plot):
+            style_plot(plot)
+        appearance().changed.connect(self._on_appearance)
+        self._on_appearance()
+        self.slice_plot.getAxis("left").enableAutoSIPrefix(False)  # plain losses, no "(x0.001)"
         self.slice_label = QLabel()
         self.slice_label.setWordWrap(True)
+
+    def _on_appearance(self) -> None:
+        """The slice's colours from the palette, its widths with the text size, the
+        parameters' names in the notation chosen."""
+        colours = appearance().colours()
+        self.slice_curve.setPen(pg.mkPen(colours.positive, width=line_width(2)))
+        self.slice_best.setPen(pg.mkPen(colours.negative, width=line_width(1.5), style=Qt.PenStyle.DashLine))
+        n_layers = len(self.document.project.network.layers)
+        for box, side in ((self.first, "bottom"), (self.second, "left")):
+            for k in range(box.count()):
+                box.setItemText(k, parameter_name(box.itemData(k), n_layers))
+            if self.plane is not None:
+                self.contour.setLabel(side, box.currentText())
 
     def _layout(self) -> None:
         form = QFormLayout()
@@ -144,7 +169,7 @@ class LossLandscapeView(QWidget):
             box.blockSignals(True)
             box.clear()
             for p in params:
-                box.addItem(p.label, p)
+                box.addItem(parameter_name(p, len(self.document.project.network.layers)), p)
             box.setCurrentIndex(min(default, len(params) - 1))
             box.blockSignals(False)
         self._restart_path()
@@ -205,8 +230,8 @@ class LossLandscapeView(QWidget):
         for iso, level in zip(self.isocurves, np.linspace(values.min(), values.max(), LEVELS + 2)[1:-1]):
             iso.setData(values, level)
         self._draw_path()
-        self.contour.setLabel("bottom", plane.first.label)
-        self.contour.setLabel("left", plane.second.label)
+        self.contour.setLabel("bottom", self.first.currentText())
+        self.contour.setLabel("left", self.second.currentText())
         self.contour.setTitle("log10 of the training loss; × the current weights, red: the path")
 
     def _draw_slice(self, objective: Objective) -> None:

@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTransform
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QTransform
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,10 +31,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mlp_studio.app.lab.lab_plots import (
+    PATH_COLOR,
+    PATH_SYMBOLS_UP_TO,
+    IterationPlot,
+    PlotNote,
+    lab_colours,
+    lab_plot,
+)
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core import minimize as mz
 from mlp_studio.core.expression import ExpressionError, Objective, latex_name
 from mlp_studio.errors import MLPError
 from mlp_studio.io.iteration_table import (
+    compact_cell,
     format_cell,
     iterations_csv,
     iterations_markdown,
@@ -43,17 +53,17 @@ from mlp_studio.io.iteration_table import (
 )
 
 METHOD_LABELS = {"gd": "Gradient descent", "newton": "Newton-Raphson"}
+CELL_WIDTH_TEXT = "-0000.000"  # as wide as the widest number the table shows
+CUSTOM = "Custom"  # the preset box's entry for a function typed by the user
 RUN_CHUNK_SECONDS = 0.03
-TANGENTS_SHOWN = 20
-PATH_SYMBOLS_UP_TO = 200
-PATH_COLOR = (214, 39, 40)
+TANGENTS_FADED = 2  # tangents drawn faded behind the current one (one variable)
+TANGENT_HALF_PX = 60  # each tangent's half-length on screen
+FADED_ALPHA = 130
 #: contour lines drawn (as many bands in the image below them)
 CONTOUR_LEVELS = 14
 #: points per side of the grid the contour lines are traced on (pyqtgraph's marching squares
 #: is plain Python: 60 x 60 keeps a redraw short; the bands image uses the finer grid)
 CONTOUR_POINTS = 60
-CONTOUR_PEN = pg.mkPen((30, 30, 30, 120), width=1)
-BAND_COLORS = pg.ColorMap([0.0, 0.5, 1.0], [(58, 96, 156), (150, 196, 214), (246, 240, 222)])
 
 
 class IterationTableModel(QAbstractTableModel):
@@ -101,7 +111,7 @@ class IterationTableModel(QAbstractTableModel):
         value = table_row(self._iterations, index.row())[index.column()]
         if index.column() == 0:
             return str(index.row())
-        return format_cell(value, 4 if role == Qt.DisplayRole else None)
+        return compact_cell(value) if role == Qt.DisplayRole else format_cell(value, None)
 
 
 def _mono() -> QFont:
@@ -118,15 +128,6 @@ def _form_box(title: str, rows: Sequence[tuple[str, QWidget]]) -> QGroupBox:
         else:
             form.addRow(widget)
     return box
-
-
-def _plot_widget(left: str, bottom: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
-    plot.setLabel("left", left)
-    plot.setLabel("bottom", bottom)
-    plot.showGrid(x=True, y=True, alpha=0.15)
-    plot.setMenuEnabled(False)
-    return plot
 
 
 class MinimizeLab(QWidget):
@@ -153,6 +154,7 @@ class MinimizeLab(QWidget):
         self._redraw_timer.timeout.connect(self.draw_function)
         self._build()
         self.load_preset(0)
+        appearance().changed.connect(self._on_appearance)
 
     # ------------------------------------------------------------------ UI
 
@@ -169,19 +171,19 @@ class MinimizeLab(QWidget):
         self.preset_combo = QComboBox()
         for preset in mz.PRESETS:
             self.preset_combo.addItem(preset.name)
+        self.preset_combo.addItem(CUSTOM)
+        self.preset_combo.setToolTip("A worked example; the box says Custom once f is your own")
         self.function_edit = QLineEdit()
         self.function_edit.setFont(_mono())
         self.function_edit.setPlaceholderText("e.g. x**2 + y**2")
         self.error_label = QLabel()
         self.error_label.setFont(_mono())
-        self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.error_label.hide()
         self.vars_edit = QLineEdit()
         self.vars_edit.setPlaceholderText("automatic: alphabetical")
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
-        self.note_label.setStyleSheet("color: #555;")
         self.start_spins: list[QDoubleSpinBox] = []
 
     def _build_method_fields(self) -> None:
@@ -221,11 +223,9 @@ class MinimizeLab(QWidget):
         self.copy_latex_button = QPushButton("Copy as LaTeX")
 
     def _build_results(self) -> None:
-        self.main_plot = _plot_widget("f", "x")
-        self.f_plot = _plot_widget("f", "iteration")
-        self.f_plot.setTitle("f per iteration", color="#333", size="10pt")
-        self.f_curve = self.f_plot.plot(pen=pg.mkPen(PATH_COLOR, width=2), symbol="o", symbolSize=5,
-                                        symbolBrush=PATH_COLOR, symbolPen=None)
+        self.main_plot = lab_plot("f", "x")
+        self.main_note = PlotNote(self.main_plot)
+        self.f_plot = IterationPlot()
         self.model = IterationTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -234,7 +234,8 @@ class MinimizeLab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Stretch)
-        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance("00000") + 10)
+        # room for the widest cell ("-4336.988"): a narrow window scrolls the table sideways
+        header.setMinimumSectionSize(self.table.fontMetrics().horizontalAdvance(CELL_WIDTH_TEXT) + 10)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.copy_csv_button = QPushButton("Copy as CSV")
         self.copy_md_button = QPushButton("Copy as Markdown")
@@ -293,7 +294,7 @@ class MinimizeLab(QWidget):
         bottom = QSplitter(Qt.Horizontal)
         bottom.addWidget(table_box)
         bottom.addWidget(self.f_plot)
-        bottom.setSizes([620, 380])
+        bottom.setSizes([680, 320])
         right = QSplitter(Qt.Vertical)
         right.addWidget(self.main_plot)
         right.addWidget(bottom)
@@ -302,7 +303,7 @@ class MinimizeLab(QWidget):
 
     def _wire(self) -> None:
         self.preset_combo.activated.connect(self.load_preset)
-        self.function_edit.textEdited.connect(lambda _: self._parse_timer.start())
+        self.function_edit.textEdited.connect(self._function_edited)
         self.function_edit.returnPressed.connect(self.apply_function)
         self.vars_edit.editingFinished.connect(self.apply_function)
         self.method_combo.currentIndexChanged.connect(self._settings_changed)
@@ -332,6 +333,10 @@ class MinimizeLab(QWidget):
         return self._run_timer.isActive()
 
     def load_preset(self, index: int) -> None:
+        """Fill in preset ``index`` and start afresh (the Custom entry keeps the function)."""
+        if index >= len(mz.PRESETS):
+            self._show_preset()
+            return
         preset = mz.PRESETS[index]
         self.preset_combo.setCurrentIndex(index)
         cfg = preset.config
@@ -364,29 +369,39 @@ class MinimizeLab(QWidget):
             self._show_error(exc)
             return
         self._show_error(None)
-        preset = mz.PRESETS[self.preset_combo.currentIndex()]
-        self.note_label.setText(preset.note if text.strip() == preset.text else "")
+        preset = self._show_preset()
+        self.note_label.setText(preset.note if preset else "")
         old = self.objective
         self.objective = objective
         if start is None:
             same = old is not None and old.variables == objective.variables
             start = [s.value() for s in self.start_spins] if same else [1.0] * objective.n
         self._build_start_fields(objective.variables, start)
-        self._base_view = tuple(view) or mz.default_view(start)
+        self._base_view = tuple(view) or mz.framing_view(objective, start)
         self._update_formulas()
         self._new_plot()
         self.reset()
 
+    def _function_edited(self) -> None:
+        self._show_preset()
+        self._parse_timer.start()
+
+    def _show_preset(self) -> mz.Preset | None:
+        """Select the preset whose function is in the f field, else Custom; return that preset."""
+        text = self.function_edit.text().strip()
+        index = next((i for i, p in enumerate(mz.PRESETS) if p.text == text), None)
+        self.preset_combo.setCurrentIndex(len(mz.PRESETS) if index is None else index)
+        return None if index is None else mz.PRESETS[index]
+
     def _show_error(self, exc: MLPError | None) -> None:
         self._has_error = exc is not None
+        self._colour_function_field()
         if exc is None:
             self.error_label.hide()
-            self.function_edit.setStyleSheet("")
             return
         self.error_label.setText(exc.message if isinstance(exc, ExpressionError) else str(exc))
         self.error_label.setWordWrap(not isinstance(exc, ExpressionError))
         self.error_label.show()
-        self.function_edit.setStyleSheet("border: 1px solid #b00020;")
         if isinstance(exc, ExpressionError):
             self.function_edit.setCursorPosition(exc.column - 1)
         self._set_buttons(enabled=False)
@@ -462,13 +477,14 @@ class MinimizeLab(QWidget):
             self.minimizer = mz.Minimizer(self.objective, self.start_point(), self._config())
         except MLPError as exc:
             self.model.set_run([], [])
-            self.status_label.setText(f"<span style='color:#b00020'>{html.escape(str(exc))}</span>")
+            self.status_label.setText(f"<span style='color:{lab_colours().error.name()}'>"
+                                      f"{html.escape(str(exc))}</span>")
             self._set_buttons(enabled=False)
             self._refresh_plots()
             return
         self.model.set_run(self.objective.variables, self.minimizer.iterations)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Fixed)
-        self.table.setColumnWidth(0, self.table.fontMetrics().horizontalAdvance("00000") + 10)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Fixed)  # k: no wider
+        self.table.setColumnWidth(0, self.table.horizontalHeader().minimumSectionSize())
         self._refresh()
 
     # ------------------------------------------------------------- running
@@ -523,8 +539,10 @@ class MinimizeLab(QWidget):
         text = (f"Iteration {last.index}: ({point}), f = {last.f:.6g}, "
                 f"|∇f| = {float(np.linalg.norm(last.grad)):.3g}")
         if m.stop is not None:
-            color = "#b00020" if m.stop.code in (mz.STOP_DIVERGED, mz.STOP_SINGULAR) else "#1b5e20"
-            text = f"{html.escape(text)}<br><span style='color:{color}'>{html.escape(m.stop.message)}</span>"
+            colours = lab_colours()
+            color = colours.error if m.stop.code in (mz.STOP_DIVERGED, mz.STOP_SINGULAR) else colours.good
+            text = (f"{html.escape(text)}<br><span style='color:{color.name()}'>"
+                    f"{html.escape(m.stop.message)}</span>")
         else:
             text = html.escape(text)
         self.status_label.setText(text)
@@ -571,10 +589,11 @@ class MinimizeLab(QWidget):
     # --------------------------------------------------------------- plots
 
     def _new_plot(self) -> None:
-        """Fresh plot items for the current function's dimension."""
+        """Fresh plot items for the current function's dimension, in the appearance's colours."""
         plot = self.main_plot.getPlotItem()
         plot.clear()
         self._fitted_view = ()
+        colours = lab_colours()
         one_d = self.objective.n == 1
         x, y = self.objective.variables[0], (self.objective.variables + ("",))[1]
         plot.setLabel("bottom", x)
@@ -583,21 +602,24 @@ class MinimizeLab(QWidget):
         self.contour_items: list[pg.IsocurveItem] = []
         plot.setAspectLocked(not one_d)  # equal scales: the gradient is seen at right angles to contours
         if one_d:
-            self.curve_item = plot.plot(pen=pg.mkPen((31, 80, 160), width=2))
-            self.tangent_item = plot.plot(pen=pg.mkPen((230, 120, 0), width=2), connect="finite")
+            self.curve_item = plot.plot(pen=pg.mkPen(colours.curve, width=2))
+            faded = QColor(colours.tangent)
+            faded.setAlpha(FADED_ALPHA)
+            self.faded_tangents = plot.plot(pen=pg.mkPen(faded, width=2), connect="finite")
+            self.tangent_item = plot.plot(pen=pg.mkPen(colours.tangent, width=3))
         else:
             self.image = pg.ImageItem(axisOrder="col-major")
             plot.addItem(self.image)
-            self.contour_items = [pg.IsocurveItem(pen=CONTOUR_PEN, axisOrder="col-major")
-                                  for _ in range(CONTOUR_LEVELS)]
+            pen = pg.mkPen(colours.contour, width=1)
+            self.contour_items = [pg.IsocurveItem(pen=pen, axisOrder="col-major") for _ in range(CONTOUR_LEVELS)]
             for item in self.contour_items:
                 plot.addItem(item)
         # one variable: the iterates sit on the curve (a line between them would look like a secant)
         path_pen = None if one_d else pg.mkPen(PATH_COLOR, width=2)
         self.path_item = plot.plot(pen=path_pen, symbol="o", symbolSize=8,
-                                   symbolBrush=PATH_COLOR, symbolPen=pg.mkPen("w", width=1))
-        self.start_item = plot.plot(pen=None, symbol="s", symbolSize=11, symbolBrush=(255, 255, 255),
-                                    symbolPen=pg.mkPen("k", width=1.5))
+                                   symbolBrush=PATH_COLOR, symbolPen=pg.mkPen(colours.background, width=1))
+        self.start_item = plot.plot(pen=None, symbol="s", symbolSize=11, symbolBrush=colours.background,
+                                    symbolPen=pg.mkPen(colours.text, width=1.5))
         self.current_item = plot.plot(pen=None, symbol="o", symbolSize=13, symbolBrush=(255, 215, 0),
                                       symbolPen=pg.mkPen("k", width=1.5))
         plot.disableAutoRange()
@@ -606,30 +628,42 @@ class MinimizeLab(QWidget):
         its = self.minimizer.iterations if self.minimizer else []
         return np.array([it.x for it in its]) if its else np.array(self.start_point(), ndmin=2)
 
+    def _shown_iterations(self) -> int:
+        """How many iterations the plots frame: all, or after a divergence those before the
+        first that left the view by more than its width."""
+        m = self.minimizer
+        if m is None:
+            return 0
+        if m.stop is None or m.stop.code != mz.STOP_DIVERGED:
+            return len(m.iterations)
+        return mz.path_in_view(self._points(), self._base_view)
+
     def _refresh_plots(self) -> None:
         if self.objective is None:
             return
+        keep = self._shown_iterations()
         points = self._points()
-        view = mz.view_with_points(self._base_view, points)
+        view = mz.view_with_points(self._base_view, points[:max(keep, 1)])
         if view != self._fitted_view:
             self._fit_view(view)
         its = self.minimizer.iterations if self.minimizer else []
         fs = np.array([it.f for it in its])
         if self.objective.n == 1:
-            ys = fs if its else np.array([])
-            xs = points[: len(ys), 0]
-            half = 0.08 * (view[1] - view[0])
-            self.tangent_item.setData(*mz.tangent_lines(its[-TANGENTS_SHOWN:], half))
+            xs, ys = points[:keep, 0], fs[:keep]
+            self._draw_tangents()
         else:
-            xs, ys = points[:, 0], points[:, 1]
+            xs, ys = points[:keep, 0], points[:keep, 1]
         self.path_item.setData(xs, ys, symbol="o" if len(xs) <= PATH_SYMBOLS_UP_TO else None)
         self.start_item.setData(xs[:1], ys[:1])
-        self.current_item.setData(xs[-1:] if len(xs) > 1 else [], ys[-1:] if len(xs) > 1 else [])
-        finite = fs[np.isfinite(fs)]
-        log = finite.size > 1 and finite.min() > 0 and finite.max() > 100 * finite.min()
-        self.f_plot.setLogMode(y=bool(log))
-        self.f_curve.setData(np.arange(len(fs)), fs, symbol="o" if len(fs) <= PATH_SYMBOLS_UP_TO else None)
-        self.f_plot.enableAutoRange()
+        current = len(xs) > 1 and keep == len(its)
+        self.current_item.setData(xs[-1:] if current else [], ys[-1:] if current else [])
+        m, last = self.minimizer, len(its) - 1
+        diverged = m is not None and m.stop is not None and m.stop.code == mz.STOP_DIVERGED
+        note = f"diverged at step {last}" if diverged else ""
+        if diverged and keep <= last:
+            note += f": step {last} is off the plot" if keep == last else f": steps {keep} to {last} are off the plot"
+        self.main_note.say(note)
+        self.f_plot.show_values(fs, keep, f"diverged at step {last}" if diverged else "")
 
     def _fit_view(self, view: tuple[float, ...]) -> None:
         """Show ``view`` (for one variable: x bounds, with f's range there)."""
@@ -654,13 +688,26 @@ class MinimizeLab(QWidget):
         if self.objective.n == 1:
             xs, fs = mz.curve(self.objective, x0, x1)
             self.curve_item.setData(xs, fs, connect="finite")
+            self._draw_tangents()
             return
         _, _, z = mz.grid(self.objective, (x0, x1, y0, y1))
         levels = mz.contour_levels(z, CONTOUR_LEVELS)
         self.image.setImage(mz.contour_bands(z, levels), levels=(0, max(len(levels), 1)))
-        self.image.setLookupTable(BAND_COLORS.getLookupTable(nPts=len(levels) + 1))
+        bands = pg.ColorMap([0.0, 0.5, 1.0], list(lab_colours().bands))
+        self.image.setLookupTable(bands.getLookupTable(nPts=len(levels) + 1))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self._draw_contours((x0, x1, y0, y1), levels)
+
+    def _draw_tangents(self) -> None:
+        """The tangent at the current iterate and, faded, at the few before it: short
+        segments of one length on screen, whatever their slope."""
+        its = self.minimizer.iterations[:self._shown_iterations()] if self.minimizer else []
+        x_size, y_size = self.main_plot.getPlotItem().getViewBox().viewPixelSize()
+        if not (np.isfinite(x_size) and np.isfinite(y_size) and x_size > 0 and y_size > 0):
+            return  # not laid out yet
+        half, y_per_x = TANGENT_HALF_PX * x_size, y_size / x_size
+        self.tangent_item.setData(*mz.tangent_lines(its[-1:], half, y_per_x))
+        self.faded_tangents.setData(*mz.tangent_lines(its[-1 - TANGENTS_FADED:-1], half, y_per_x))
 
     def _draw_contours(self, view: tuple[float, float, float, float], levels: np.ndarray) -> None:
         """One pyqtgraph isocurve per level, traced on a coarser grid of f over ``view``
@@ -688,6 +735,23 @@ class MinimizeLab(QWidget):
         p: QPointF = vb.mapSceneToView(event.scenePos())
         self.set_start_point([p.x()] if self.objective.n == 1 else [p.x(), p.y()])
         event.accept()
+
+    def _colour_function_field(self) -> None:
+        """The error colour on the error text and the f field's border, muted notes."""
+        colours = lab_colours()
+        self.error_label.setStyleSheet(f"color: {colours.error.name()};")
+        self.function_edit.setStyleSheet(f"border: 1px solid {colours.error.name()};" if self._has_error else "")
+        self.note_label.setStyleSheet(f"color: {colours.muted.name()};")
+
+    def _on_appearance(self) -> None:
+        """Redraw in the new colours and fonts."""
+        self._colour_function_field()
+        if self.objective is not None and not self._has_error:
+            self._new_plot()
+            if self.minimizer is not None:
+                self._refresh()
+            else:
+                self._refresh_plots()
 
     def closeEvent(self, event) -> None:
         self._stop_running()

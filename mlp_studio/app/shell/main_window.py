@@ -29,6 +29,7 @@ from mlp_studio.app.shell.presenter import Presenter
 from mlp_studio.app.stepping.step_views import StepViews
 from mlp_studio.app.teaching.teaching_views import install_teaching_views
 from mlp_studio.app.training.training_panel import TrainingPanel
+from mlp_studio.app.widgets.appearance import colour_text
 from mlp_studio.core.project import Project
 from mlp_studio.errors import MLPError
 from mlp_studio.io.lesson_file import is_lesson_path
@@ -96,7 +97,7 @@ class MainWindow(QMainWindow):
         self.help_menu = install_help_menu(self)
         document.file_changed.connect(self._update_title)
         self.lock_note = QLabel()  # why edits are locked now (a training run), in the status bar
-        self.lock_note.setStyleSheet("color: #9a4b00;")
+        colour_text(self.lock_note, "warning")
         self.statusBar().addPermanentWidget(self.lock_note)
         document.edit_lock_changed.connect(self._show_lock)
         self._show_lock()
@@ -267,9 +268,11 @@ class MainWindow(QMainWindow):
         """Ask about unsaved changes; False when the user cancels (or saving failed)."""
         if not self.document.is_modified:
             return True
+        doc = self.document
+        question = (f"Save the changes to {doc.display_name}?" if doc.path is not None else
+                    f"{doc.display_name} is not saved in a file yet. Save it as a new project file?")
         answer = QMessageBox.question(
-            self, "Unsaved changes",
-            f"Save the changes to {self.document.display_name}?",
+            self, "Unsaved changes", question,
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:

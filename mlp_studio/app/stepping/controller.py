@@ -13,8 +13,6 @@ sub-step continues a copy of it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -104,17 +102,29 @@ class StepController(QObject):
         trace, revealed = self.doc.trace, self.doc.revealed
         phases = self.phases
         if trace is None or revealed == 0:
-            head = _rows_text(self.rows())
+            head = _rows_text(self.rows()) + self._rate_text()
             if self.last_epoch_loss is not None:
                 return f"Epoch done, loss during the epoch {self.last_epoch_loss:.6g} · next: {head}"
             return f"{head} · ready: F10 forward, F8 sub-step, F11 update"
-        head = _rows_text(trace.rows)
+        head = _rows_text(trace.rows) + self._rate_text(trace.learning_rate)
         if revealed >= len(phases):
             return f"{head} · step complete ({len(phases)}/{len(phases)})"
         names = appearance().notation(len(trace.layers))
         done, coming = phases[revealed - 1], phases[revealed]
         return (f"{head} · {names.phase_title(done.kind, done.layer)} ({revealed}/{len(phases)})"
                 f" · next: {names.phase_title(coming.kind, coming.layer)}")
+
+    def _rate_text(self, rate: float | None = None) -> str:
+        """`` · η 0.05`` under a learning-rate schedule: ``rate`` (a step's), else the next
+        step's; nothing for a constant rate (the Learning rate setting says it)."""
+        project = self.doc.project
+        if project.training.schedule == "constant":
+            return ""
+        if rate is None:
+            carry = self.doc.step_state.carry
+            rate = project.training.next_rate(carry.optimizer if carry is not None else None,
+                                              project.data.n_rows)
+        return f" · η {rate:.4g}"
 
     # ------------------------------------------------------------ stepping
     def step_forward(self) -> None:
@@ -250,8 +260,10 @@ class StepController(QObject):
         return step
 
     def _commit(self, step: PhasedStep) -> None:
-        """Apply a finished step with the optimiser's state after it (rows as they were)."""
-        carry = replace(self.doc.step_state.carry or Carry(), optimizer=step.state)
+        """Apply a finished step with the optimiser's state after it (rows as they were; an
+        epoch's worth of steps moves the learning-rate schedule on, see ``Carry.after_step``)."""
+        carry = (self.doc.step_state.carry or Carry()).after_step(
+            step.state, len(step.trace.rows), self.doc.project.data.n_rows)
         self.doc.apply_step(step.net, step.trace, f"Step {_rows_text(step.trace.rows)}", carry)
         problem = first_non_finite(step.trace)
         if problem is not None:

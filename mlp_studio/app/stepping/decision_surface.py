@@ -15,18 +15,17 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from mlp_studio.app.stepping.output_chooser import OutputChooser
+from mlp_studio.app.widgets.appearance import appearance, colour_scale, line_width, style_plot
+from mlp_studio.app.widgets.point_styles import PointStyles
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.evaluation import holdout_split
 from mlp_studio.core.surface import grid_axes, input_window, output_grid
 
 GRID = 101
-OUTLINE = pg.mkPen("k", width=1.5)
 SAME_UNITS = 4.0  # inputs whose spans differ by less than this factor are drawn 1:1
 MARGIN = 0.1  # of the data's scaled span, on each side
-COLORMAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[(59, 76, 192), (242, 242, 242), (180, 4, 38)])
-#: the surface behind the points: the same colours, paler, so points filled with COLORMAP stand out
-SURFACE_COLORMAP = pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[(163, 172, 226), (246, 246, 246), (222, 148, 152)])
+POINT_SIZE, RING_SIZE = 12, 22  # pixels, before scaling with the text
 
 
 class DecisionSurface(QStackedWidget):
@@ -42,19 +41,21 @@ class DecisionSurface(QStackedWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setMargin(12)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
-        self.boundary = pg.IsocurveItem(pen=pg.mkPen("k", width=2), axisOrder="row-major")
+        self.boundary = pg.IsocurveItem(axisOrder="row-major")
         self.boundary.setParentItem(self.image)
-        self.points = pg.ScatterPlotItem(size=12)
+        self.points = pg.ScatterPlotItem()
         self.plot.addItem(self.points)
-        self.current = pg.ScatterPlotItem(size=22, pen=pg.mkPen("#222", width=2.5), brush=None)
+        self.current = pg.ScatterPlotItem(brush=None)
         self.plot.addItem(self.current)
-        self.colorbar = pg.ColorBarItem(colorMap=SURFACE_COLORMAP, interactive=False, width=14)
+        self.colorbar = pg.ColorBarItem(colorMap=colour_scale(appearance().colours(), pale=True),
+                                        interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        style_plot(self.plot)
         self.chooser = OutputChooser("The output drawn over the inputs")
         self.chooser.chosen.connect(self.refresh)
         page = QWidget()
@@ -66,10 +67,12 @@ class DecisionSurface(QStackedWidget):
         self.addWidget(self.message)
         self.addWidget(page)
         self.values: np.ndarray | None = None
+        self._point_styles = PointStyles()
         self.xs: np.ndarray | None = None
         self.ys: np.ndarray | None = None
         self.refresher = Refresher(self, self.refresh)
-        for signal in (document.network_changed, document.data_changed, document.row_changed):
+        for signal in (document.network_changed, document.data_changed, document.row_changed,
+                       appearance().changed):
             signal.connect(self.refresher.request)
         self.refresher.request()  # drawn when first on screen
 
@@ -87,6 +90,8 @@ class DecisionSurface(QStackedWidget):
             self._say("Load data with 2 input columns to see the output surface behind the points.")
             return
         self.setCurrentIndex(1)
+        colours = appearance().colours()
+        points_scale = colour_scale(colours)
         k = self.chooser.offer(list(data.targets))
         x_range, y_range = input_window(data.X, MARGIN)
         self.xs, self.ys = grid_axes(x_range, y_range, self.grid)
@@ -103,24 +108,30 @@ class DecisionSurface(QStackedWidget):
         self.image.setImage(np.nan_to_num(values), levels=levels)
         self.image.setRect(QRectF(corners[0, 0], corners[0, 1], corners[1, 0] - corners[0, 0],
                                   corners[1, 1] - corners[0, 1]))
+        self.colorbar.setColorMap(colour_scale(colours, pale=True))
         self.colorbar.setLevels(levels)
         self.colorbar.setLabel("right", f"output {data.targets[k]}")
-        self._boundary(net.layers[-1].activation)
+        self._boundary(net.layers[-1].activation, colours)
         raw = data.raw_inputs
-        colours = [COLORMAP.map((t - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor") for t in targets]
+        fills = points_scale.map((targets - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor")
         training = self.doc.project.training
         held = np.zeros(data.n_rows, bool)
         held[holdout_split(data.n_rows, training.holdout, training.seed)[1]] = True
-        # training rows: filled with their target's colour, a black ring; held-out rows: hollow
-        self.points.setData(x=raw[:, 0], y=raw[:, 1],
-                            brush=[pg.mkBrush(None) if h else pg.mkBrush(c) for c, h in zip(colours, held)],
-                            pen=[pg.mkPen(c, width=3) if h else OUTLINE for c, h in zip(colours, held)])
+        # training rows: filled with their target's colour, ringed in the text's colour;
+        # held-out rows: hollow
+        styles = self._point_styles
+        ring = styles.pen(colours.text, line_width(1.5))
+        self.points.setData(x=raw[:, 0], y=raw[:, 1], size=POINT_SIZE * appearance().font_scale,
+                            brush=styles.brushes(None if h else c for c, h in zip(fills, held)),
+                            pen=[styles.pen(c, line_width(3)) if h else ring for c, h in zip(fills, held)])
         self._lock_aspect(corners)
         row = min(self.doc.selected_row, data.n_rows - 1)
-        self.current.setData(x=[raw[row, 0]], y=[raw[row, 1]])
+        self.current.setData(x=[raw[row, 0]], y=[raw[row, 1]], size=RING_SIZE * appearance().font_scale,
+                             pen=pg.mkPen(colours.text, width=line_width(2.5)))
         self.plot.setLabel("bottom", data.inputs[0])
         self.plot.setLabel("left", data.inputs[1])
-        self.plot.setTitle(f"output {data.targets[k]} over the inputs (ring: row {row})", size="10pt")
+        self.plot.setTitle(f"output {data.targets[k]} over the inputs (ring: row {row})",
+                           size=f"{appearance().px(13)}px")
 
     def _lock_aspect(self, corners: np.ndarray) -> None:
         """Keep the plane's shape instead of stretching it to the dock: one unit of x as long as
@@ -151,8 +162,9 @@ class DecisionSurface(QStackedWidget):
         low, high = float(ends.min()), float(ends.max())
         return (low, high) if high > low else (low - 0.5, high + 0.5)
 
-    def _boundary(self, activation: str) -> None:
+    def _boundary(self, activation: str, colours) -> None:
         """The contour where the output is half-way through the activation's range."""
+        self.boundary.setPen(pg.mkPen(colours.text, width=line_width(2)))
         lo, hi = get_activation(activation).value_range
         if not (np.isfinite(lo) and np.isfinite(hi)):
             self.boundary.setData(None)

@@ -8,12 +8,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
-from mlp_studio.app.widgets.appearance import appearance, style_plot
+from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
 from mlp_studio.app.widgets.refresh import Refresher
 
 #: layers up to this many nodes get their numbers written on the bars
 LABEL_LIMIT = 8
 LABEL_PX = 12
+AXIS_WIDTH = 36  # pixels of a strip's value axis, before scaling with the text
 _A_BRUSH = pg.mkBrush("#4a7fb5")
 _Y_BRUSH = pg.mkBrush("#4a7fb5")
 _Z_BRUSH = pg.mkBrush("#e69f00")
@@ -46,11 +47,11 @@ class _Strip:
         plot.setMouseEnabled(x=False, y=False)
         plot.hideButtons()
         plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(n)]] if n <= 20 else None)
-        plot.getAxis("left").setWidth(36)
-        plot.addLine(y=0, pen=pg.mkPen("#999"))
+        plot.getAxis("left").setWidth(round(AXIS_WIDTH * appearance().font_scale))
+        plot.addLine(y=0, pen=pg.mkPen(appearance().colours().muted, width=line_width(1)))
         # Outlines would hide the colours of many thin bars.
         self.bars = pg.BarGraphItem(x=np.arange(n), height=np.zeros(n), width=0.7, brush=_A_BRUSH,
-                                    pen=pg.mkPen("#555") if n <= 40 else None)
+                                    pen=pg.mkPen(appearance().colours().muted) if n <= 40 else None)
         plot.addItem(self.bars)
         self.labels: list[pg.TextItem] = []
         if n <= LABEL_LIMIT:

@@ -12,6 +12,7 @@ is shown, the panel scrolls to the last one (the update), not the top.
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -27,8 +28,10 @@ from mlp_studio.io.formula_text import loss_formulas, phase_formulas
 
 #: longest list of entries per sub-step before "… (n more)"
 MAX_ENTRIES = 60
-#: HTML laid out per event-loop turn (a few ms each)
+#: HTML laid out at a time (a millisecond or two each)
 CHUNK_CHARS = 1500
+#: layout time per event-loop turn after the first (chunks are appended until it is used up)
+CHUNK_BUDGET_S = 0.006
 _INDENT = "&nbsp;&nbsp;&nbsp;&nbsp;= "
 
 STYLE = """
@@ -219,9 +222,10 @@ class MathPanel(QTextBrowser):
 
     Laying out rich text with many small tables is slow (tens of ms for a whole
     step), so a redraw lays out the first chunk of about CHUNK_CHARS of HTML (the top:
-    the header and the first formula) and appends the rest a chunk per event-loop turn
-    (a few ms each: the visible area fills within a frame or two); redraws are
-    coalesced and skipped while the panel is hidden (``mlp_studio.app.widgets.refresh``)."""
+    the header and the first formula) and appends the rest in the next event-loop
+    turns, CHUNK_BUDGET_S of layout each (a whole step of the 2-8-1 example, 31 chunks,
+    takes about six turns, so its update formulas show within a few frames); redraws
+    are coalesced and skipped while the panel is hidden (``mlp_studio.app.widgets.refresh``)."""
 
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -285,13 +289,17 @@ class MathPanel(QTextBrowser):
         self.refresher.request()
 
     def _append_chunk(self) -> bool:
-        """Append the next chunk (and schedule the one after); False when there was none."""
-        chunk = next(self._pending, None)
-        if chunk is None:
-            return False
-        cursor = self.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertHtml(chunk)
-        self._scroll_if_there(chunk)
-        self._more.start()
-        return True
+        """Append chunks for CHUNK_BUDGET_S (at least one) and schedule the rest; False when
+        there was none."""
+        deadline = time.perf_counter() + CHUNK_BUDGET_S
+        cursor = None
+        for chunk in self._pending:
+            if cursor is None:
+                cursor = self.textCursor()
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertHtml(chunk)
+            self._scroll_if_there(chunk)
+            if time.perf_counter() >= deadline:
+                self._more.start()
+                break
+        return cursor is not None

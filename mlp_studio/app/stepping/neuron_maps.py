@@ -14,7 +14,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QWidget
 
-from mlp_studio.app.stepping.decision_surface import COLORMAP, MARGIN
+from mlp_studio.app.stepping.decision_surface import MARGIN
+from mlp_studio.app.widgets.appearance import appearance, colour_scale, line_width, style_plot
+from mlp_studio.app.widgets.point_styles import PointStyles
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.activations import get_activation
 from mlp_studio.core.surface import activation_grids, grid_axes, input_window
@@ -37,10 +39,6 @@ def levels_for(activation: str, values: np.ndarray) -> tuple[float, float]:
     return (low, high) if high > low else (low - 0.5, high + 0.5)
 
 
-def layer_title(index: int, n_layers: int) -> str:
-    return "output" if index == n_layers - 1 else f"hidden {index + 1}"
-
-
 class NeuronMaps(QStackedWidget):
     """Page 0: a message; page 1: the small maps (left) and the chosen map large (right)."""
 
@@ -52,15 +50,17 @@ class NeuronMaps(QStackedWidget):
         self.message.setWordWrap(True)
         self.message.setMargin(12)
         self.maps = pg.GraphicsLayoutWidget()
-        self.maps.setBackground("w")
+        self.maps_styler = style_plot(self.maps)
         self.maps.setToolTip("Each node's activation over the two inputs; click a map to enlarge it")
-        self.large = pg.PlotWidget(background="w")
+        self.large = pg.PlotWidget()
         self.large.setMenuEnabled(False)
         self.large.hideButtons()
         self.large_image = pg.ImageItem(axisOrder="row-major")
         self.large.addItem(self.large_image)
-        self.large_points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("k", width=1.2))
+        self.large_points = pg.ScatterPlotItem()
+        self._point_styles = PointStyles()  # pens and brushes reused: see point_styles
         self.large.addItem(self.large_points)
+        style_plot(self.large)
         page = QWidget()
         row = QHBoxLayout(page)
         row.setContentsMargins(0, 0, 0, 0)
@@ -71,11 +71,17 @@ class NeuronMaps(QStackedWidget):
         self.grids: list[np.ndarray] = []
         self.images: dict[tuple[int, int], pg.ImageItem] = {}
         self.chosen: tuple[int, int] = (0, 0)
+        self.colour_map = colour_scale(appearance().colours())
         self._shape: list[int] | None = None
         self.refresher = Refresher(self, self.refresh)
         for signal in (document.network_changed, document.data_changed):
             signal.connect(self.refresher.request)
+        appearance().changed.connect(self._on_appearance)
         self.refresher.request()  # drawn when first on screen
+
+    def _on_appearance(self) -> None:
+        self._shape = None  # titles, fonts and colours made again
+        self.refresher.request()
 
     def _say(self, text: str) -> None:
         self.grids = []
@@ -98,7 +104,9 @@ class NeuronMaps(QStackedWidget):
         sizes = [layer.n_out for layer in net.layers]
         if sizes != self._shape:
             self._build(sizes)
+        self.colour_map = colour_scale(appearance().colours())
         for (i, k), image in self.images.items():
+            image.setColorMap(self.colour_map)
             values = self.grids[i][k]
             image.setImage(np.nan_to_num(values), levels=levels_for(net.layers[i].activation, values))
         self._draw_large()
@@ -110,21 +118,23 @@ class NeuronMaps(QStackedWidget):
         self._shape = sizes
         if self.chosen[0] >= len(sizes) or self.chosen[1] >= sizes[self.chosen[0]]:
             self.chosen = (0, 0)
+        names = appearance().notation(len(sizes))
         for i, n in enumerate(sizes):
             block = self.maps.addLayout(row=0, col=i)
             shown = min(n, MAX_NODES)
-            title = layer_title(i, len(sizes)) + ("" if n <= MAX_NODES else f" (first {MAX_NODES} of {n})")
-            block.addLabel(title, row=0, col=0, colspan=max(1, -(-shown // ROWS)), size="10pt", color="#222")
+            title = names.layer_name(i) + ("" if n <= MAX_NODES else f" (first {MAX_NODES} of {n})")
+            block.addLabel(title, row=0, col=0, colspan=max(1, -(-shown // ROWS)),
+                           size=f"{appearance().px(13)}px")
             for k in range(shown):
                 box = block.addViewBox(row=1 + k % ROWS, col=k // ROWS, lockAspect=True, enableMouse=False)
                 box.setFixedHeight(MAP_SIZE)
                 box.setFixedWidth(MAP_SIZE)
                 image = pg.ImageItem(axisOrder="row-major")
-                image.setColorMap(COLORMAP)
-                image.setToolTip(f"{layer_title(i, len(sizes))}, node {k}: click to enlarge")
+                image.setToolTip(f"{names.node_words(i, k)}: click to enlarge")
                 image.mouseClickEvent = lambda event, key=(i, k): self.choose(*key)
                 box.addItem(image)
                 self.images[(i, k)] = image
+        self.maps_styler.apply()
 
     def choose(self, layer: int, node: int) -> None:
         """Show node ``node`` of ``layer`` large."""
@@ -135,7 +145,7 @@ class NeuronMaps(QStackedWidget):
         layer, node = self.chosen
         data, net = self.doc.project.data, self.doc.network
         values = self.grids[layer][node]
-        self.large_image.setColorMap(COLORMAP)
+        self.large_image.setColorMap(colour_scale(appearance().colours(), pale=True))  # points stand out
         self.large_image.setImage(np.nan_to_num(values), levels=levels_for(net.layers[layer].activation, values))
         xs, ys = grid_axes(*self.window_ranges, GRID)
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
@@ -145,9 +155,13 @@ class NeuronMaps(QStackedWidget):
                                         corners[1, 1] - corners[0, 1]))
         raw, targets = data.raw_inputs, data.raw_targets[:, 0]
         low, high = float(targets.min()), float(targets.max())
-        self.large_points.setData(x=raw[:, 0], y=raw[:, 1], brush=[
-            pg.mkBrush(COLORMAP.map((t - low) / ((high - low) or 1.0), mode="qcolor")) for t in targets])
+        styles = self._point_styles
+        self.large_points.setData(
+            x=raw[:, 0], y=raw[:, 1], size=9 * appearance().font_scale,
+            pen=styles.pen(appearance().colours().text, line_width(1.2)),
+            brush=styles.brushes(self.colour_map.map((targets - low) / ((high - low) or 1.0), mode="qcolor")))
         self.large.setLabel("bottom", data.inputs[0])
         self.large.setLabel("left", data.inputs[1])
-        self.large.setTitle(f"{layer_title(layer, len(net.layers))}, node {node}: "
-                            f"{net.layers[layer].activation}", size="10pt")
+        words = appearance().notation(len(net.layers)).node_words(layer, node)
+        self.large.setTitle(f"{words[0].upper()}{words[1:]}: {net.layers[layer].activation}",
+                            size=f"{appearance().px(13)}px")

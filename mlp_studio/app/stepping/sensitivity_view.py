@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from mlp_studio.app.stepping.output_chooser import OutputChooser
-from mlp_studio.app.widgets.appearance import appearance, style_plot
+from mlp_studio.app.widgets.appearance import appearance, follow_font, line_width, style_plot
 from mlp_studio.app.widgets.refresh import Refresher
 from mlp_studio.core.notation import REFERENCE, Notation
 from mlp_studio.core.trace import StepTrace, sensitivity_for
 
 #: bars drawn in the chart
 TOP_BARS = 8
+LABEL_WIDTH = 80  # pixels for the parameter names on the chart, before scaling with the text
 #: rows listed in the table (the largest; a wide network has far more parameters)
 TABLE_ROWS = 500
 
@@ -76,16 +77,15 @@ class SensitivityView(QWidget):
         self.chart.setMenuEnabled(False)
         self.chart.setMouseEnabled(x=False, y=False)
         self.chart.hideButtons()
-        self.chart.getAxis("left").setWidth(80)
         self.chart.setLabel("bottom", "d y / d parameter")
         self.chart.getAxis("bottom").enableAutoSIPrefix(False)
         self.bars = pg.BarGraphItem(x0=[0.0], y=[0.0], height=0.6, width=[0.0])
         self.chart.addItem(self.bars)
-        self.chart.addLine(x=0, pen=pg.mkPen("#999"))
+        self.zero_line = self.chart.addLine(x=0)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["parameter", "value", "d y / d param", "−∂L/∂param"])
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        follow_font(self.table)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -165,6 +165,8 @@ class SensitivityView(QWidget):
         pos = np.arange(n)[::-1]  # largest at the top
         sens = np.array([r[2] for r in top])
         colours = appearance().colours()
+        self.chart.getAxis("left").setWidth(round(LABEL_WIDTH * appearance().font_scale))
+        self.zero_line.setPen(pg.mkPen(colours.muted, width=line_width(1)))
         brushes = [pg.mkBrush(colours.positive if v >= 0 else colours.negative) for v in sens]
         self.bars.setOpts(x0=np.zeros(n), y=pos, width=sens, brushes=brushes)
         self.chart.getAxis("left").setTicks([[(p, r[0]) for p, r in zip(pos, top)]])

@@ -7,7 +7,10 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSpinBox, QToolBar, QWidget
 
 from mlp_studio.app.stepping.controller import StepController
+from mlp_studio.app.widgets.appearance import follow_font
 from mlp_studio.errors import MLPError
+
+STATUS_MIN_WIDTH = 200
 
 
 class StepToolBar(QToolBar):
@@ -36,8 +39,10 @@ class StepToolBar(QToolBar):
         self.status = QLabel()
         self.status.setObjectName("step_status")
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(STATUS_MIN_WIDTH)  # a long line is cut, not sent to the overflow menu
         self.status.setContentsMargins(8, 0, 8, 0)
         self.addWidget(self.status)
+        follow_font(self)
         for signal in (self.doc.row_changed, self.doc.data_changed, self.doc.trace_changed):
             signal.connect(self.refresh)
         controller.changed.connect(self.refresh)

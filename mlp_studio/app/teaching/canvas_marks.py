@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem, QGraphicsSimpleTextItem
 
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.address import Address
 
 MARK = QColor(255, 170, 0, 170)
@@ -37,6 +38,7 @@ class CanvasMarks(QObject):
         doc = canvas.document
         for signal in (doc.network_changed, doc.data_changed, doc.project_replaced):
             signal.connect(self._redraw)  # after the canvas's own slots: its items are new
+        appearance().changed.connect(self._redraw)  # the labels' size and colour
 
     def show(self, addresses, labels=None) -> None:
         labels = list(labels) if labels is not None else [""] * len(addresses)
@@ -77,8 +79,8 @@ class CanvasMarks(QObject):
             self._items.append(item)
             if label:
                 text = QGraphicsSimpleTextItem(label)
-                text.setFont(QFont("Sans", 9, QFont.Weight.Bold))
-                text.setBrush(QBrush(QColor("#8a4b00")))
+                text.setFont(appearance().font(12, bold=True))
+                text.setBrush(QBrush(appearance().colours().warning))
                 text.setPos(anchor)
                 text.setZValue(3)
                 scene.addItem(text)

@@ -9,11 +9,21 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QTextBrowser, QVBoxLayout,
                                QWidget)
 
+from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.quiz import tolerance
 from mlp_studio.io.math_html import put_math, split_math
 from mlp_studio.io.worked_formula import worked_formula
 
-RIGHT, WRONG = "#1b7f3a", "#b00020"
+
+def in_colour(html_text: str, role: str) -> str:
+    """``html_text`` in the appearance's ``role`` colour (``good`` or ``error``)."""
+    return f"<span style='color:{getattr(appearance().colours(), role).name()}'>{html_text}</span>"
+
+
+def verdict(right: bool, answer: float) -> str:
+    """"Right" or "Not quite", in colour, and the answer given."""
+    return in_colour(f"<b>{'Right' if right else 'Not quite'}</b>: you said {answer:g}",
+                     "good" if right else "error")
 
 
 def lesson_html(markdown: str) -> str:
@@ -109,8 +119,7 @@ class LessonPanel(QWidget):
             return
         answer = parse_answer(self.answer_edit.text())
         if answer is None:
-            self.result.setText(f"<span style='color:{WRONG}'>Type a number first "
-                                "(or press Show me)</span>")
+            self.result.setText(in_colour("Type a number first (or press Show me)", "error"))
             return
         self.session.check(answer)
 
@@ -154,9 +163,7 @@ class LessonPanel(QWidget):
         value = s.answer_value()
         parts = []
         if s.grade is not None:
-            ok = s.grade.right
-            parts.append(f"<span style='color:{RIGHT if ok else WRONG}'><b>"
-                         f"{'Right' if ok else 'Not quite'}</b>: you said {s.grade.answer:g}</span>")
+            parts.append(verdict(s.grade.right, s.grade.answer))
         parts.append(f"The value is <b>{value:.4f}</b> (accepted within ±{tolerance(value):.2g}).")
         trace = s.runner.trace
         formula = worked_formula(trace, q.path) if trace is not None else None

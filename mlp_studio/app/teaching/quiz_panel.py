@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from mlp_studio.app.teaching.lesson_panel import RIGHT, WRONG, parse_answer
+from mlp_studio.app.teaching.lesson_panel import in_colour, parse_answer, verdict
 from mlp_studio.core.quiz import Question, Score, number_at, question_for, tolerance
 from mlp_studio.errors import MLPError
 from mlp_studio.io.worked_formula import worked_formula
@@ -78,21 +78,19 @@ class QuizPanel(QWidget):
             return
         answer = parse_answer(self.answer_edit.text())
         if answer is None:
-            self.result.setText(f"<span style='color:{WRONG}'>Type a number first</span>")
+            self.result.setText(in_colour("Type a number first", "error"))
             return
         self.controller.sub_step()
         trace = self.doc.trace
         try:
             value = number_at(trace, self.current.path)
         except MLPError as exc:
-            self.result.setText(f"<span style='color:{WRONG}'>{html.escape(str(exc))}</span>")
+            self.result.setText(in_colour(html.escape(str(exc)), "error"))
             return
         grade = self.score.record(answer, value)
-        verdict = (f"Your last prediction, the {html.escape(self.current.label)}: "
-                   f"<span style='color:{RIGHT if grade.right else WRONG}'><b>"
-                   f"{'Right' if grade.right else 'Not quite'}</b>: you said {answer:g}</span>")
+        said = f"Your last prediction, the {html.escape(self.current.label)}: {verdict(grade.right, answer)}"
         formula = worked_formula(trace, self.current.path) or ""
-        self.result.setText(f"{verdict}<br>The value is <b>{value:.4f}</b> "
+        self.result.setText(f"{said}<br>The value is <b>{value:.4f}</b> "
                             f"(accepted within ±{tolerance(value):.2g}).<br>{formula}")
         self.score_label.setText(f"Score: {self.score.text}")
         self.ask()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QLabel, QPushButton, QSlider, QTableWidget,
                                QTableWidgetItem, QToolBar, QVBoxLayout, QWidget)
 
+from mlp_studio.app.widgets.appearance import follow_font
 from mlp_studio.core.network import Network
 from mlp_studio.core.timeline import History, HistoryEntry, ParameterChange, compare_networks
 from mlp_studio.errors import MLPError
@@ -151,6 +152,7 @@ class TimelineStrip(QToolBar):
         self.addWidget(self.where)
         for w in (self.a_button, self.b_button, self.compare_button):
             self.addWidget(w)
+        follow_font(self)
         recorder.changed.connect(self.refresh)
         self.refresh()
 
@@ -204,6 +206,7 @@ class CompareView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.show_marks)
         layout.addWidget(self.table, 1)
+        follow_font(self)
 
     def show_changes(self, changes: list[ParameterChange]) -> None:
         self.changes = changes

@@ -1,5 +1,6 @@
 """Live loss plot: training loss per epoch (and per update when online), validation
-loss when rows are held out.
+loss when rows are held out, the data loss and the penalty apart with a weight penalty;
+on the right axis, one at a time, the accuracy (class targets) or the learning rate.
 
 Points go into preallocated ``GrowingBuffer``s; a timer redraws at most
 ``REDRAW_HZ`` times a second with ``setData(buffer[:n])``, clip-to-view and peak
@@ -16,19 +17,21 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGraphicsItem, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
+                               QSizePolicy, QToolButton, QVBoxLayout, QWidget)
 
+from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
 from mlp_studio.app.widgets.plot_range import epoch_range, value_range
 from mlp_studio.errors import MLPError
 
 REDRAW_HZ = 30
 LOG_FLOOR = 1e-12
 MAX_UPDATE_POINTS = 4_000_000  # per-update losses kept (online training of big data makes many)
-
-
-TRAIN_COLOUR = "#1f77b4"
-VAL_COLOUR = "#d62728"
-UPDATE_COLOUR = "#aaaaaa"
+EMPTY_RANGE = ((0.0, 1.0), (0.0, 1.0))  # (epochs, loss) shown before any point
+#: the penalty's and the learning rate's curves (Okabe-Ito bluish green and reddish purple:
+#: told apart from either palette's two curve colours, also with colour-blind eyes)
+PENALTY_COLOUR = "#009e73"
+RATE_COLOUR = "#cc79a7"
+RIGHT_AXIS_WIDTH = 48
 
 
 class GrowingBuffer:
@@ -68,6 +71,16 @@ class GrowingBuffer:
         self.lo, self.hi = np.inf, -np.inf
 
 
+class LossAxis(pg.AxisItem):
+    """The loss axis: on a log scale only 1, 2 and 5 times a power of ten are labelled (all
+    nine labels of a decade overlap in a short plot); every tick is still drawn."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        strings = super().logTickStrings(values, scale, spacing)
+        digits = [int(round(10 ** (v - np.floor(v)))) for v in values]
+        return [text if digit in (1, 2, 5, 10) else "" for text, digit in zip(strings, digits)]
+
+
 def log_safe(values: np.ndarray) -> np.ndarray:
     """Losses for a log axis: values below ``LOG_FLOOR`` (zero included) become ``LOG_FLOOR``."""
     return np.maximum(values, LOG_FLOOR)
@@ -100,11 +113,16 @@ class LossPlot(QWidget):
         self.train = _Series()
         self.val = _Series()
         self.updates = _Series()
+        self.data = _Series()  # the training loss without its penalty (with a penalty only)
+        self.penalty = _Series()
+        self.rate = _Series()  # each epoch's learning rate
+        self.train_acc = _Series()  # accuracy at the evaluated epochs (class targets)
+        self.val_acc = _Series()
         self._run: int | None = None
         self._offset = 0.0  # epochs of earlier runs: the x of this run's epoch 0
         self._dirty = False
 
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = pg.PlotWidget(axisItems={"left": LossAxis("left")})
         item = self.plot_widget.getPlotItem()
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
@@ -116,19 +134,33 @@ class LossPlot(QWidget):
         # (~10 ms more); the axes are drawn once per range and then blitted.
         for name in ("left", "bottom"):
             item.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.update_curve = item.plot(pen=pg.mkPen(UPDATE_COLOUR, width=1))
-        self.train_curve = item.plot(pen=pg.mkPen(TRAIN_COLOUR, width=2))
-        self.val_curve = item.plot(pen=pg.mkPen(VAL_COLOUR, width=2))
+        self.update_curve = item.plot()
+        self.train_curve = item.plot()
+        self.val_curve = item.plot()
+        self.data_curve = item.plot()
+        self.penalty_curve = item.plot()
         self.update_curve.setVisible(False)  # "Per update" starts off: the epoch curve sets the range
-        # the legend sits in the tool row, never over the curves, and names only curves with points
-        self._legend_entries = ((self.train_curve, self.train, "training", TRAIN_COLOUR),
-                                (self.val_curve, self.val, "held out", VAL_COLOUR),
-                                (self.update_curve, self.updates, "per update", UPDATE_COLOUR))
+        self._loss_curves = ((self.train, self.train_curve), (self.val, self.val_curve),
+                             (self.updates, self.update_curve), (self.data, self.data_curve),
+                             (self.penalty, self.penalty_curve))
+        self._build_right_axis(item)
+        # the legend sits above the plot, never over the curves, and names only curves with points
+        self._legend_entries = (
+            (self.train_curve, self.train, "training", "━"),
+            (self.data_curve, self.data, "data loss", "╍"),
+            (self.penalty_curve, self.penalty, "penalty", "━"),
+            (self.val_curve, self.val, "held out", "━"),
+            (self.update_curve, self.updates, "per update", "━"),
+            (self.train_acc_curve, self.train_acc, "acc. training", "┅"),
+            (self.val_acc_curve, self.val_acc, "acc. held out", "┅"),
+            (self.rate_curve, self.rate, "η", "━"))
         self.legend = QLabel("")
-        self.legend.setToolTip("The curves drawn: the loss of each epoch on the training rows and on "
-                               "the held-out rows, and each update's loss (online training)")
-        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
-        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen((120, 120, 120), style=Qt.DashLine))
+        self.legend.setToolTip("The curves drawn: the loss of each epoch on the training rows (with a "
+                               "weight penalty: its data part and the penalty apart) and on the held-out "
+                               "rows, each update's loss (online training); on the right axis the "
+                               "accuracy or the learning rate")
+        self._vline = pg.InfiniteLine(angle=90, movable=False)
+        self._hline = pg.InfiniteLine(angle=0, movable=False)
         for line in (self._vline, self._hline):
             line.setVisible(False)
             item.addItem(line, ignoreBounds=True)
@@ -136,9 +168,13 @@ class LossPlot(QWidget):
         # the ranges follow the data in steps (see _follow); panning or zooming stops that,
         # pyqtgraph's "A" (auto range) button starts it again
         item.vb.disableAutoRange()
+        self._empty_axes()
         item.vb.sigRangeChangedManually.connect(self._stop_following)
         self._following = True
         self._shown: tuple | None = None  # (x range, y range) last set
+        style_plot(self.plot_widget)
+        appearance().changed.connect(self._restyle)
+        self._restyle()
 
         self.log_box = QCheckBox("Log scale")
         self.log_box.setToolTip("Show the loss on a logarithmic axis")
@@ -146,34 +182,86 @@ class LossPlot(QWidget):
         self.updates_box = QCheckBox("Per update")
         self.updates_box.setToolTip("Show each update's loss (online training) behind the epoch curve")
         self.updates_box.toggled.connect(self._show_updates)
+        # the right axis shows one of the two: checking one unchecks the other
+        self.accuracy_box = QCheckBox("Accuracy")
+        self.accuracy_box.setToolTip("Show the accuracy on the training and held-out rows (class targets) "
+                                     "on the right axis")
+        self.accuracy_box.setChecked(True)
+        self.accuracy_box.toggled.connect(lambda on: self._show_right(self.accuracy_box, on))
+        self.rate_box = QCheckBox("Learning rate")
+        self.rate_box.setToolTip("Show each epoch's learning rate (its schedule's) on the right axis")
+        self.rate_box.toggled.connect(lambda on: self._show_right(self.rate_box, on))
         self.readout = QLabel("")
-        self.readout.setMinimumWidth(90)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        png = QPushButton("PNG…")
+        png = QToolButton()
+        png.setText("PNG…")
         png.setToolTip("Export the plot as a PNG image")
         png.clicked.connect(self._ask_png)
-        csv = QPushButton("CSV…")
+        csv = QToolButton()
+        csv.setText("CSV…")
         csv.setToolTip("Export the losses (epoch, training, validation, per update) as CSV")
         csv.clicked.connect(self._ask_csv)
-        clear = QPushButton("Clear")
+        clear = QToolButton()
+        clear.setText("Clear")
         clear.setToolTip("Clear the plotted losses")
         clear.clicked.connect(self.clear)
         tools = QHBoxLayout()
-        tools.addWidget(self.log_box)
-        tools.addWidget(self.updates_box)
-        tools.addWidget(self.legend)
-        tools.addWidget(self.readout, 1)
+        for box in (self.log_box, self.updates_box, self.accuracy_box, self.rate_box):
+            tools.addWidget(box)
+        tools.addStretch(1)
         for b in (png, csv, clear):
             tools.addWidget(b)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        key = QHBoxLayout()
+        key.addWidget(self.legend, 1)
+        key.addWidget(self.readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addLayout(tools)
+        layout.addLayout(key)
         layout.addWidget(self.plot_widget, 1)
 
         self._timer = QTimer(self)
         self._timer.setInterval(int(1000 / REDRAW_HZ))
         self._timer.timeout.connect(self.redraw)
         self._timer.start()
+
+    def _build_right_axis(self, item: pg.PlotItem) -> None:
+        """Two view boxes over the loss's, on its epochs, for the right axis: the accuracy in
+        [0, 1] and the learning rate (from 0 to its largest). Mouse drags and wheel turns go
+        through to the loss's view box."""
+        axis = item.getAxis("right")
+        axis.setWidth(RIGHT_AXIS_WIDTH)
+        axis.enableAutoSIPrefix(False)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.acc_vb, self.rate_vb = pg.ViewBox(enableMouse=False), pg.ViewBox(enableMouse=False)
+        for vb in (self.acc_vb, self.rate_vb):
+            vb.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            item.scene().addItem(vb)
+            vb.setXLink(item.vb)
+            vb.setVisible(False)
+        item.vb.sigResized.connect(self._place_right_views)
+        self.acc_vb.setYRange(0.0, 1.0, padding=0.02)
+        self.train_acc_curve = pg.PlotDataItem()
+        self.val_acc_curve = pg.PlotDataItem()
+        for curve in (self.train_acc_curve, self.val_acc_curve):
+            self.acc_vb.addItem(curve)
+        self.rate_curve = pg.PlotDataItem()
+        self.rate_vb.addItem(self.rate_curve)
+        item.showAxis("right", False)  # until there is something to show on it
+
+    def _place_right_views(self) -> None:
+        rect = self.plot_widget.getPlotItem().vb.sceneBoundingRect()
+        for vb in (self.acc_vb, self.rate_vb):
+            vb.setGeometry(rect)
+
+    def _right_view(self) -> tuple[pg.ViewBox, str] | None:
+        """The right axis's view box and label, if it shows one now (checked, with points)."""
+        if self.accuracy_box.isChecked() and (self.train_acc.x.n or self.val_acc.x.n):
+            return self.acc_vb, "accuracy"
+        if self.rate_box.isChecked() and self.rate.x.n:
+            return self.rate_vb, "learning rate η"
+        return None
 
     # ----------------------------------------------------------------- data
     @property
@@ -189,12 +277,22 @@ class LossPlot(QWidget):
         if snap.run != self._run:
             self._run = snap.run
             self._offset = self.last_epoch
+        at = np.array([snap.epoch + self._offset], dtype=np.float64)
+        for series, value in zip((self.train_acc, self.val_acc), snap.accuracy):
+            if value is not None:
+                series.extend(at, [value])
+                self._dirty = True
         if snap.epochs.size == 0:
             return
         x = snap.epochs.astype(np.float64) + self._offset
         self.train.extend(x, snap.train_loss)
         if snap.val_loss is not None:
             self.val.extend(x, snap.val_loss)
+        if snap.penalty is not None:
+            self.penalty.extend(x, snap.penalty)
+            self.data.extend(x, snap.data_loss)
+        if snap.rate is not None:
+            self.rate.extend(x, snap.rate)
         if snap.update_loss is not None and 0 < snap.update_loss.size <= MAX_UPDATE_POINTS - self.updates.x.n:
             per_epoch = snap.update_loss.size // snap.epochs.size
             frac = np.arange(1, per_epoch + 1) / per_epoch
@@ -202,13 +300,40 @@ class LossPlot(QWidget):
         self._dirty = True
 
     def clear(self) -> None:
-        for s in (self.train, self.val, self.updates):
+        """Forget every point; the axes go back to their empty ranges."""
+        for s in self._all_series():
             s.clear()
         self._offset = 0.0
         self._run = None
         self._following, self._shown = True, None
+        self._empty_axes()
+        for line in (self._vline, self._hline):
+            line.setVisible(False)
+        self.readout.setText("")
         self._dirty = True
         self.redraw()
+
+    def _empty_axes(self) -> None:
+        self.plot_widget.getPlotItem().vb.setRange(xRange=EMPTY_RANGE[0], yRange=EMPTY_RANGE[1], padding=0.0)
+
+    def _restyle(self) -> None:
+        """Curve colours from the palette (held-out dashed in the colour-blind one), widths
+        with the text size: the data loss dashed in the training colour, the accuracies
+        dotted in the training and held-out colours."""
+        colours = appearance().colours()
+        dash = Qt.PenStyle.DashLine if colours.dashed_negative else Qt.PenStyle.SolidLine
+        wide = line_width(2)
+        self.train_curve.setPen(pg.mkPen(colours.positive, width=wide))
+        self.val_curve.setPen(pg.mkPen(colours.negative, width=wide, style=dash))
+        self.update_curve.setPen(pg.mkPen(colours.muted, width=line_width(1)))
+        self.data_curve.setPen(pg.mkPen(colours.positive, width=wide, style=Qt.PenStyle.DashLine))
+        self.penalty_curve.setPen(pg.mkPen(PENALTY_COLOUR, width=wide))
+        self.train_acc_curve.setPen(pg.mkPen(colours.positive, width=wide, style=Qt.PenStyle.DotLine))
+        self.val_acc_curve.setPen(pg.mkPen(colours.negative, width=wide, style=Qt.PenStyle.DotLine))
+        self.rate_curve.setPen(pg.mkPen(RATE_COLOUR, width=wide))
+        for line in (self._vline, self._hline):
+            line.setPen(pg.mkPen(colours.muted, style=Qt.PenStyle.DashLine))
+        self._sync_legend()
 
     # -------------------------------------------------------------- drawing
     @property
@@ -229,12 +354,19 @@ class LossPlot(QWidget):
         if not self._dirty:
             return
         self._dirty = False
-        for series, curve in ((self.train, self.train_curve), (self.val, self.val_curve),
-                              (self.updates, self.update_curve)):
+        for series, curve in self._loss_curves:
             y = series.y.view
             curve.setData(series.x.view, log_safe(y) if self.is_log else y)
+        for series, curve in ((self.train_acc, self.train_acc_curve), (self.val_acc, self.val_acc_curve),
+                              (self.rate, self.rate_curve)):
+            curve.setData(series.x.view, series.y.view)
+        self._sync_right()
         self._sync_legend()
         self._follow()
+
+    def _all_series(self) -> tuple[_Series, ...]:
+        return (self.train, self.val, self.updates, self.data, self.penalty, self.rate,
+                self.train_acc, self.val_acc)
 
     def _follow(self) -> None:
         """Set the ranges from the data in steps (``plot_range``) while following it."""
@@ -242,8 +374,7 @@ class LossPlot(QWidget):
         if any(vb.state["autoRange"]):  # the "A" button: follow again
             vb.disableAutoRange()
             self._following, self._shown = True, None
-        drawn = [s for s, c in ((self.train, self.train_curve), (self.val, self.val_curve),
-                                (self.updates, self.update_curve)) if s.y.n and c.isVisible()]
+        drawn = [s for s, c in self._loss_curves if s.y.n and c.isVisible()]
         if not self._following or not drawn:
             return
         lo, hi = min(s.y.lo for s in drawn), max(s.y.hi for s in drawn)
@@ -262,15 +393,48 @@ class LossPlot(QWidget):
         self._dirty = True
         self.redraw()
 
+    def _show_right(self, box: QCheckBox, on: bool) -> None:
+        """One of the right axis's boxes was toggled: the other goes off when it comes on."""
+        other = self.rate_box if box is self.accuracy_box else self.accuracy_box
+        if on and other.isChecked():
+            other.setChecked(False)  # comes back here, turned off
+        self._sync_right()
+        self._sync_legend()
+
+    def _sync_right(self) -> None:
+        """Show the right axis's chosen view box, the rate's ranged from 0 to its largest."""
+        shown = self._right_view()
+        item = self.plot_widget.getPlotItem()
+        for vb in (self.acc_vb, self.rate_vb):
+            vb.setVisible(shown is not None and vb is shown[0])
+        item.showAxis("right", shown is not None)
+        if shown is None:
+            return
+        vb, label = shown
+        axis = item.getAxis("right")
+        if axis.linkedView() is not vb:
+            axis.linkToView(vb)
+            axis.setLabel(label)
+            self._place_right_views()
+        if vb is self.rate_vb:
+            top = value_range(None, 0.0, self.rate.y.hi, nonnegative=True)
+            if tuple(vb.viewRange()[1]) != top:
+                vb.setYRange(*top, padding=0.0)
+
     def _stop_following(self, *_args) -> None:
         self._following = False
 
     def _sync_legend(self) -> None:
         """Name the curves that are drawn and have points, each in its colour."""
-        shown = [f'<span style="color:{colour}">━</span> {name}'
-                 for curve, series, name, colour in self._legend_entries
-                 if series.y.n and curve.isVisible()]
+        shown = [f'<span style="color:{curve.opts["pen"].color().name()}">{line}</span>&nbsp;{name}'
+                 for curve, series, name, line in self._legend_entries
+                 if series.y.n and curve.isVisible() and self._on_screen(curve)]
         self.legend.setText("&nbsp;&nbsp;".join(shown))
+
+    def _on_screen(self, curve: pg.PlotDataItem) -> bool:
+        """Whether ``curve``'s view box is shown (the right axis's only when chosen)."""
+        vb = curve.getViewBox()
+        return vb is None or vb.isVisible()
 
     def _on_mouse_moved(self, pos) -> None:
         item = self.plot_widget.getPlotItem()
@@ -294,13 +458,14 @@ class LossPlot(QWidget):
 
     # ---------------------------------------------------------------- export
     def csv_text(self) -> str:
-        """epoch,training_loss,validation_loss (empty when no rows were held out)."""
+        """epoch,training_loss,validation_loss,penalty,learning_rate: a row per epoch, a
+        value left empty where the epoch has none (no rows held out, no penalty)."""
         out = io.StringIO()
-        out.write("epoch,training_loss,validation_loss\n")
-        val = self.val.y.view
-        for i, (x, y) in enumerate(zip(self.train.x.view, self.train.y.view)):
-            v = repr(float(val[i])) if i < val.size else ""
-            out.write(f"{x:g},{float(y)!r},{v}\n")
+        out.write("epoch,training_loss,validation_loss,penalty,learning_rate\n")
+        columns = [dict(zip(s.x.view.tolist(), s.y.view.tolist())) for s in (self.val, self.penalty, self.rate)]
+        for x, y in zip(self.train.x.view.tolist(), self.train.y.view.tolist()):
+            rest = ",".join(repr(c[x]) if x in c else "" for c in columns)
+            out.write(f"{x:g},{y!r},{rest}\n")
         return out.getvalue()
 
     def png_bytes(self, width: int = 1200) -> bytes:

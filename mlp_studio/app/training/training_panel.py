@@ -11,10 +11,12 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (QAbstractScrollArea, QCheckBox, QComboBox, QDoubleSpinBox,
-                               QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QGridLayout, QHBoxLayout, QHeaderView, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QStatusBar,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -22,12 +24,17 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.training.loss_plot import LossPlot
 from mlp_studio.app.training.training_worker import IDLE, PAUSED, RUNNING, TrainingSession
 from mlp_studio.app.training.update_rule_box import UpdateRuleBox
+from mlp_studio.app.widgets.appearance import colour_text
+from mlp_studio.app.widgets.elided_label import ElidedLabel
+from mlp_studio.core.evaluation import BINARY, class_kind
 from mlp_studio.core.training_run import STOP_ERROR, RunResult, Snapshot
 from mlp_studio.core.training import MODES, STOP_DIVERGED
 from mlp_studio.errors import MLPError
 
 #: speed slider positions: seconds to wait after each epoch (the last is full speed)
-DELAYS = (1.0, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001, 0.0)
+DELAYS = (1.0, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0)
+#: the speed a run starts at: the bundled examples' 500 to 3000 epochs take a few seconds
+DEFAULT_DELAY = 0.002
 CONFUSION_ROWS_SHOWN = 4  # rows of the confusion matrix in view (more classes scroll)
 PLOT_MIN_HEIGHT = 200
 #: the window's status bar shows a running run's progress at most this often (repainting
@@ -44,6 +51,10 @@ def _double_spin(lo: float, hi: float, decimals: int, step: float, special: str 
     if special:
         box.setSpecialValueText(special)
     return box
+
+
+def _speed_text(delay: float) -> str:
+    return "Fastest" if delay == 0 else f"{delay * 1000:g} ms/epoch"
 
 
 def _spin(lo: int, hi: int, special: str = "") -> QSpinBox:
@@ -69,6 +80,7 @@ class TrainingPanel(QWidget):
         self._status_bar_shown = -float("inf")  # when the status bar last took a progress line
         self._unapplied_note = ""  # why the last run's result was not applied, if it was not
         self._loading = False
+        self._eta = 0.0  # the running run's current learning rate
         self._build_settings()
         self._build_run_controls()
         self._build_classification()
@@ -78,6 +90,7 @@ class TrainingPanel(QWidget):
         self._wire_settings()
         self._wire_session()
         self._load_settings()
+        self._reserve_classification()
         self._on_speed(self.speed.value())
         self._on_state(IDLE)
 
@@ -107,10 +120,14 @@ class TrainingPanel(QWidget):
         self.holdout.setToolTip("Fraction of the rows held out (seeded by Seed) for the validation loss")
         self.speed = QSlider(Qt.Horizontal)
         self.speed.setRange(0, len(DELAYS) - 1)
-        self.speed.setValue(len(DELAYS) - 1)
-        self.speed.setToolTip("Slow training down to watch it, or let it run at full speed")
+        self.speed.setPageStep(1)  # a click on the groove moves one position, not to an end
+        self.speed.setSingleStep(1)
+        self.speed.setValue(DELAYS.index(DEFAULT_DELAY))
+        self.speed.setToolTip("Slow training down to watch it (a pause after every epoch), "
+                              "or let it run as fast as it can")
         self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(90)
+        metrics = self.speed_label.fontMetrics()
+        self.speed_label.setFixedWidth(max(metrics.horizontalAdvance(_speed_text(d)) for d in DELAYS) + 4)
         self.live = QCheckBox("Live network views")
         self.live.setChecked(True)
         self.live.setToolTip("Redraw the canvas and the other views from snapshots while training; "
@@ -137,38 +154,43 @@ class TrainingPanel(QWidget):
         self.status = QLabel("Ready")
         # fixed-size labels: new text repaints the label only, no relayout of the window
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.reason = QLabel("")
-        self.reason.setWordWrap(True)
-        self.reason.setVisible(False)
+        # the reason a run stopped has its line always: nothing below moves when it shows
+        self.reason = ElidedLabel()
         self.apply_anyway = QPushButton("Apply trained weights")
         self.apply_anyway.setToolTip("Put the trained network on top of the change made while "
                                      "training ran (Undo goes back to that change)")
         self.apply_anyway.setVisible(False)
+        # the reason's line is as tall as this button beside it: nothing moves when it shows
+        self.reason.setFixedHeight(self.apply_anyway.sizeHint().height())
 
     def _build_classification(self) -> None:
         self.accuracy = QLabel("")
-        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.accuracy.setWordWrap(True)
+        self.accuracy.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.accuracy.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.confusion = QTableWidget(0, 0)
         self.confusion.setEditTriggers(QTableWidget.NoEditTriggers)
         self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.confusion.setToolTip("Rows: true class; columns: predicted class")
         self.confusion.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.confusion.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.confusion.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
-        row = self.confusion.fontMetrics().height() + 6  # compact rows: ten classes stay readable
-        self.confusion.verticalHeader().setDefaultSectionSize(row)
-        self.confusion.setMaximumHeight(row * (CONFUSION_ROWS_SHOWN + 1) + 4)  # the rest scrolls
-        self.class_box = QGroupBox("Classification")
-        class_layout = QVBoxLayout(self.class_box)
-        class_layout.setContentsMargins(6, 2, 6, 4)
-        class_layout.addWidget(self.accuracy)
+        # compact rows: ten classes stay readable
+        self.confusion.verticalHeader().setDefaultSectionSize(self.confusion.fontMetrics().height() + 4)
+        # the matrix beside the accuracy, as tall as its classes: the loss plot keeps the height
+        self.class_box = QWidget()
+        self.class_box.setToolTip("Classification: the accuracy and the confusion matrix")
+        class_layout = QHBoxLayout(self.class_box)
+        class_layout.setContentsMargins(0, 0, 0, 0)
         class_layout.addWidget(self.confusion)
-        self.class_box.setVisible(False)
+        class_layout.addWidget(self.accuracy, 1)
+        self.class_box.setVisible(False)  # shown for class targets, from the moment they are loaded
 
     # --------------------------------------------------------------- layout
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(4)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(3)
         layout.addWidget(self._settings_grid())
         controls = QHBoxLayout()
         for w in (self.run_button, self.pause_button, self.resume_button, self.stop_button,
@@ -181,8 +203,10 @@ class TrainingPanel(QWidget):
         progress_row.addWidget(self.update_rule.header)
         layout.addLayout(progress_row)
         layout.addWidget(self.update_rule)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.apply_anyway, 0, Qt.AlignLeft)
+        reason_row = QHBoxLayout()
+        reason_row.addWidget(self.reason, 1)
+        reason_row.addWidget(self.apply_anyway)
+        layout.addLayout(reason_row)
         layout.addWidget(self.class_box)
         layout.addWidget(self.plot, 1)
 
@@ -212,6 +236,7 @@ class TrainingPanel(QWidget):
         speed_row.addWidget(self.speed, 1)
         speed_row.addSpacing(6)
         speed_row.addWidget(self.speed_label)
+        speed_row.addSpacing(12)
         speed_row.addWidget(self.live)
         grid.addLayout(speed_row, 3, 0, 1, 6)
         return settings
@@ -237,6 +262,7 @@ class TrainingPanel(QWidget):
         self.live.toggled.connect(self._on_live)
         self.document.settings_changed.connect(self._load_settings)
         self.document.project_replaced.connect(self._on_project_replaced)
+        self.document.data_changed.connect(self._reserve_classification)
 
     def _wire_session(self) -> None:
         """Run controls -> the session; the session's events -> this panel."""
@@ -304,7 +330,7 @@ class TrainingPanel(QWidget):
     def _on_speed(self, position: int) -> None:
         delay = DELAYS[position]
         self.session.set_delay(delay)
-        self.speed_label.setText("full speed" if delay == 0 else f"{delay * 1000:g} ms/epoch")
+        self.speed_label.setText(_speed_text(delay))
 
     def _on_live(self, on: bool) -> None:
         self.session.live_views = on
@@ -314,17 +340,23 @@ class TrainingPanel(QWidget):
     # ------------------------------------------------------- session events
     def _on_state(self, state: str) -> None:
         idle = state == IDLE
-        self.run_button.setEnabled(idle)
-        self.run_n_button.setEnabled(idle)
-        self.pause_button.setEnabled(state == RUNNING)
-        self.resume_button.setEnabled(state == PAUSED)
-        self.stop_button.setEnabled(not idle)
+        buttons = {self.run_button: idle, self.run_n_button: idle, self.pause_button: state == RUNNING,
+                   self.resume_button: state == PAUSED, self.stop_button: not idle}
+        lost_focus = any(w.hasFocus() and not on for w, on in buttons.items())
+        for on in (True, False):  # enable first: a disabled button's focus never passes to Run N's field
+            for w, wanted in buttons.items():
+                if wanted == on:
+                    w.setEnabled(on)
+        if lost_focus:  # the button pressed is disabled now: the next one to press takes the focus
+            next_button = {IDLE: self.run_button, RUNNING: self.pause_button, PAUSED: self.resume_button}
+            next_button[state].setFocus(Qt.FocusReason.OtherFocusReason)
         for w in (self.lr, self.mode, self.batch, self.momentum, self.seed, self.epochs,
                   self.target, self.patience, self.shuffle, self.holdout, self.update_rule):
             w.setEnabled(idle and (w is not self.batch or self.mode.currentText() == "minibatch"))
         if state == PAUSED:
-            self._show_status(*(t.replace("Training", "Paused", 1)
-                                for t in (self.status.toolTip(), self.status.text())))
+            short = self.status.text()
+            self._show_status(self.status.toolTip().replace("Training", "Paused", 1),
+                              short if short.startswith("Paused") else f"Paused: {short}")
 
     def _on_snapshot(self, snap: Snapshot) -> None:
         self.plot.add_snapshot(snap)
@@ -332,19 +364,27 @@ class TrainingPanel(QWidget):
             self.progress.setValue(min(snap.epoch, self._run_epochs))
         loss = f"{snap.train_loss[-1]:.6g}" if snap.train_loss.size else "–"
         val = snap.val_loss[-1] if snap.val_loss is not None and snap.val_loss.size else None
+        if snap.rate is not None and snap.rate.size:
+            self._eta = float(snap.rate[-1])
+        # the current rate where a schedule changes it (else it is the Learning rate field)
+        eta = self._eta if self.document.project.training.schedule != "constant" else None
         rate = snap.updates / snap.elapsed if snap.elapsed > 0 else 0.0
         state = "Paused" if self.session.state == PAUSED else "Training"
         text = (f"{state}: epoch {snap.epoch}, loss {loss}"
                 + (f", validation {val:.6g}" if val is not None else "")
+                + (f", learning rate {eta:.6g}" if eta is not None else "")
                 + f", {rate:,.0f} updates/s, {snap.elapsed:.1f} s")
-        # the panel's line is narrow: fewer digits there, all of them in the window's status bar
+        # the panel's line is narrow: fewer digits there, all of them in the window's status bar;
+        # "Training" and the epoch only where the buttons and the progress bar do not say them
         short_loss = f"{snap.train_loss[-1]:.4g}" if snap.train_loss.size else "–"
-        short = (f"{state}: epoch {snap.epoch} · loss {short_loss}"
-                 + (f" · val. {val:.4g}" if val is not None else "")
-                 + f" · {rate:,.0f}/s · {snap.elapsed:.1f} s")
+        parts = ([] if self._run_epochs else [f"epoch {snap.epoch}"]) + [f"loss {short_loss}"]
+        parts += [f"val. {val:.4g}"] if val is not None else []
+        parts += [f"η {eta:.4g}"] if eta is not None else []
+        parts += [f"{rate:,.0f}/s", f"{snap.elapsed:.1f} s"]
+        short = ("Paused: " if state == "Paused" else "") + " · ".join(parts)
         self._show_status(text, short, progress=True)
         if snap.evaluation is not None:
-            self._show_evaluation(snap.evaluation)
+            self._show_evaluation(snap)
 
     def _on_finished(self, result: RunResult) -> None:
         self._set_reason(f"Stopped: {result.stop.message}{self._unapplied_note}",
@@ -362,14 +402,31 @@ class TrainingPanel(QWidget):
         self._unapplied_note = f". Not applied: {message}" if message else ""
 
     def _on_project_replaced(self) -> None:
+        """A new document: nothing of the last run's progress, losses or scores stays."""
         self.plot.clear()
-        self.class_box.setVisible(False)
+        self._reserve_classification()
         self._set_reason("")
+        self.progress.reset()
+        self.status.setText("Ready")
+        self.status.setToolTip("")
+        if self.status_bar is not None:
+            self.status_bar.clearMessage()
+
+    def _reserve_classification(self) -> None:
+        """Show the Classification box, empty, whenever the targets are classes, so it never
+        appears (and moves the plot) in the middle of a run."""
+        data = self.document.project.data
+        kind = class_kind(data.raw_targets) if data is not None else None
+        self.class_box.setVisible(kind is not None)
+        if kind is None:
+            return
+        self.accuracy.setText("Accuracy: shown while training")
+        n = 2 if kind == BINARY else data.raw_targets.shape[1]
+        self._fill_matrix(np.full((n, n), "–"))
 
     def _set_reason(self, text: str, error: bool = False) -> None:
         self.reason.setText(text)
-        self.reason.setStyleSheet("color: #b00020;" if error else "")
-        self.reason.setVisible(bool(text))
+        colour_text(self.reason, "error" if error else None)
 
     def _show_status(self, text: str, short: str | None = None, progress: bool = False) -> None:
         """``text`` in the window's status bar (a ``progress`` line at most ``STATUS_BAR_HZ``
@@ -390,16 +447,47 @@ class TrainingPanel(QWidget):
             return [t.split("=", 1)[-1] for t in data.targets]
         return [str(k) for k in range(n)]
 
-    def _show_evaluation(self, ev) -> None:
+    def _show_evaluation(self, snap: Snapshot) -> None:
+        """The latest accuracy on the training and the held-out rows; the confusion matrix of
+        the held-out rows when some are held out, else of the training rows."""
+        ev, train = snap.evaluation, snap.train_evaluation
         m = ev.confusion
         self.class_box.setVisible(True)
-        self.accuracy.setText(f"Accuracy {ev.accuracy:.1%} on {ev.rows} rows"
-                              f"{' (held out)' if self.holdout.value() > 0 else ''}")
-        n = m.shape[0]
+        if snap.val_loss is None:
+            self.accuracy.setText(f"Accuracy {ev.accuracy:.1%} on the {ev.rows} training rows "
+                                  "(the matrix's)")
+        else:
+            parts = [f"training {train.accuracy:.1%} ({train.rows} rows)"] if train is not None else []
+            parts.append(f"held out {ev.accuracy:.1%} ({ev.rows} rows, the matrix's)")
+            self.accuracy.setText("Accuracy: " + " · ".join(parts))
+        self._fill_matrix(m.astype(str))
+
+    def _fill_matrix(self, texts: np.ndarray) -> None:
+        """The confusion matrix's cells (rows: true class, columns: predicted) from ``texts``."""
+        n = texts.shape[0]
+        self._set_matrix_shape(n)
+        model = self.confusion.model()
+        model.blockSignals(True)  # one repaint for the whole matrix, not a relayout per cell
+        try:
+            for i in range(n):
+                for j in range(n):
+                    self.confusion.item(i, j).setText(str(texts[i, j]))
+        finally:
+            model.blockSignals(False)
+        model.dataChanged.emit(model.index(0, 0), model.index(n - 1, n - 1))
+        table = self.confusion  # as tall as its header and rows (at most CONFUSION_ROWS_SHOWN; more scroll)
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                             + min(n, CONFUSION_ROWS_SHOWN) * table.verticalHeader().defaultSectionSize())
+
+    def _set_matrix_shape(self, n: int) -> None:
+        """``n`` classes' rows and columns, named; new items only for a new shape or names."""
         names = self._class_names(n)
-        if self.confusion.rowCount() != n or self._shown_names != names:  # new items: a new shape
+        if self.confusion.rowCount() != n or self._shown_names != names:
             self._shown_names = names
             self.confusion.setRowCount(n)
+            # scroll bars only where the matrix is too big to show: its size never depends on them
+            self.confusion.setVerticalScrollBarPolicy(
+                Qt.ScrollBarPolicy.ScrollBarAsNeeded if n > CONFUSION_ROWS_SHOWN else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.confusion.setColumnCount(n)
             self.confusion.setHorizontalHeaderLabels([f"pred. {k}" for k in names])
             self.confusion.setVerticalHeaderLabels([f"true {k}" for k in names])
@@ -408,12 +496,3 @@ class TrainingPanel(QWidget):
                     item = QTableWidgetItem()
                     item.setTextAlignment(Qt.AlignCenter)
                     self.confusion.setItem(i, j, item)
-        model = self.confusion.model()
-        model.blockSignals(True)  # one repaint for the whole matrix, not a relayout per cell
-        try:
-            for i in range(n):
-                for j in range(n):
-                    self.confusion.item(i, j).setText(str(int(m[i, j])))
-        finally:
-            model.blockSignals(False)
-        model.dataChanged.emit(model.index(0, 0), model.index(n - 1, n - 1))

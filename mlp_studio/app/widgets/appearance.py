@@ -8,10 +8,11 @@ it; tests get a fresh one per test through ``reset_appearance``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
+from functools import lru_cache
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QTableView, QWidget
 
 from mlp_studio.core.notation import NOTATIONS, REFERENCE, Notation, number_text
 
@@ -20,6 +21,8 @@ PALETTES = {"default": "Default (blue / red)", "colour_blind": "Colour-blind saf
 THEMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 FONT_SCALES = (0.85, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0)
 PRESENTER_SCALE = 1.6  # fonts in presenter mode, on top of the chosen scale
+TICK_PX = 12  # plots' tick and axis-label text, before scaling
+PALE = 0.55  # how far a surface's colours move towards the middle of the scale
 
 
 def settings() -> QSettings:
@@ -49,7 +52,11 @@ class Preferences:
 
 @dataclass(frozen=True)
 class Colours:
-    """The colours a view draws with."""
+    """The colours a view draws with (one shared instance per palette, theme and contrast:
+    copy a colour before changing it). ``positive`` and ``negative`` also draw the two ends of
+    the colour scales (low: ``positive``) and the first two curves of a plot; ``surface_mid``
+    is the middle of a scale drawn behind points; ``row_fill`` marks the data row in use;
+    ``warning``, ``error`` and ``good`` colour notes and answers."""
 
     positive: QColor
     negative: QColor
@@ -62,9 +69,15 @@ class Colours:
     input_fill: QColor
     label_fill: QColor
     change: QColor
+    surface_mid: QColor
+    row_fill: QColor
+    warning: QColor
+    error: QColor
+    good: QColor
     dashed_negative: bool
 
 
+@lru_cache(maxsize=16)  # views ask on every redraw; making the QColors took ~14 µs a call
 def _colours(palette: str, dark: bool, high_contrast: bool) -> Colours:
     blind = palette == "colour_blind"
     if dark:
@@ -74,7 +87,8 @@ def _colours(palette: str, dark: bool, high_contrast: bool) -> Colours:
                     muted=QColor("#f2f2f2" if high_contrast else "#c8c8c8"),
                     outline=QColor("#d0d0d0"), node_low=QColor("#2b2d31"), node_high=QColor("#c77d10"),
                     input_fill=QColor("#33414f"), label_fill=QColor(30, 31, 34, 225),
-                    change=QColor("#f5d90a"))
+                    change=QColor("#f5d90a"), surface_mid=QColor("#3a3b40"), row_fill=QColor("#5a4712"),
+                    warning=QColor("#f0a04b"), error=QColor("#ff7b7b"), good=QColor("#7bd88f"))
     else:
         positive = QColor("#0072b2" if blind else "#1f6fb4")
         negative = QColor("#d55e00" if blind else "#d6401a")
@@ -82,7 +96,8 @@ def _colours(palette: str, dark: bool, high_contrast: bool) -> Colours:
                     muted=QColor("#111111" if high_contrast else "#3d3d3d"),
                     outline=QColor("#2a2a2a"), node_low=QColor("#ffffff"), node_high=QColor("#f2a541"),
                     input_fill=QColor("#e8eef5"), label_fill=QColor(255, 255, 255, 225),
-                    change=QColor("#9b30d9"))
+                    change=QColor("#9b30d9"), surface_mid=QColor("#f4f4f4"), row_fill=QColor("#fff2cc"),
+                    warning=QColor("#9a4b00"), error=QColor("#b00020"), good=QColor("#1b7f3a"))
     return Colours(positive=positive, negative=negative, dashed_negative=blind, **base)
 
 
@@ -109,9 +124,10 @@ class Appearance(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._presenter = False
-        self._system_palette: QPalette | None = None
+        self._system_palette: QPalette | None = None  # the system's, while a theme replaces it
         self.prefs = self._load()
         self._apply_palette()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
 
     # ------------------------------------------------------------- storage
     @staticmethod
@@ -172,8 +188,7 @@ class Appearance(QObject):
         app = QGuiApplication.instance()
         if app is None:
             return False
-        palette = self._system_palette or QGuiApplication.palette()
-        return palette.color(QPalette.ColorRole.Window).lightness() < 128
+        return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
     def colours(self) -> Colours:
         return _colours(self.prefs.palette, self.is_dark(), self._presenter)
@@ -190,14 +205,23 @@ class Appearance(QObject):
         app = QApplication.instance()
         if not isinstance(app, QApplication):
             return
+        if self.prefs.theme == "system":
+            self.restore_system_palette()
+            return
         if self._system_palette is None:
             self._system_palette = QPalette(app.palette())
-        if self.prefs.theme == "dark":
-            app.setPalette(_dark_palette())
-        elif self.prefs.theme == "light":
-            app.setPalette(app.style().standardPalette())
-        else:
-            app.setPalette(self._system_palette)
+        app.setPalette(_dark_palette() if self.prefs.theme == "dark" else app.style().standardPalette())
+
+    def restore_system_palette(self) -> None:
+        """Give the application back the palette it had before a theme replaced it."""
+        if self._system_palette is not None:
+            QApplication.setPalette(self._system_palette)
+            self._system_palette = None
+
+    def _on_system_scheme(self) -> None:
+        """The system switched between light and dark: views following it redraw."""
+        if self.prefs.theme == "system":
+            self.changed.emit()
 
 
 _current: Appearance | None = None
@@ -215,13 +239,36 @@ def reset_appearance() -> None:
     """Forget the instance (the next ``appearance()`` reads the settings again); for tests."""
     global _current
     if _current is not None:
+        _current.restore_system_palette()
         _current.deleteLater()
     _current = None
 
 
+def colour_scale(colours: Colours, pale: bool = False):
+    """A pyqtgraph colour map from ``positive`` (low) through ``surface_mid`` to ``negative``
+    (high); ``pale``: each end moved ``PALE`` of the way to the middle (a surface drawn
+    behind points filled with the full colours)."""
+    import pyqtgraph as pg
+
+    mid = colours.surface_mid
+
+    def end(colour: QColor) -> tuple[int, int, int]:
+        share = PALE if pale else 0.0
+        return tuple(round(a + (b - a) * share) for a, b in
+                     zip(colour.getRgb()[:3], mid.getRgb()[:3]))
+    return pg.ColorMap(pos=[0.0, 0.5, 1.0], color=[end(colours.positive), mid.getRgb()[:3],
+                                                   end(colours.negative)])
+
+
+def line_width(width: float) -> float:
+    """A plot line's width, scaled with the text (thicker in presenter mode)."""
+    return width * max(1.0, appearance().font_scale)
+
+
 class _PlotStyler(QObject):
     """Restyles one plot widget on every appearance change (a child of the widget, so the
-    connection ends with it)."""
+    connection ends with it): its background, every axis (colour bars' too) and every title
+    or label in its scene."""
 
     def __init__(self, plot_widget) -> None:
         super().__init__(plot_widget)
@@ -230,22 +277,23 @@ class _PlotStyler(QObject):
         self.apply()
 
     def apply(self) -> None:
+        import pyqtgraph as pg
+
         look = appearance()
         colours = look.colours()
         widget = self.plot_widget
         widget.setBackground(colours.background)
-        font = look.font(12)
-        items = [widget.getPlotItem()] if hasattr(widget, "getPlotItem") else list(widget.ci.items)
-        for item in items:
-            if not hasattr(item, "getAxis"):
-                continue
-            for name in ("left", "bottom", "right", "top"):
-                axis = item.getAxis(name)
-                axis.setPen(colours.muted)
-                axis.setTextPen(colours.text)
-                axis.setTickFont(font)
-                axis.label.setFont(font)
-            item.titleLabel.item.setDefaultTextColor(colours.text)
+        font = look.font(TICK_PX)
+        for item in widget.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setPen(pg.mkPen(colours.muted, width=line_width(1.0)))
+                item.setTextPen(colours.text)
+                item.setTickFont(font)
+                item.label.setFont(font)
+            elif isinstance(item, pg.LabelItem):
+                item.opts["color"] = colours.text  # titles set later take it too
+                if item.text:
+                    item.setText(item.text)
 
 
 def style_plot(plot_widget) -> _PlotStyler:
@@ -253,3 +301,55 @@ def style_plot(plot_widget) -> _PlotStyler:
     GraphicsLayoutWidget) from the appearance, now and after every change; a layout that
     adds plots later calls the returned styler's ``apply``."""
     return _PlotStyler(plot_widget)
+
+
+class _FontFollower(QObject):
+    """Sets one widget's font (its children inherit it) to the application's, scaled like the
+    text; a table's rows grow with it."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        appearance().changed.connect(self.apply)
+        self.apply()
+
+    def apply(self) -> None:
+        font = QFont(QApplication.font())
+        scale = appearance().font_scale
+        if font.pixelSize() > 0:
+            font.setPixelSize(max(6, round(font.pixelSize() * scale)))
+        else:
+            font.setPointSizeF(font.pointSizeF() * scale)
+        self.widget.setFont(font)
+        rows = QFontMetrics(font).height() + 6
+        for table in [self.widget, *self.widget.findChildren(QTableView)]:
+            if isinstance(table, QTableView):
+                table.verticalHeader().setDefaultSectionSize(rows)
+
+
+class _TextColour(QObject):
+    """Keeps one label's text in a colour of the appearance (``warning``, ``error``, ``good``),
+    or in the palette's for ``None``."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label)
+        self.label, self.role = label, None
+        appearance().changed.connect(self.apply)
+
+    def apply(self) -> None:
+        colour = getattr(appearance().colours(), self.role).name() if self.role else None
+        self.label.setStyleSheet(f"color: {colour};" if colour else "")
+
+
+def colour_text(label: QLabel, role: str | None) -> None:
+    """Draw ``label``'s text in the appearance's ``role`` colour (``None``: the palette's),
+    now and after every change."""
+    follower = label.findChild(_TextColour) or _TextColour(label)
+    follower.role = role
+    follower.apply()
+
+
+def follow_font(widget: QWidget) -> None:
+    """Scale ``widget``'s text (tables, lists, labels) with the text-size preference and
+    presenter mode, now and after every change."""
+    _FontFollower(widget)
