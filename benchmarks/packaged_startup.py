@@ -23,8 +23,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from gui import BARE_WINDOW, _time_to_line  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from benchmarks.gui import BARE_WINDOW, _time_to_line  # noqa: E402
 
 BARE_DIR = ROOT / "packaging" / "build" / "bare-window"
 LIMIT_S = 1.5
