@@ -152,3 +152,27 @@ def test_the_canvas_marks_what_the_update_changed_until_the_next_step(make_windo
     doc.undo_stack.undo()
     assert {k for k, e in canvas.edges.items() if e.glow.isVisible()} == glowing
     assert np.isfinite(change[biggest])
+
+
+def _label_overlaps(canvas) -> list[tuple]:
+    """Pairs of edge labels, and (label, node) pairs, whose drawn rectangles overlap."""
+    labels = [(k, e.label.sceneBoundingRect()) for k, e in canvas.edges.items() if e.label is not None]
+    out = [(a, b) for i, (a, ra) in enumerate(labels) for b, rb in labels[i + 1:]
+           if ra.intersected(rb).width() > 1 and ra.intersected(rb).height() > 1]
+    for node_key, node in canvas.nodes.items():
+        rn = node.sceneBoundingRect()
+        out += [(k, node_key) for k, r in labels if r.intersected(rn).width() > 1 and r.intersected(rn).height() > 1]
+    return out
+
+
+@pytest.mark.parametrize("size, presenter", [((1280, 800), False), ((1280, 720), True)])
+def test_edge_labels_with_their_changes_overlap_neither_each_other_nor_nodes(make_window, size, presenter):
+    win = make_window(*size)
+    if presenter:
+        win.presenter.action.trigger()
+    win.step_controller.step_update()
+    assert any("Δ" in e.label.text.text() for e in win.canvas.edges.values())
+    assert _label_overlaps(win.canvas) == []
+    if presenter:
+        win.presenter.action.trigger()
+

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QImage, QPainter, QPainterPath,
+from PySide6.QtGui import (QBrush, QColor, QFontMetricsF, QImage, QPainter, QPainterPath,
                            QPainterPathStroker, QPen)
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsRectItem,
                                QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QToolTip)
@@ -27,6 +27,7 @@ from mlp_studio.app.document.document import Document
 from mlp_studio.app.editor.glow_layer import GlowLayer
 from mlp_studio.app.widgets.appearance import appearance
 from mlp_studio.core.activations import get_activation
+from mlp_studio.core.label_layout import Rect, place_labels
 from mlp_studio.core.network_layout import (COLLAPSE_ABOVE, NODE_GAP, RADIUS, TAIL, drawn_indices,
                                             labels_edges)
 
@@ -35,6 +36,7 @@ WIDTH = 5.4                # extra pen width of the largest |weight|
 DENSE_WIDTH = 2.4          # the same in a layer drawn with more than DENSE_EDGES edges
 DENSE_EDGES = 24           # (thinner lines: readable bundles, and a quick repaint)
 HIT_WIDTH = 10.0          # the clickable band along an edge (wider than every pen)
+MAX_ROW_SPREAD = 1.6       # a tall view spreads a column's nodes up to this times their gap
 MAX_SCALE = 1.4            # auto-fit does not blow small networks up beyond this
 GLOW_WIDTH = 12.0          # extra width of the change glow on the edge that changed most
 RING_WIDTH = 9.0           # the same for the ring round a node whose bias changed most
@@ -77,6 +79,12 @@ def signed(value: float) -> str:
     """A change: ``+0.0123`` or ``−0.0123``."""
     text = fmt(value)
     return text if text.startswith("\u2212") else "+" + text
+
+
+def _label_size() -> tuple[float, float]:
+    """The room an edge label takes when it shows a weight and its change."""
+    metrics = QFontMetricsF(appearance().font(LABEL_PX, bold=True))
+    return metrics.horizontalAdvance(f"Δ{signed(-1.0)}") + 6, metrics.lineSpacing() + metrics.height() + 2
 
 
 def _difference(before: list, now: list) -> list[tuple[np.ndarray, np.ndarray]] | None:
@@ -142,6 +150,7 @@ class EdgeItem(QGraphicsLineItem):
         self.setZValue(1)
         self.label: EdgeLabel | None = None
         self.label_at = 0.72  # where along the line the label sits
+        self.label_lift = 0.0  # and how far below it (above when negative)
         self.style: tuple | None = None  # (positive, width, selected) of the pen set
         self.glow = QGraphicsLineItem(self.line())  # painted by the canvas's GlowLayer
         self.glow.hide()
@@ -190,6 +199,7 @@ class NetworkCanvas(QGraphicsView):
         self.edges: dict[tuple, EdgeItem] = {}
         self._structure: tuple | None = None
         self._column_gap = MAX_COLUMN_GAP
+        self._row_gap = NODE_GAP
         self._auto_fit = True
         self._press_pos: QPointF | None = None
         self._wmax = 1.0
@@ -216,7 +226,7 @@ class NetworkCanvas(QGraphicsView):
         names = (tuple(data.inputs), tuple(data.targets)) if data is not None else None
         net = self.document.network
         look = appearance()
-        return (tuple(net.sizes), tuple(l.activation for l in net.layers), names, self._column_gap,
+        return (tuple(net.sizes), tuple(l.activation for l in net.layers), names, self._column_gap, self._row_gap,
                 look.prefs, look.presenter, look.is_dark())
 
     def _on_appearance(self) -> None:
@@ -239,16 +249,30 @@ class NetworkCanvas(QGraphicsView):
             self.refresh()
             self._keep_marks_in_view()
 
-    def _ideal_column_gap(self) -> float:
-        """The spacing of the columns that gives the network the view's shape."""
+    def _ideal_gaps(self) -> tuple[float, float]:
+        """The spacing of the columns, then of the nodes in a column, that gives the network
+        the view's shape: columns spread in a wide view, nodes (up to MAX_ROW_SPREAD times
+        their usual gap) in a tall one, which leaves the edges' labels room."""
         sizes = self.document.network.sizes
         tallest = max(len(drawn_indices(n)) + (n > COLLAPSE_ABOVE) for n in sizes)
-        height = (tallest - 1) * _node_gap() + 2 * _radius() + 110 * appearance().font_scale  # titles, texts
+        unit = appearance().font_scale
+        extra_h = 2 * _radius() + 110 * unit  # titles, texts
+        extra_w = 2 * _radius() + 200 * unit  # names beside
         view = self.viewport().size()
         aspect = view.width() / max(view.height(), 1)
-        unit = appearance().font_scale
-        gap = (aspect * height - 2 * _radius() - 200 * unit) / max(len(sizes) - 1, 1)  # names beside
-        return min(max(gap, MIN_COLUMN_GAP * unit), MAX_COLUMN_GAP * unit)
+        columns = max(len(sizes) - 1, 1)
+        gap = (aspect * ((tallest - 1) * _node_gap() + extra_h) - extra_w) / columns
+        gap = min(max(gap, MIN_COLUMN_GAP * unit), MAX_COLUMN_GAP * unit)
+        if tallest < 2:
+            return gap, _node_gap()
+        row = ((columns * gap + extra_w) / aspect - extra_h) / (tallest - 1)
+        return gap, min(max(row, _node_gap()), MAX_ROW_SPREAD * _node_gap())
+
+    def _gaps_differ(self, tolerance: float) -> bool:
+        """Whether the view's shape now asks for other gaps than those drawn (by more than
+        ``tolerance`` scene pixels)."""
+        column, row = self._ideal_gaps()
+        return abs(column - self._column_gap) > tolerance or abs(row - self._row_gap) > tolerance
 
     def rebuild(self) -> None:
         """Recreate all items for the current network shape."""
@@ -256,7 +280,7 @@ class NetworkCanvas(QGraphicsView):
         scene.clear()
         self.nodes.clear()
         self.edges.clear()
-        self._column_gap = self._ideal_column_gap()
+        self._column_gap, self._row_gap = self._ideal_gaps()
         self._structure = self._structure_key()
         net = self.document.network
         if self.changes is not None and [dw.shape for dw, _ in self.changes] != \
@@ -267,12 +291,12 @@ class NetworkCanvas(QGraphicsView):
         look = appearance()
         positions: dict[tuple, QPointF] = {}
         tallest = max(len(drawn_indices(n)) + (n > COLLAPSE_ABOVE) for n in sizes)
-        header_y = -(tallest - 1) * _node_gap() / 2 - _radius() - 14 - look.px(TITLE_PX) * 1.6
+        header_y = -(tallest - 1) * self._row_gap / 2 - _radius() - 14 - look.px(TITLE_PX) * 1.6
         for p, n in enumerate(sizes):
             x = p * self._column_gap
             shown = drawn_indices(n)
             slots = len(shown) + (1 if len(shown) < n else 0)
-            top = -(slots - 1) * _node_gap() / 2
+            top = -(slots - 1) * self._row_gap / 2
             self._column_header(p, n, x, header_y)
             slot = 0
             for j in shown:
@@ -281,11 +305,11 @@ class NetworkCanvas(QGraphicsView):
                     more.setFont(look.font(SMALL_PX))
                     more.setBrush(QBrush(_colours().muted))
                     r = more.boundingRect()
-                    more.setPos(x - r.width() / 2, top + slot * _node_gap() - r.height() / 2)
+                    more.setPos(x - r.width() / 2, top + slot * self._row_gap - r.height() / 2)
                     scene.addItem(more)
                     slot += 1
                 key = ("input", j) if p == 0 else ("node", p - 1, j)
-                node = NodeItem(key, x, top + slot * _node_gap())
+                node = NodeItem(key, x, top + slot * self._row_gap)
                 scene.addItem(node)
                 self.nodes[key] = node
                 positions[(p, j)] = node.pos()
@@ -295,12 +319,10 @@ class NetworkCanvas(QGraphicsView):
         scene.addItem(self._glows)
         self._dense = [len(drawn_indices(layer.n_in)) * len(drawn_indices(layer.n_out)) > DENSE_EDGES
                        for layer in net.layers]
+        obstacles = self._label_obstacles()
         for li, layer in enumerate(net.layers):
             n_in, n_out = len(drawn_indices(layer.n_in)), len(drawn_indices(layer.n_out))
-            labelled = labels_edges(layer.n_in, layer.n_out)
-            # a label sits a little towards the end of the edge where fewer edges meet
-            # (near the middle: clear of the nodes' own texts)
-            at = 0.56 if n_in <= n_out else 0.44
+            labelled: list[EdgeItem] = []
             for j in drawn_indices(layer.n_out):
                 for i in drawn_indices(layer.n_in):
                     key = ("edge", li, j, i)
@@ -309,14 +331,33 @@ class NetworkCanvas(QGraphicsView):
                     scene.addItem(edge.glow)
                     self._glows.add(edge.glow)
                     self.edges[key] = edge
-                    if labelled:
+                    if labels_edges(layer.n_in, layer.n_out):
                         edge.label = self._edge_label()
-                        edge.label_at = at
+                        labelled.append(edge)
+            # preferably a little towards the end of the edge where fewer edges meet
+            segments = [(e.line().x1(), e.line().y1(), e.line().x2(), e.line().y2()) for e in labelled]
+            size = _label_size()
+            for edge, (at, lift) in zip(labelled, place_labels(segments, size, obstacles,
+                                                               0.58 if n_in <= n_out else 0.42)):
+                edge.label_at, edge.label_lift = at, lift * size[1]
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-24, -16, 24, 16))
         self.refresh()
         self._show_selection()
         if self._auto_fit:
             self._fit()
+
+    def _label_obstacles(self) -> list[Rect]:
+        """What edge labels keep clear of: the nodes, with room for their texts below."""
+        below = QFontMetricsF(appearance().font(SMALL_PX))
+        below_w = below.horizontalAdvance(f"b {fmt(-1.0)}  Δ{signed(-1.0)}")
+        below_h = 2 * below.lineSpacing()
+        rects: list[Rect] = []
+        for node in self.nodes.values():
+            r = node.sceneBoundingRect()
+            rects.append((r.left(), r.top(), r.right(), r.bottom()))
+            x, y = node.pos().x(), r.bottom() + 2
+            rects.append((x - below_w / 2, y, x + below_w / 2, y + below_h))
+        return rects
 
     def _column_header(self, p: int, n: int, x: float, y: float) -> None:
         layers = self.document.network.layers
@@ -437,7 +478,7 @@ class NetworkCanvas(QGraphicsView):
                 text = fmt(float(w))
                 change = float(changes[key[1]][0][key[2], key[3]]) if changes else 0.0
                 if change:
-                    text += f"  Δ{signed(change)}"
+                    text += f"\nΔ{signed(change)}"
                 self._place_label(edge, text)
         self._show_changes()
         self.refresh_nodes()
@@ -494,7 +535,8 @@ class NetworkCanvas(QGraphicsView):
         line = edge.line()
         colour = edge.pen().color()
         edge.label.show_text(text, colour if appearance().is_dark() else colour.darker(135),
-                             line.p1() + (line.p2() - line.p1()) * edge.label_at)
+                             line.p1() + (line.p2() - line.p1()) * edge.label_at
+                             + QPointF(0.0, edge.label_lift))
 
     @staticmethod
     def _fill(activation: str, value: float | None, colours) -> QColor:
@@ -645,7 +687,7 @@ class NetworkCanvas(QGraphicsView):
     def fit_to_window(self) -> None:
         """Show the whole network, and keep it in view as the window changes (View > Fit to Window)."""
         self._auto_fit = True
-        if abs(self._ideal_column_gap() - self._column_gap) > 1:
+        if self._gaps_differ(1.0):
             self.rebuild()
         else:
             self._fit()
@@ -664,7 +706,7 @@ class NetworkCanvas(QGraphicsView):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         if self._auto_fit:
-            if abs(self._ideal_column_gap() - self._column_gap) > 0.08 * self._column_gap:
+            if self._gaps_differ(0.08 * self._column_gap):
                 self.rebuild()  # a different shape of view: the columns spread or close up
             else:
                 self._fit()

@@ -52,7 +52,8 @@ class DecisionSurface(QStackedWidget):
         self.plot.addItem(self.points)
         self.current = pg.ScatterPlotItem(brush=None)
         self.plot.addItem(self.current)
-        self.colorbar = pg.ColorBarItem(colorMap=colour_scale(appearance().colours(), pale=True),
+        self._drawn_colours = appearance().colours()
+        self.colorbar = pg.ColorBarItem(colorMap=colour_scale(self._drawn_colours, pale=True),
                                         interactive=False, width=14)
         self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         style_plot(self.plot)
@@ -108,7 +109,9 @@ class DecisionSurface(QStackedWidget):
         self.image.setImage(np.nan_to_num(values), levels=levels)
         self.image.setRect(QRectF(corners[0, 0], corners[0, 1], corners[1, 0] - corners[0, 0],
                                   corners[1, 1] - corners[0, 1]))
-        self.colorbar.setColorMap(colour_scale(colours, pale=True))
+        if colours != self._drawn_colours:  # a new colour map re-renders the colour bar: only on a change
+            self.colorbar.setColorMap(colour_scale(colours, pale=True))
+            self._drawn_colours = colours
         self.colorbar.setLevels(levels)
         self.colorbar.setLabel("right", f"output {data.targets[k]}")
         self._boundary(net.layers[-1].activation, colours)

@@ -104,9 +104,7 @@ class NeuronMaps(QStackedWidget):
         sizes = [layer.n_out for layer in net.layers]
         if sizes != self._shape:
             self._build(sizes)
-        self.colour_map = colour_scale(appearance().colours())
         for (i, k), image in self.images.items():
-            image.setColorMap(self.colour_map)
             values = self.grids[i][k]
             image.setImage(np.nan_to_num(values), levels=levels_for(net.layers[i].activation, values))
         self._draw_large()
@@ -119,6 +117,8 @@ class NeuronMaps(QStackedWidget):
         if self.chosen[0] >= len(sizes) or self.chosen[1] >= sizes[self.chosen[0]]:
             self.chosen = (0, 0)
         names = appearance().notation(len(sizes))
+        self.colour_map = colour_scale(appearance().colours())
+        self.large_image.setColorMap(colour_scale(appearance().colours(), pale=True))  # points stand out
         for i, n in enumerate(sizes):
             block = self.maps.addLayout(row=0, col=i)
             shown = min(n, MAX_NODES)
@@ -130,6 +130,7 @@ class NeuronMaps(QStackedWidget):
                 box.setFixedHeight(MAP_SIZE)
                 box.setFixedWidth(MAP_SIZE)
                 image = pg.ImageItem(axisOrder="row-major")
+                image.setColorMap(self.colour_map)
                 image.setToolTip(f"{names.node_words(i, k)}: click to enlarge")
                 image.mouseClickEvent = lambda event, key=(i, k): self.choose(*key)
                 box.addItem(image)
@@ -145,7 +146,6 @@ class NeuronMaps(QStackedWidget):
         layer, node = self.chosen
         data, net = self.doc.project.data, self.doc.network
         values = self.grids[layer][node]
-        self.large_image.setColorMap(colour_scale(appearance().colours(), pale=True))  # points stand out
         self.large_image.setImage(np.nan_to_num(values), levels=levels_for(net.layers[layer].activation, values))
         xs, ys = grid_axes(*self.window_ranges, GRID)
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
