@@ -69,29 +69,11 @@ def headless_seconds(project: Project, epochs: int) -> float:
 
 
 def make_window(document):
-    """The app's MainWindow when it exists, else a bare QMainWindow with the dock."""
-    from PySide6.QtWidgets import QDockWidget, QMainWindow
+    """The app's MainWindow, as ``mlp-studio`` opens it, and its training panel."""
+    from mlp_studio.app.shell.main_window import MainWindow
 
-    from mlp_studio.app.training.training_panel import install_training_views
-    try:
-        from mlp_studio.app.shell.main_window import MainWindow
-    except ImportError:
-        MainWindow = None
-    if MainWindow is not None:
-        window = MainWindow(document)
-        panel = getattr(window, "training_panel", None) or install_training_views(window, document)
-        return window, panel, "MainWindow"
-
-    class Window(QMainWindow):
-        def add_dock(self, widget, title, area, object_name):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(object_name)
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            return dock
-
-    window = Window()
-    return window, install_training_views(window, document), "QMainWindow stand-in"
+    window = MainWindow(document)
+    return window, window.training_panel, "MainWindow"
 
 
 def warm_up(app, panel) -> None:
