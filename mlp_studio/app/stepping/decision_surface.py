@@ -77,7 +77,7 @@ class DecisionSurface(QStackedWidget):
         for signal in (document.network_changed, document.data_changed, document.row_changed,
                        appearance().changed):
             signal.connect(self.refresher.request)
-        self.refresh()
+        self.refresher.request()  # drawn when first on screen
 
     def flush(self) -> None:
         """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.widgets.refresh``)."""
