@@ -8,7 +8,8 @@ BARE_WINDOW) is bundled by PyInstaller from the running interpreter with the app
 and dropped files (packaging/bundle_config.py) into packaging/build/bare-window/, once. Both
 programs run in turn, each from an empty home folder and environment, until they print
 that their window is shown; ``--xvfb`` runs them on a real X server (one Xvfb for all runs)
-instead of offscreen. Prints the times, their best and median, and the ratio of the bests.
+instead of offscreen. Prints the times, their best and median, and the ratios of the medians
+and of the bests.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from gui import BARE_WINDOW, _time_to_line  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from benchmarks.gui import BARE_WINDOW, _time_to_line  # noqa: E402
 
 BARE_DIR = ROOT / "packaging" / "build" / "bare-window"
 LIMIT_S = 1.5
@@ -101,8 +102,10 @@ def main() -> int:
     for name, times in (("MLP Studio (packaged)", app_times), ("bare PySide6 + pyqtgraph window", bare_times)):
         print(f"{name:34s} {platform}: best {min(times):.2f} s, median {statistics.median(times):.2f} s "
               f"({', '.join(f'{t:.2f}' for t in times)})")
-    print(f"ratio of the bests: {min(app_times) / min(bare_times):.2f}x; "
-          f"target: the app's window within {LIMIT_S} s: {'met' if min(app_times) < LIMIT_S else 'NOT met'}")
+    median = statistics.median(app_times)
+    print(f"ratio of the medians: {median / statistics.median(bare_times):.2f}x, of the bests: "
+          f"{min(app_times) / min(bare_times):.2f}x; target: the app's window within {LIMIT_S} s "
+          f"(median): {'met' if median < LIMIT_S else 'NOT met'}")
     return 0
 
 

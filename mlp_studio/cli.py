@@ -257,11 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
         usage=f"{PROG} [FILE]\n       {PROG} COMMAND [ARGUMENTS]\n       {PROG} COMMAND --help",
         description=wrapped(
             "MLP Studio: see how a multi-layer perceptron learns. With no command it opens the "
-            "app: on FILE (a project, NAME.mlp.json) or on the bundled example. The commands "
+            "app: on FILE (a project, NAME.mlp.json, or a lesson, NAME.mlp-lesson.json, shown "
+            "in the Lesson panel) or on the bundled example. The commands "
             "work without a window; with --json they print JSON on stdout. Errors go to "
             "stderr, with exit code 2."),
         epilog=examples_epilog([
-            "", "two_moons.mlp.json",
+            "", "two_moons.mlp.json", "xor-2-2-1.mlp-lesson.json",
             "new --csv two_moons.csv --hidden 8 --out moons.mlp.json",
             "train moons.mlp.json --epochs 2000",
             "evaluate moons.trained.mlp.json held_back.csv",
@@ -272,10 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the window, step, train a few epochs, exit 0 if all works")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog=PROG)
 
-    p = add_command(sub, "open", "open the app on a project file (the same as mlp-studio FILE)",
-                    "Open the app's window on a project file, or on the bundled example when "
-                    "none is given.", ["open", "open moons.mlp.json"])
-    p.add_argument("project", nargs="?", metavar="FILE", help="a project file (NAME.mlp.json)")
+    p = add_command(sub, "open", "open the app on a project or a lesson (as mlp-studio FILE)",
+                    "Open the app's window on a project file, or on a lesson file with the lesson "
+                    "in the Lesson panel, or on the bundled example when none is given.",
+                    ["open", "open moons.mlp.json", "open xor-2-2-1.mlp-lesson.json"])
+    p.add_argument("project", nargs="?", metavar="FILE",
+                   help="a project file (NAME.mlp.json) or a lesson file (NAME.mlp-lesson.json)")
 
     register_new(sub)
 
@@ -391,7 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _split_gui_args(argv: list[str]) -> list[str] | None:
-    """The GUI's arguments when ``argv`` opens the app (no command, a project path or `open`)."""
+    """The GUI's arguments when ``argv`` opens the app (no command, a project or lesson path,
+    or `open`)."""
     if not argv:
         return []
     if argv[0] == "open" and not {"-h", "--help"} & set(argv):

@@ -26,7 +26,8 @@ BUILD_VENV="${BUILD_VENV:-$WORK/venv}"
 # base image lacks: installed before PyInstaller runs, so the bundle carries them.
 # patchelf, lintian and the desktop tools check and fix the bundle and the .deb.
 BUILD_PACKAGES=(xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0
-                patchelf lintian desktop-file-utils shared-mime-info xdg-utils libfile-mimeinfo-perl)
+                patchelf lintian desktop-file-utils shared-mime-info xdg-utils libfile-mimeinfo-perl
+                libglib2.0-bin)
 # What the bundle leaves to the system: glibc (the version is read from the bundle), the C++
 # runtime (see bundle_config.DROPPED_FILES), the OpenGL/EGL and Wayland client libraries
 # PyInstaller never bundles (they must match the system's drivers and compositor), and
@@ -38,6 +39,8 @@ SYSTEM_ONLY='libwayland-cursor.so.0|libwayland-egl.so.1'
 elapsed() { python3 -c 'import sys, time; print(f"{time.time() - float(sys.argv[1]):.2f}")' "$1"; }
 step() { printf '\n=== %s\n' "$*"; }
 fail() { printf 'build_linux.sh: FAILED: %s\n' "$*" >&2; exit 1; }
+# the type GIO gives a file (by name, and by content when names do not decide)
+gio_type() { gio info -a standard::content-type "$1" | sed -n 's/^ *standard::content-type: //p'; }
 
 step "system packages"
 missing=()
@@ -241,6 +244,15 @@ for platform in offscreen offscreen offscreen xcb; do
     echo "$platform: $(elapsed "$start") s$([ "$platform" = xcb ] && echo ' (with starting Xvfb)')"
 done
 
+step "the packaged app on a lesson file given on its command line"
+# a lesson it could not open would wait in a dialog (no terminal): timeout ends that
+cp "$BUNDLE/_internal/mlp_studio/resources/lessons/xor-2-2-1.mlp-lesson.json" "$TMP/x.mlp-lesson.json"
+out="$(run_clean MLP_STUDIO_EXIT_AFTER_SHOW=1 QT_QPA_PLATFORM=offscreen timeout 120 "$BUNDLE/mlp-studio" \
+       x.mlp-lesson.json 2>&1)" || fail "the packaged app on a lesson file: $out"
+grep -q "window shown: XOR: why a network needs a hidden layer (lesson)" <<<"$out" \
+    || fail "the packaged app did not open the lesson: $out"
+echo "opened: $(grep "window shown" <<<"$out")"
+
 step "self-test: the .deb's program (dpkg-deb -x)"
 dpkg-deb -x "$DEB" "$TMP/deb"
 [ "$(readlink "$TMP/deb/usr/bin/mlp-studio")" = /opt/mlp-studio/mlp-studio ] \
@@ -257,12 +269,23 @@ elif dpkg-query -W -f='${Status}' mlp-studio 2>/dev/null | grep -q 'install ok i
 else
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/dev/null \
         || fail "apt-get install $DEB"
-    touch "$TMP/x.mlp.json" "$TMP/x.json"
+    cp "$BUNDLE/_internal/mlp_studio/resources/reference.mlp.json" "$TMP/x.mlp.json"
+    cp "$BUNDLE/_internal/mlp_studio/resources/lessons/xor-2-2-1.mlp-lesson.json" "$TMP/x.mlp-lesson.json"
+    # Two resolvers of file names to types. GIO follows shared-mime-info's rule (the longest
+    # glob wins), as GNOME's file manager, xdg-mime on GNOME, KDE and Qt do: both types.
+    # File::MimeInfo (xdg-mime on other desktops) takes only globs of word characters as
+    # extensions, so there *.json beats *.mlp-lesson.json: checked for projects only.
+    for pair in x.mlp.json:application/x-mlp-studio-project x.mlp-lesson.json:application/x-mlp-studio-lesson; do
+        file="${pair%%:*}" type="${pair#*:}"
+        [ "$(gio_type "$TMP/$file")" = "$type" ] \
+            || fail "installed, but GIO says $file is $(gio_type "$TMP/$file")"
+        [ "$(xdg-mime query default "$type")" = mlp-studio.desktop ] \
+            || fail "installed, but $type does not open with mlp-studio.desktop"
+        echo "GIO: $file is $type; xdg-mime: $type opens with mlp-studio.desktop"
+    done
     [ "$(xdg-mime query filetype "$TMP/x.mlp.json")" = application/x-mlp-studio-project ] \
-        || fail "installed, but x.mlp.json is $(xdg-mime query filetype "$TMP/x.mlp.json")"
-    [ "$(xdg-mime query default application/x-mlp-studio-project)" = mlp-studio.desktop ] \
-        || fail "installed, but projects do not open with mlp-studio.desktop"
-    echo "xdg-mime: x.mlp.json is application/x-mlp-studio-project, opened by mlp-studio.desktop"
+        || fail "installed, but xdg-mime says x.mlp.json is $(xdg-mime query filetype "$TMP/x.mlp.json")"
+    echo "xdg-mime (File::MimeInfo): x.mlp.json is application/x-mlp-studio-project"
     run_clean QT_QPA_PLATFORM=offscreen /usr/bin/mlp-studio --self-test \
         || fail "the installed /usr/bin/mlp-studio --self-test"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq mlp-studio >/dev/null \
@@ -271,9 +294,13 @@ else
              /usr/share/mime/packages/mlp-studio.xml /usr/share/doc/mlp-studio; do
         [ ! -e "$f" ] || fail "$f is left after removing the package"
     done
+    for file in x.mlp.json x.mlp-lesson.json; do
+        [ "$(gio_type "$TMP/$file")" = application/json ] \
+            || fail "removed, but GIO says $file is still $(gio_type "$TMP/$file")"
+    done
     [ "$(xdg-mime query filetype "$TMP/x.mlp.json")" = application/json ] \
-        || fail "removed, but x.mlp.json is still $(xdg-mime query filetype "$TMP/x.mlp.json")"
-    echo "removed cleanly: no files left, x.mlp.json is application/json again"
+        || fail "removed, but xdg-mime says x.mlp.json is still $(xdg-mime query filetype "$TMP/x.mlp.json")"
+    echo "removed cleanly: no files left, x.mlp.json and x.mlp-lesson.json are application/json again"
 fi
 
 step "done"

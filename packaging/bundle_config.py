@@ -88,17 +88,18 @@ def keep_in_bundle(dest_name: str) -> bool:
 
 #: macOS: PySide6-Essentials 6.10's wheels need macOS 13 or newer
 MACOS_MINIMUM = "13.0"
-MACOS_BUNDLE_ID = "org.mlpstudio.MLPStudio"
-_MACOS_TYPES = (  # (UTI, description, extension, MIME type, opened by the app)
-    ("org.mlpstudio.project", "MLP Studio project", "mlp.json", "application/x-mlp-studio-project", True),
-    ("org.mlpstudio.lesson", "MLP Studio lesson", "mlp-lesson.json", "application/x-mlp-studio-lesson", False),
+#: identifiers under io.github.mlp-studio, the reverse of the project's host (github.com/mlp-studio)
+MACOS_BUNDLE_ID = "io.github.mlp-studio.MLPStudio"
+_MACOS_TYPES = (  # (UTI, description, extension, MIME type)
+    ("io.github.mlp-studio.project", "MLP Studio project", "mlp.json", "application/x-mlp-studio-project"),
+    ("io.github.mlp-studio.lesson", "MLP Studio lesson", "mlp-lesson.json", "application/x-mlp-studio-lesson"),
 )
 
 
 def macos_info_plist(version: str) -> dict:
     """Info.plist entries of ``MLP Studio.app``: version, minimum macOS, file types.
 
-    The app declares its own types (conforming to JSON) and opens projects. Launch Services
+    The app declares its own types (conforming to JSON) and opens them: projects and lessons. Launch Services
     matches only the last extension ("json") of a name, so the app also offers itself,
     never as the default, for every JSON file (the Finder's "Open With").
     """
@@ -115,10 +116,10 @@ def macos_info_plist(version: str) -> dict:
              "UTTypeConformsTo": ["public.json"],
              "UTTypeTagSpecification": {"public.filename-extension": [extension],
                                         "public.mime-type": [mime]}}
-            for uti, description, extension, mime, _ in _MACOS_TYPES],
+            for uti, description, extension, mime in _MACOS_TYPES],
         "CFBundleDocumentTypes": [
             *({"CFBundleTypeName": description, "CFBundleTypeRole": "Editor", "LSHandlerRank": "Owner",
-               "LSItemContentTypes": [uti]} for uti, description, _, _, opens in _MACOS_TYPES if opens),
+               "LSItemContentTypes": [uti]} for uti, description, _, _ in _MACOS_TYPES),
             {"CFBundleTypeName": "JSON", "CFBundleTypeRole": "Viewer", "LSHandlerRank": "Alternate",
              "LSItemContentTypes": ["public.json"]},
         ],

@@ -61,13 +61,14 @@ def test_debian_copyright_defines_every_licence_it_uses():
     assert used <= defined and {"Expat", "LGPL-3", "BSD-3-clause", "PSF-2"} <= used
 
 
-def test_macos_plist_needs_macos_13_and_declares_the_project_type():
+def test_macos_plist_needs_macos_13_and_declares_and_opens_its_types():
     plist = _module("bundle_config").macos_info_plist("1.2.3")
     plistlib.loads(plistlib.dumps(plist))  # a valid property list
     assert plist["LSMinimumSystemVersion"] == "13.0" and plist["CFBundleShortVersionString"] == "1.2.3"
     exported = {t["UTTypeIdentifier"]: t for t in plist["UTExportedTypeDeclarations"]}
-    project = exported["org.mlpstudio.project"]
+    project = exported["io.github.mlp-studio.project"]
     assert project["UTTypeTagSpecification"]["public.mime-type"] == ["application/x-mlp-studio-project"]
     assert project["UTTypeConformsTo"] == ["public.json"]
     owner = [d for d in plist["CFBundleDocumentTypes"] if d["LSHandlerRank"] == "Owner"]
-    assert [d["LSItemContentTypes"] for d in owner] == [["org.mlpstudio.project"]]
+    assert [d["LSItemContentTypes"] for d in owner] == [["io.github.mlp-studio.project"],
+                                                         ["io.github.mlp-studio.lesson"]]

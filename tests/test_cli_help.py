@@ -27,10 +27,11 @@ def test_the_top_level_help_shows_the_file_form_and_every_command(capsys):
     text = capsys.readouterr().out
     assert info.value.code == 0
     assert text.startswith("usage: mlp-studio [FILE]\n       mlp-studio COMMAND [ARGUMENTS]")
-    assert "FILE (a project, NAME.mlp.json)" in text
+    assert "FILE (a project, NAME.mlp.json, or a lesson, NAME.mlp-lesson.json," in " ".join(text.split())
     for name in commands():
         assert f"\n    {name}" in text
     assert ["two_moons.mlp.json"] in examples(build_parser())
+    assert ["xor-2-2-1.mlp-lesson.json"] in examples(build_parser())
 
 
 @pytest.mark.parametrize("name", sorted(commands()))

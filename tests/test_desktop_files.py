@@ -40,8 +40,8 @@ def test_mime_types_have_their_own_globs():
 def test_desktop_entry_opens_its_own_type_and_names_the_window_class():
     entry = _desktop_entry()
     mime_types = [t for t in entry["MimeType"].split(";") if t]
-    assert mime_types == [PROJECT_TYPE]  # never application/json: that would claim every JSON file
-    assert set(mime_types) <= set(_mime_globs())
+    # never application/json: that would claim every JSON file
+    assert mime_types == [PROJECT_TYPE, LESSON_TYPE] and set(mime_types) == set(_mime_globs())
     assert entry["Exec"] == "mlp-studio %f" and entry["Terminal"] == "false"
     assert entry["StartupWMClass"] == "mlp-studio" and entry["Icon"] == "mlp-studio"
 

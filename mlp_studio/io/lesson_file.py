@@ -52,6 +52,11 @@ _ACTION_KEYS = {
 }
 
 
+def is_lesson_path(path: str | os.PathLike) -> bool:
+    """Whether ``path`` names a lesson file (by its suffix, as the desktop's file types do)."""
+    return os.fspath(path).lower().endswith(SUFFIX)
+
+
 def load_lesson(path: str | os.PathLike) -> Lesson:
     """Read and check a lesson file; every problem is an MLPError naming where."""
     return lesson_from_dict(read_json(path, MAX_LESSON_BYTES), str(path))

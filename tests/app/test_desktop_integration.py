@@ -3,7 +3,9 @@ given with no terminal to read stderr, files sent by the system, and a log made 
 
 from __future__ import annotations
 
+import gc
 import io
+import json
 import logging
 import sys
 
@@ -15,6 +17,15 @@ from PySide6.QtWidgets import QApplication
 from mlp_studio.app.shell import crash_guard, identity, main
 from mlp_studio.app.shell.main_window import MainWindow
 from mlp_studio.errors import MLPError
+
+
+@pytest.fixture(autouse=True)
+def collect_the_windows_garbage():
+    """run_app's window leaves Python wrappers of Qt objects in reference cycles. Collect them
+    here, between tests, not at some later allocation inside a Qt call: destroying a QObject
+    there can deadlock on the signal lock Qt holds (seen inside a pyqtgraph disconnect)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
@@ -58,7 +69,7 @@ def _close_window_soon(seen: dict) -> None:
 
 def test_names_and_paths_have_no_spaces_and_no_doubled_folder(app_identity, isolated_settings):
     assert QGuiApplication.desktopFileName() == "mlp-studio"
-    assert QCoreApplication.organizationDomain() == "mlpstudio.org"
+    assert QCoreApplication.organizationDomain() == "mlp-studio.github.io"
     data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     assert data.endswith("/mlp-studio") and " " not in data and "mlp-studio/mlp-studio" not in data
     settings_file = identity.settings().fileName()
@@ -116,6 +127,68 @@ def test_a_file_sent_by_the_system_opens_in_the_window(window, qapp, tmp_path, d
     assert window.document.path == path
     opened, xor = window.document.project.network.layers[0], load_project(path).network.layers[0]
     assert opened.weights.tolist() == xor.weights.tolist()
+    assert dialogs.shown == []
+
+
+def _lesson_file(tmp_path) -> tuple:
+    """A copy of a bundled lesson, and its JSON as read without the app's reader."""
+    from mlp_studio.io.lesson_file import bundled_lesson_path
+
+    text = bundled_lesson_path("xor-2-2-1.mlp-lesson.json").read_text(encoding="utf-8")
+    path = tmp_path / "xor.mlp-lesson.json"
+    path.write_text(text, encoding="utf-8")
+    return path, json.loads(text)
+
+
+def _lesson_shown(window) -> dict:
+    session = window.teaching_views.session
+    return {"title": session.lesson.title if session else None,
+            "weights": [layer.weights.tolist() for layer in window.document.project.network.layers],
+            "panel": window.teaching_views.lesson_dock.isVisible()}
+
+
+def test_a_lesson_given_on_the_command_line_opens_in_the_lesson_panel(app_identity, tmp_path, dialogs):
+    """``mlp-studio x.mlp-lesson.json`` (the desktop entry's Exec for the lesson type)."""
+    from mlp_studio.cli import main as cli_main
+
+    path, data = _lesson_file(tmp_path)
+    seen: dict = {}
+
+    def close() -> None:
+        win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        seen.update(_lesson_shown(win))
+        win.close()
+
+    QTimer.singleShot(200, close)
+    assert cli_main([str(path)]) == 0
+    assert seen == {"title": data["title"], "panel": True,
+                    "weights": [layer["weights"] for layer in data["project"]["network"]["layers"]]}
+    assert dialogs.shown == []
+
+
+def test_a_damaged_lesson_without_a_terminal_says_why_in_a_dialog(app_identity, tmp_path, monkeypatch, dialogs):
+    broken = tmp_path / "broken.mlp-lesson.json"
+    broken.write_text('{"format": "mlp-studio-lesson", "version": 1}', encoding="utf-8")
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    seen: dict = {}
+    _close_window_soon(seen)
+    assert main.run_app([str(broken)]) == 0
+    [(kind, title, text)] = dialogs.shown
+    assert kind == "warning" and title == "Could not open the lesson"
+    assert str(broken) in text and "title" in text  # the missing key, named
+    assert seen["title"].startswith("reference.mlp.json (example)")
+
+
+def test_a_lesson_sent_by_the_system_opens_in_the_lesson_panel(window, qapp, tmp_path, dialogs):
+    path, data = _lesson_file(tmp_path)
+    events = main.FileOpenEvents(window)
+    qapp.installEventFilter(events)
+    try:
+        QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(path)))
+    finally:
+        qapp.removeEventFilter(events)
+    assert _lesson_shown(window)["title"] == data["title"]
+    assert window.document.path is None  # a lesson's project is untitled: Save asks where
     assert dialogs.shown == []
 
 

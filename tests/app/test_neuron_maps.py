@@ -64,6 +64,7 @@ def test_maps_follow_a_training_snapshot(maps):
 def test_a_network_without_two_inputs_gets_a_message(window, qtbot):
     view = NeuronMaps(window.document)
     qtbot.addWidget(view)
+    view.refresher.flush()
     assert view.currentIndex() == 1  # the reference example has 2 inputs
     window.open_example("noisy_sine.mlp.json")  # 1 input
     view.refresh()

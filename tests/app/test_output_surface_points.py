@@ -47,8 +47,9 @@ def test_in_a_wide_short_dock_the_axes_cover_the_data_one_to_one(window, qtbot):
     window.findChild(QDockWidget, "dock_output_surface").raise_()
     surface = window.step_views.surface
     surface.flush()
+    frame = surface.frame  # the dock is wide and short, once laid out
+    qtbot.waitUntil(lambda: frame.isVisible() and frame.width() > 2.5 * frame.height(), timeout=5000)
     qtbot.wait(50)  # the plot takes its place in the frame
-    assert surface.frame.width() > 2.5 * surface.frame.height()  # the dock is wide and short
     vb = surface.plot.getPlotItem().vb
     (x0, x1), (y0, y1) = vb.viewRange()
     raw = window.document.project.data.raw_inputs
@@ -59,4 +60,4 @@ def test_in_a_wide_short_dock_the_axes_cover_the_data_one_to_one(window, qtbot):
     px_per_x, px_per_y = vb.width() / (x1 - x0), vb.height() / (y1 - y0)
     assert px_per_x == pytest.approx(px_per_y, rel=0.05)
     # the plot is no wider than the plane needs: the dock's spare width lies outside it
-    assert surface.plot.width() < 0.8 * surface.frame.width()
+    assert surface.plot.width() < 0.8 * frame.width()

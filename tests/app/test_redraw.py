@@ -49,6 +49,24 @@ def test_one_step_redraws_each_shown_view_once_and_hidden_views_when_shown(windo
     assert views.sensitivity.refresher.count == after["sensitivity"] + 1
 
 
+def test_views_behind_a_tab_are_first_drawn_when_their_tab_comes_to_the_front(window, qtbot):
+    """Opening the window draws the shown views only: the plots of the docks behind the
+    Data tab are built when the user brings one forward (start-up time)."""
+    views = window.step_views
+    qtbot.wait(20)
+    behind = ("strips", "surface", "sensitivity", "neuron_maps")
+    assert {name: getattr(views, name).refresher.count for name in behind} == dict.fromkeys(behind, 0)
+    assert views.strips.activations == [] and views.surface.values is None
+    views.docks["strips"].raise_()
+    qtbot.waitUntil(lambda: views.strips.refresher.count == 1, timeout=2000)
+    assert [s.n for s in views.strips.activations] == [2, 3, 1]
+    views.docks["surface"].raise_()
+    qtbot.waitUntil(lambda: views.surface.refresher.count == 1, timeout=2000)
+    assert views.surface.values.shape == (views.surface.grid, views.surface.grid)
+    qtbot.wait(50)
+    assert views.strips.refresher.count == 1 and views.neuron_maps.refresher.count == 0
+
+
 def test_several_changes_in_one_turn_redraw_once(window, qtbot):
     views = window.step_views
     qtbot.wait(20)
@@ -69,6 +87,8 @@ def test_layer_strips_follow_the_training_snapshot(qtbot):
     doc = Document(Project(reference_network(), data=reference_dataset()))
     strips = LayerStrips(doc)
     qtbot.addWidget(strips)
+    assert strips.activations == []  # hidden: nothing built until shown or flushed
+    strips.flush()
     assert [s.n for s in strips.activations] == [2, 3, 1]
     wider = Network.create([2, 5, 1], "sigmoid", "uniform", seed=1)
     doc.show_snapshot(wider)  # what a training run shows while it runs

@@ -104,6 +104,7 @@ def _reference_output(net: Network, x0: float, x1: float) -> float:
 def test_output_surface_matches_the_network_and_follows_each_step(views, window):
     surface = views.surface
     doc = window.document
+    surface.flush()  # behind another dock's tab it draws when its tab comes to the front
     assert surface.currentIndex() == 1
 
     def check():
@@ -132,10 +133,12 @@ def test_output_surface_says_why_when_there_are_not_two_inputs(qtbot):
     doc = Document(Project(Network.create([3, 2, 1]), data=None))
     surface = DecisionSurface(doc)
     qtbot.addWidget(surface)
+    surface.flush()
     assert surface.currentIndex() == 0 and "3" in surface.message.text()
     doc2 = Document(Project(Network.create([2, 2, 1])))
     surface2 = DecisionSurface(doc2)
     qtbot.addWidget(surface2)
+    surface2.flush()
     assert surface2.currentIndex() == 0 and "Load data" in surface2.message.text()
     doc2.set_dataset(data)
     surface2.flush()  # not shown: it redraws when shown, or now

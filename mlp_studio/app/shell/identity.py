@@ -17,7 +17,9 @@ from PySide6.QtGui import QGuiApplication
 
 APP_NAME = "mlp-studio"
 DISPLAY_NAME = "MLP Studio"
-ORGANIZATION_DOMAIN = "mlpstudio.org"
+#: the project's host (github.com/mlp-studio); the macOS identifiers in
+#: packaging/bundle_config.py are its reverse, io.github.mlp-studio
+ORGANIZATION_DOMAIN = "mlp-studio.github.io"
 DESKTOP_FILE_NAME = "mlp-studio"
 PROJECT_MIME_TYPE = "application/x-mlp-studio-project"
 LESSON_MIME_TYPE = "application/x-mlp-studio-lesson"

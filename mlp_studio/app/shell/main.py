@@ -1,6 +1,7 @@
-"""``run_app(argv)``: the GUI entry point (``mlp-studio`` with no command or a project path).
+"""``run_app(argv)``: the GUI entry point (``mlp-studio`` with no command, a project path
+or a lesson path: a lesson opens in the Lesson panel).
 
-A project that cannot be opened ends the program with the message on stderr when it was
+A file that cannot be opened ends the program with the message on stderr when it was
 started from a terminal (exit 2, like every command). Started without one (a launcher, a
 file manager, Finder, Explorer: nobody would see stderr), the window opens on the example
 and a dialog says what was wrong.
@@ -44,6 +45,14 @@ def _initial_document(argv: list[str]):
     return document
 
 
+def _initial_lesson(argv: list[str]):
+    """The lesson given on the command line (``*.mlp-lesson.json``), else None (MLPError
+    when it cannot be read)."""
+    from mlp_studio.io.lesson_file import is_lesson_path, load_lesson
+
+    return load_lesson(argv[0]) if argv and is_lesson_path(argv[0]) else None
+
+
 def _offer_recovery(window, document) -> None:
     """After a crash, offer the autosaved copy of the newest session that is gone (another
     running instance's file is never offered; older orphans wait for the next start)."""
@@ -84,9 +93,10 @@ class FileOpenEvents(QObject):
         return False
 
 
-def _exit_after_show(app) -> None:
-    """Start-up benchmark hook (``MLP_STUDIO_EXIT_AFTER_SHOW=1``): say so and quit once shown."""
-    print("mlp-studio: window shown", flush=True)
+def _exit_after_show(app, window) -> None:
+    """Start-up benchmark hook (``MLP_STUDIO_EXIT_AFTER_SHOW=1``): say so, with the window's
+    title (what it opened), and quit once shown."""
+    print(f"mlp-studio: window shown: {window.windowTitle()}", flush=True)
     app.quit()
 
 
@@ -104,7 +114,8 @@ def prefer_serial_painting() -> None:
 
 
 def run_app(argv: list[str]) -> int:
-    """Open the main window on ``argv[0]`` (a project file) or the example; run the event loop."""
+    """Open the main window on ``argv[0]`` (a project or a lesson file) or the example; run
+    the event loop."""
     prefer_serial_painting()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_identity(app)
@@ -116,11 +127,12 @@ def run_app(argv: list[str]) -> int:
 
     install_excepthook()
     try:
-        document, open_error = _initial_document(list(argv)), None
+        lesson = _initial_lesson(list(argv))
+        document, open_error = _initial_document([] if lesson else list(argv)), None
     except MLPError as exc:
         if has_terminal():
             raise  # the CLI prints it and exits 2; no window
-        document, open_error = _initial_document([]), exc
+        lesson, document, open_error = None, _initial_document([]), exc
     window = MainWindow(document)  # installs the step-through and training panels too
     file_open_events = FileOpenEvents(window)
     app.installEventFilter(file_open_events)
@@ -131,8 +143,10 @@ def run_app(argv: list[str]) -> int:
     if open_error is not None:
         window.show_open_error(argv[0], open_error)
     _offer_recovery(window, document)
+    if lesson is not None:  # on the example until now
+        window.teaching_views.start_lesson(lesson)
     if os.environ.get("MLP_STUDIO_EXIT_AFTER_SHOW"):  # benchmarks/gui.py measures start-up
-        QTimer.singleShot(0, lambda: _exit_after_show(app))
+        QTimer.singleShot(0, lambda: _exit_after_show(app, window))
     else:  # the training process starts once the window is up, so Run answers at once
         session = window.training_panel.session
         QTimer.singleShot(WARM_UP_DELAY_MS, window, lambda: window.isVisible() and session.warm_up())

@@ -32,6 +32,7 @@ from mlp_studio.app.training.training_panel import TrainingPanel
 from mlp_studio.app.widgets.appearance import colour_text
 from mlp_studio.core.project import Project
 from mlp_studio.errors import MLPError
+from mlp_studio.io.lesson_file import is_lesson_path
 
 MAX_RECENT = 8
 DEFAULT_SIZE = (1280, 800)
@@ -290,7 +291,10 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> bool:
-        """Open a project file (after the unsaved-changes prompt); errors in a dialog."""
+        """Open a project file, or a lesson file (``*.mlp-lesson.json``) in the Lesson panel,
+        after the unsaved-changes prompt; errors in a dialog."""
+        if is_lesson_path(path):
+            return self.teaching_views.open_lesson(path) is not None
         if self.refuse_while_locked() or not self.maybe_save():
             return False
         self.stopping_work.emit()
@@ -305,7 +309,8 @@ class MainWindow(QMainWindow):
 
     def show_open_error(self, path: str | Path, exc: MLPError) -> None:
         """Say why ``path`` could not be opened; a file that is gone leaves the recent list."""
-        QMessageBox.warning(self, "Could not open the project", str(exc))
+        kind = "lesson" if is_lesson_path(path) else "project"
+        QMessageBox.warning(self, f"Could not open the {kind}", str(exc))
         if not Path(path).exists():
             self._remove_recent(Path(path))
 

@@ -29,7 +29,9 @@ GRID = 101
 SAME_UNITS = 4.0  # inputs whose spans differ by less than this factor are drawn 1:1
 MARGIN = 0.1  # of the data's scaled span, on each side
 TOP_MARGIN = 8  # pixels above the view
-POINT_SIZE, RING_SIZE = 12, 22  # pixels, before scaling with the text
+POINT_SIZE = 12  # pixels: the points stay this size in presenter mode, in the same small plane
+RING_SIZE = 22  # pixels of the ring round the row in use, before scaling with the text
+COLORBAR_AXIS_WIDTH = 45  # pyqtgraph's, for the colour bar's ticks and title, before scaling
 
 
 class DecisionSurface(QStackedWidget):
@@ -89,7 +91,7 @@ class DecisionSurface(QStackedWidget):
         for signal in (document.network_changed, document.data_changed, document.row_changed,
                        appearance().changed):
             signal.connect(self.refresher.request)
-        self.refresh()
+        self.refresher.request()  # drawn when first on screen
 
     def flush(self) -> None:
         """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.widgets.refresh``)."""
@@ -125,6 +127,7 @@ class DecisionSurface(QStackedWidget):
                                   corners[1, 1] - corners[0, 1]))
         if colours != self._drawn_colours:  # a new colour map re-renders the colour bar: only on a change
             self.colorbar.setColorMap(colour_scale(colours, pale=True))
+            self.colorbar.axis.setWidth(round(COLORBAR_AXIS_WIDTH * appearance().font_scale))
             self._drawn_colours = colours
         self.colorbar.setLevels(levels)
         self.colorbar.setLabel("right", f"output {data.targets[k]}")
@@ -137,10 +140,10 @@ class DecisionSurface(QStackedWidget):
         # training rows: filled with their target's colour, ringed in the text's colour;
         # held-out rows: hollow
         styles = self._point_styles
-        ring = styles.pen(colours.text, line_width(1.5))
-        self.points.setData(x=raw[:, 0], y=raw[:, 1], size=POINT_SIZE * appearance().font_scale,
+        ring = styles.pen(colours.text, 1.5)
+        self.points.setData(x=raw[:, 0], y=raw[:, 1], size=POINT_SIZE,
                             brush=styles.brushes(None if h else c for c, h in zip(fills, held)),
-                            pen=[styles.pen(c, line_width(3)) if h else ring for c, h in zip(fills, held)])
+                            pen=[styles.pen(c, 3) if h else ring for c, h in zip(fills, held)])
         # the view: the grid's window, in data units (the image's outer half pixels left out)
         self._lock_aspect(data.input_scaler.inverse(np.array([[x_range[0], y_range[0]], [x_range[1], y_range[1]]])))
         row = min(self.doc.selected_row, data.n_rows - 1)

@@ -111,7 +111,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         for signal in (document.trace_changed, document.network_changed, document.data_changed):
             signal.connect(self.refresher.request)
         appearance().changed.connect(self._on_appearance)
-        self.refresh()
+        self.refresher.request()  # drawn when first on screen
 
     def _on_appearance(self) -> None:
         self._sizes = None  # titles and labels in the new notation, fonts and colours

@@ -77,7 +77,7 @@ class NeuronMaps(QStackedWidget):
         for signal in (document.network_changed, document.data_changed):
             signal.connect(self.refresher.request)
         appearance().changed.connect(self._on_appearance)
-        self.refresh()
+        self.refresher.request()  # drawn when first on screen
 
     def _on_appearance(self) -> None:
         self._shape = None  # titles, fonts and colours made again

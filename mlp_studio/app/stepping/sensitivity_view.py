@@ -104,7 +104,7 @@ class SensitivityView(QWidget):
         self.refresher = Refresher(self, self.refresh)
         document.trace_changed.connect(self.refresher.request)
         appearance().changed.connect(self.refresher.request)
-        self.refresh()
+        self.refresher.request()  # drawn when first on screen
 
     def flush(self) -> None:
         """Bring the view up to date now (it redraws lazily: ``mlp_studio.app.widgets.refresh``)."""

@@ -16,7 +16,7 @@ from mlp_studio.app.teaching.lesson_panel import LessonPanel
 from mlp_studio.app.teaching.lesson_session import LessonSession
 from mlp_studio.app.teaching.quiz_panel import QuizPanel
 from mlp_studio.app.teaching.timeline import CompareView, TimelineRecorder, TimelineStrip
-from mlp_studio.core.lesson import LabSetup
+from mlp_studio.core.lesson import LabSetup, Lesson
 from mlp_studio.errors import MLPError
 from mlp_studio.io.lesson_file import BUNDLED_LESSONS, bundled_lesson_path, load_lesson
 
@@ -112,7 +112,11 @@ class TeachingViews:
         except (MLPError, OSError) as exc:
             QMessageBox.warning(self.window, "Could not open the lesson", str(exc))
             return None
-        if not self.window.maybe_save():
+        return self.start_lesson(lesson)
+
+    def start_lesson(self, lesson: Lesson) -> LessonSession | None:
+        """Start ``lesson`` in the Lesson panel (after the unsaved-changes prompt)."""
+        if self.window.refuse_while_locked() or not self.window.maybe_save():
             return None
         self.window.stopping_work.emit()
         self._opening = True

@@ -6,7 +6,11 @@ then ``trace_changed``); a view connected to each would redraw once per signal.
 timer, so the view redraws once per event-loop turn, after the whole change. A view
 that is not on screen is not redrawn at all until it is: hidden, or in a dock behind
 another dock's tab (Qt keeps such a dock "visible" but moves it out of the window;
-its ``visibilityChanged`` says when its tab comes to the front).
+its ``visibilityChanged`` says when its tab comes to the front). So a view that starts
+behind a tab is first drawn when the user brings it forward, not while the window opens.
+A view that is shown redraws before its first paint; one whose tab comes to the front, on
+the next turn of the event loop (building pyqtgraph items inside Qt's tab switch left
+graphics items that crashed the interpreter's exit).
 """
 
 from __future__ import annotations
@@ -61,7 +65,7 @@ class Refresher(QObject):
 
     def _on_dock_visibility(self, visible: bool) -> None:
         if visible and self.dirty:
-            self.flush()
+            self.timer.start()
 
     def flush(self) -> None:
         """Redraw now if out of date (e.g. before grabbing a hidden view as an image)."""
@@ -73,7 +77,6 @@ class Refresher(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Show:
-            self._find_dock()
-            if self.dirty:
+            if self.dirty and self.on_screen():
                 self.flush()  # before the first paint: no stale frame
         return False
