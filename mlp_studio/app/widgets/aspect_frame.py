@@ -6,7 +6,7 @@ over nothing."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QRect, QSize, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
@@ -21,9 +21,14 @@ class AspectFrame(QWidget):
         self.plot = plot
         plot.setParent(self)
         self.aspect: float | None = None
-        # the axes, title and colour bar take what they need of the plot: the view box's
-        # size says how much that is, and places the plot again when it changes
-        plot.getPlotItem().vb.sigResized.connect(self._place)
+        # the axes and colour bar take what they need of the plot: the view box's size says
+        # how much that is, and places the plot again when it changes (after the plot's own
+        # resizing is over: placing it from inside that would nest its resize events)
+        self._again = QTimer(self)
+        self._again.setSingleShot(True)
+        self._again.setInterval(0)
+        self._again.timeout.connect(self._place)
+        plot.getPlotItem().vb.sigResized.connect(lambda _vb: self._again.start())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         return self.plot.sizeHint()  # the frame wants the room the plot alone would
@@ -39,7 +44,7 @@ class AspectFrame(QWidget):
         super().resizeEvent(event)
         self._place()
 
-    def _place(self, *_args) -> None:
+    def _place(self) -> None:
         width, height = self.width(), self.height()
         target = QRect(0, 0, width, height)
         if self.aspect:
