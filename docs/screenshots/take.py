@@ -1,6 +1,6 @@
 """Screenshots of the real main window (run under Xvfb: ``xvfb-run -a -s "-screen 0 1920x1080x24"
-python docs/screenshots/take.py OUT.png WIDTH HEIGHT [--example NAME] [--updates N] [--presenter]
-[--theme dark] [--train N]``).
+python docs/screenshots/take.py OUT.png WIDTH HEIGHT [--example NAME | --project PATH] [--updates N]
+[--presenter] [--theme dark] [--train N]``).
 
 Settings go to a temporary folder, so a developer's saved layout does not change the picture.
 """
@@ -19,6 +19,7 @@ def main() -> int:
     parser.add_argument("width", type=int)
     parser.add_argument("height", type=int)
     parser.add_argument("--example", default="")
+    parser.add_argument("--project", default="", help="open this project file instead of an example")
     parser.add_argument("--substeps", type=int, default=0, help="sub-steps (F8) to take")
     parser.add_argument("--updates", type=int, default=0, help="full updates (F11) to take")
     parser.add_argument("--presenter", action="store_true")
@@ -43,6 +44,8 @@ def main() -> int:
     window.show()
     if args.example:
         window.open_example(args.example + ".mlp.json")
+    if args.project:
+        window.open_path(args.project)
 
     def act() -> None:
         c = window.step_controller
