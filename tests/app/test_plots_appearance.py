@@ -189,6 +189,8 @@ def presenter_sizes(window) -> dict[str, float]:
         "loss curve": plot.train_curve.opts["pen"].widthF(),
         "surface ticks": surface_axis.style["tickFont"].pixelSize(),
         "surface boundary": views.surface.boundary.pen.widthF(),
+        "colour bar axis": views.surface.colorbar.axis.fixedWidth,
+        "loss right axis": plot.plot_widget.getPlotItem().getAxis("right").fixedWidth,
         "strip ticks": strip_axis.style["tickFont"].pixelSize(),
         "strip title": float(views.strips.activations[0].plot.titleLabel.opts["size"].removesuffix("px")),
         "data table font": window.data_panel.view.font().pointSizeF(),

@@ -25,7 +25,9 @@ from mlp_studio.core.surface import grid_axes, input_window, output_grid
 GRID = 101
 SAME_UNITS = 4.0  # inputs whose spans differ by less than this factor are drawn 1:1
 MARGIN = 0.1  # of the data's scaled span, on each side
-POINT_SIZE, RING_SIZE = 12, 22  # pixels, before scaling with the text
+POINT_SIZE = 12  # pixels: the points stay this size in presenter mode, in the same small plane
+RING_SIZE = 22  # pixels of the ring round the row in use, before scaling with the text
+COLORBAR_AXIS_WIDTH = 45  # pyqtgraph's, for the colour bar's ticks and title, before scaling
 
 
 class DecisionSurface(QStackedWidget):
@@ -111,6 +113,7 @@ class DecisionSurface(QStackedWidget):
                                   corners[1, 1] - corners[0, 1]))
         if colours != self._drawn_colours:  # a new colour map re-renders the colour bar: only on a change
             self.colorbar.setColorMap(colour_scale(colours, pale=True))
+            self.colorbar.axis.setWidth(round(COLORBAR_AXIS_WIDTH * appearance().font_scale))
             self._drawn_colours = colours
         self.colorbar.setLevels(levels)
         self.colorbar.setLabel("right", f"output {data.targets[k]}")
@@ -123,10 +126,10 @@ class DecisionSurface(QStackedWidget):
         # training rows: filled with their target's colour, ringed in the text's colour;
         # held-out rows: hollow
         styles = self._point_styles
-        ring = styles.pen(colours.text, line_width(1.5))
-        self.points.setData(x=raw[:, 0], y=raw[:, 1], size=POINT_SIZE * appearance().font_scale,
+        ring = styles.pen(colours.text, 1.5)
+        self.points.setData(x=raw[:, 0], y=raw[:, 1], size=POINT_SIZE,
                             brush=styles.brushes(None if h else c for c, h in zip(fills, held)),
-                            pen=[styles.pen(c, line_width(3)) if h else ring for c, h in zip(fills, held)])
+                            pen=[styles.pen(c, 3) if h else ring for c, h in zip(fills, held)])
         self._lock_aspect(corners)
         row = min(self.doc.selected_row, data.n_rows - 1)
         self.current.setData(x=[raw[row, 0]], y=[raw[row, 1]], size=RING_SIZE * appearance().font_scale,

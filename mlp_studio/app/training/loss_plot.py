@@ -323,6 +323,7 @@ class LossPlot(QWidget):
         colours = appearance().colours()
         dash = Qt.PenStyle.DashLine if colours.dashed_negative else Qt.PenStyle.SolidLine
         wide = line_width(2)
+        self.plot_widget.getPlotItem().getAxis("right").setWidth(round(RIGHT_AXIS_WIDTH * appearance().font_scale))
         self.train_curve.setPen(pg.mkPen(colours.positive, width=wide))
         self.val_curve.setPen(pg.mkPen(colours.negative, width=wide, style=dash))
         self.update_curve.setPen(pg.mkPen(colours.muted, width=line_width(1)))

@@ -290,6 +290,7 @@ class _PlotStyler(QObject):
                 item.setTextPen(colours.text)
                 item.setTickFont(font)
                 item.label.setFont(font)
+                item.showLabel(item.label.isVisible())  # the axis makes room for the label's new size
             elif isinstance(item, pg.LabelItem):
                 item.opts["color"] = colours.text  # titles set later take it too
                 if item.text:
