@@ -103,6 +103,16 @@ def test_from_a_terminal_the_error_goes_to_stderr_and_no_window_opens(app_identi
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
 
 
+def _send_file_open_event(window, qapp, path) -> None:
+    """What macOS sends when a document is double-clicked in Finder."""
+    events = main.FileOpenEvents(window)
+    qapp.installEventFilter(events)
+    try:
+        QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(path)))
+    finally:
+        qapp.removeEventFilter(events)
+
+
 def test_a_file_sent_by_the_system_opens_in_the_window(window, qapp, tmp_path, dialogs):
     """macOS Finder sends a double-clicked document as a QFileOpenEvent."""
     from mlp_studio.io.project_file import load_project, save_project
@@ -110,12 +120,7 @@ def test_a_file_sent_by_the_system_opens_in_the_window(window, qapp, tmp_path, d
 
     path = tmp_path / "xor.mlp.json"
     save_project(load_project(resource_path("xor.mlp.json")), path)
-    events = main.FileOpenEvents(window)
-    qapp.installEventFilter(events)
-    try:
-        QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(path)))
-    finally:
-        qapp.removeEventFilter(events)
+    _send_file_open_event(window, qapp, path)
     assert window.document.path == path
     opened, xor = window.document.project.network.layers[0], load_project(path).network.layers[0]
     assert opened.weights.tolist() == xor.weights.tolist()
@@ -173,12 +178,7 @@ def test_a_damaged_lesson_without_a_terminal_says_why_in_a_dialog(app_identity, 
 
 def test_a_lesson_sent_by_the_system_opens_in_the_lesson_panel(window, qapp, tmp_path, dialogs):
     path, data = _lesson_file(tmp_path)
-    events = main.FileOpenEvents(window)
-    qapp.installEventFilter(events)
-    try:
-        QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(path)))
-    finally:
-        qapp.removeEventFilter(events)
+    _send_file_open_event(window, qapp, path)
     assert _lesson_shown(window)["title"] == data["title"]
     assert window.document.path is None  # a lesson's project is untitled: Save asks where
     assert dialogs.shown == []
