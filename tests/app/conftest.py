@@ -3,6 +3,7 @@ and a main window on the bundled example."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import weakref
 
@@ -11,6 +12,17 @@ from PySide6.QtCore import QSettings, QStandardPaths, QThread
 from PySide6.QtWidgets import QMessageBox
 
 from mlp_studio.app.widgets.appearance import reset_appearance
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_between_tests():
+    """As in the app (``collect_garbage_in_the_event_loop``): Python's cyclic collector never
+    runs at an allocation inside a Qt call, where destroying a Qt object can deadlock; it is
+    off during a test and runs after it, once the test's windows are closed."""
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import sys
+import weakref
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QStandardPaths, QTimer
@@ -17,15 +18,6 @@ from PySide6.QtWidgets import QApplication
 from mlp_studio.app.shell import crash_guard, identity, main
 from mlp_studio.app.shell.main_window import MainWindow
 from mlp_studio.errors import MLPError
-
-
-@pytest.fixture(autouse=True)
-def collect_the_windows_garbage():
-    """run_app's window leaves Python wrappers of Qt objects in reference cycles. Collect them
-    here, between tests, not at some later allocation inside a Qt call: destroying a QObject
-    there can deadlock on the signal lock Qt holds (seen inside a pyqtgraph disconnect)."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture
@@ -111,6 +103,16 @@ def test_from_a_terminal_the_error_goes_to_stderr_and_no_window_opens(app_identi
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
 
 
+def _send_file_open_event(window, qapp, path) -> None:
+    """What macOS sends when a document is double-clicked in Finder."""
+    events = main.FileOpenEvents(window)
+    qapp.installEventFilter(events)
+    try:
+        QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(path)))
+    finally:
+        qapp.removeEventFilter(events)
+
+
 def test_a_file_sent_by_the_system_opens_in_the_window(window, qapp, tmp_path, dialogs):
     """macOS Finder sends a double-clicked document as a QFileOpenEvent."""
     from mlp_studio.io.project_file import load_project, save_project
@@ -118,12 +120,7 @@ def test_a_file_sent_by_the_system_opens_in_the_window(window, qapp, tmp_path, d
 
     path = tmp_path / "xor.mlp.json"
     save_project(load_project(resource_path("xor.mlp.json")), path)
-    events = main.FileOpenEvents(window)
-    qapp.installEventFilter(events)
-    try:
-        QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(path)))
-    finally:
-        qapp.removeEventFilter(events)
+    _send_file_open_event(window, qapp, path)
     assert window.document.path == path
     opened, xor = window.document.project.network.layers[0], load_project(path).network.layers[0]
     assert opened.weights.tolist() == xor.weights.tolist()
@@ -181,12 +178,7 @@ def test_a_damaged_lesson_without_a_terminal_says_why_in_a_dialog(app_identity, 
 
 def test_a_lesson_sent_by_the_system_opens_in_the_lesson_panel(window, qapp, tmp_path, dialogs):
     path, data = _lesson_file(tmp_path)
-    events = main.FileOpenEvents(window)
-    qapp.installEventFilter(events)
-    try:
-        QCoreApplication.sendEvent(qapp, QFileOpenEvent(str(path)))
-    finally:
-        qapp.removeEventFilter(events)
+    _send_file_open_event(window, qapp, path)
     assert _lesson_shown(window)["title"] == data["title"]
     assert window.document.path is None  # a lesson's project is untitled: Save asks where
     assert dialogs.shown == []
@@ -207,3 +199,31 @@ def test_has_terminal_needs_a_terminal(monkeypatch):
         assert main.has_terminal() is expected
     with pytest.raises(MLPError):
         main._initial_document(["/no/such/file.mlp.json"])
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cyclic garbage collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_cyclic_garbage_collector_runs_only_from_the_event_loop(app_identity, dialogs):
+    gc.enable()
+    seen: dict = {}
+
+    def make_garbage() -> None:
+        seen["enabled while running"] = gc.isenabled()
+        cycles = [_Cycle() for _ in range(2000)]  # past gc's first threshold (700)
+        seen["ref"] = weakref.ref(cycles[0])
+        del cycles
+
+    def close() -> None:
+        seen["collected by the timer"] = seen["ref"]() is None
+        next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()).close()
+
+    QTimer.singleShot(100, make_garbage)
+    QTimer.singleShot(2500, close)  # after the collector's timer (every 1 s) has fired
+    assert main.run_app([]) == 0
+    assert seen == {"enabled while running": False, "ref": seen["ref"], "collected by the timer": True}
+    assert gc.isenabled()  # as it was before run_app

@@ -109,7 +109,9 @@ class LossLandscapeView(QWidget):
             iso.setParentItem(self.image)  # drawn in the image's pixel coordinates
         self.path_item = pg.PlotDataItem(pen=pg.mkPen((200, 30, 30), width=2), symbol="o", symbolSize=6,
                                          symbolBrush=(200, 30, 30))
-        self.here = pg.ScatterPlotItem(size=14, symbol="x", pen=pg.mkPen("k", width=2.5))
+        # on the image, whatever the theme: a black cross edged in white shows on its dark and light ends
+        self.here = pg.ScatterPlotItem(size=18, symbol="x", brush=pg.mkBrush(0, 0, 0),
+                                       pen=pg.mkPen(255, 255, 255, width=1.5))
         self.contour.addItem(self.path_item)
         self.contour.addItem(self.here)
         self.slice_plot = pg.PlotWidget()

@@ -9,12 +9,14 @@ and a dialog says what was wrong.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pyqtgraph.util.garbage_collector import GarbageCollector
 
 from mlp_studio.app.shell.identity import apply_identity
 from mlp_studio.errors import MLPError
@@ -113,12 +115,37 @@ def prefer_serial_painting() -> None:
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
 
 
+def collect_garbage_in_the_event_loop() -> GarbageCollector:
+    """Python's cyclic garbage collector runs from a timer of the event loop, never at some
+    allocation inside a Qt call or on another thread: destroying a Qt object there can
+    deadlock on a lock Qt holds (seen inside a pyqtgraph disconnect) or crash. pyqtgraph's
+    GarbageCollector turns automatic collection off and collects on its timer;
+    ``stop_collecting`` turns it back on."""
+    return GarbageCollector(interval=1.0)
+
+
+def stop_collecting(collector: GarbageCollector) -> None:
+    collector.timer.stop()
+    gc.enable()
+    gc.collect()
+
+
 def run_app(argv: list[str]) -> int:
     """Open the main window on ``argv[0]`` (a project or a lesson file) or the example; run
     the event loop."""
     prefer_serial_painting()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_identity(app)
+    collector = collect_garbage_in_the_event_loop()
+    try:
+        return _open_and_run(app, argv)
+    finally:
+        stop_collecting(collector)
+
+
+def _open_and_run(app: QApplication, argv: list[str]) -> int:
+    """run_app's window: open ``argv``'s file (a dialog instead of an exit when there is no
+    terminal), offer recovery, run the event loop and shut down."""
     from mlp_studio.app.data.data_panel import still_reading
     from mlp_studio.app.shell.autosave import Autosaver
     from mlp_studio.app.shell.crash_guard import install_excepthook
