@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGraphicsItem, QHBoxLayou
 
 from mlp_studio.app.training.run_label import run_label
 from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
-from mlp_studio.app.widgets.plot_range import nice_ceiling, value_range
+from mlp_studio.app.widgets.plot_range import epoch_range, value_range
 from mlp_studio.core.training import TrainingConfig
 from mlp_studio.errors import MLPError
 
@@ -148,6 +148,7 @@ class _Earlier:
     val: tuple[np.ndarray, np.ndarray]
     curves: tuple[pg.PlotDataItem, pg.PlotDataItem]
     label: pg.TextItem
+    spans: list[tuple[float, float, float]]  # (last epoch, lowest, highest loss) of each curve with points
 
 
 class LossPlot(QWidget):
@@ -392,12 +393,14 @@ class LossPlot(QWidget):
             thing.setZValue(-1)  # under the current run's curves
             item.addItem(thing, ignoreBounds=True)
         self.earlier.append(_Earlier(self.number, self._config, tuple(a.copy() for a in self.train.drawn()),
-                                     tuple(a.copy() for a in self.val.drawn()), curves, label))
+                                     tuple(a.copy() for a in self.val.drawn()), curves, label,
+                                     [(s.x.hi, s.y.lo, s.y.hi) for s in (self.train, self.val) if s.y.n]))
         self.number += 1
         while len(self.earlier) > EARLIER_KEPT:
             self._remove_earlier(self.earlier.pop(0))
         for s in self._all_series():
             s.clear()
+        self._draw_earlier()
         self._restyle()
 
     def _remove_earlier(self, run: _Earlier) -> None:
@@ -472,6 +475,7 @@ class LossPlot(QWidget):
             return
         self.plot_widget.getPlotItem().setLogMode(y=on)
         self._shown = None  # the y range is re-fitted in the new units
+        self._draw_earlier()
         self._dirty = True
         self.redraw()
 
@@ -483,20 +487,24 @@ class LossPlot(QWidget):
         for series, curve in self._loss_curves:
             x, y = series.drawn()
             curve.setData(x, log_safe(y) if self.is_log else y)
-        for run in self.earlier:
-            for (x, y), curve in zip((run.train, run.val), run.curves):
-                curve.setData(x, log_safe(y) if self.is_log else y)
-            x, y = run.train
-            last = np.flatnonzero(np.isfinite(y))
-            if last.size:  # the name at the end of its training curve
-                end = float(y[last[-1]])
-                run.label.setPos(float(x[last[-1]]), np.log10(max(end, LOG_FLOOR)) if self.is_log else end)
         for series, curve in ((self.train_acc, self.train_acc_curve), (self.val_acc, self.val_acc_curve),
                               (self.rate, self.rate_curve)):
             curve.setData(series.x.view, series.y.view)
         self._sync_right()
         self._sync_legend()
         self._follow()
+
+    def _draw_earlier(self) -> None:
+        """The earlier runs' curves (they never change: drawn when kept and in a new scale)
+        and their names at the ends of their training curves."""
+        for run in self.earlier:
+            for (x, y), curve in zip((run.train, run.val), run.curves):
+                curve.setData(x, log_safe(y) if self.is_log else y)
+            x, y = run.train
+            last = np.flatnonzero(np.isfinite(y))
+            if last.size:
+                end = float(y[last[-1]])
+                run.label.setPos(float(x[last[-1]]), np.log10(max(end, LOG_FLOOR)) if self.is_log else end)
 
     def _all_series(self) -> tuple[_Series, ...]:
         return (self.train, self.val, self.updates, self.data, self.penalty, self.rate,
@@ -509,9 +517,7 @@ class LossPlot(QWidget):
             vb.disableAutoRange()
             self._following, self._shown = True, None
         drawn = [s for s, c in self._loss_curves if s.y.n and c.isVisible()]
-        spans = [(s.x.hi, s.y.lo, s.y.hi) for s in drawn] + [
-            (np.nanmax(x), np.nanmin(y), np.nanmax(y)) for run in self.earlier
-            for x, y in (run.train, run.val) if np.isfinite(y).any()]
+        spans = [(s.x.hi, s.y.lo, s.y.hi) for s in drawn] + [span for run in self.earlier for span in run.spans]
         if not self._following or not spans:
             return
         last, lo, hi = (f(v[k] for v in spans) for k, f in enumerate((max, min, max)))
@@ -520,7 +526,7 @@ class LossPlot(QWidget):
         if self._planned is not None:  # running to a planned end: the axis holds still
             last = max(last, self._planned)
         elif self._running:  # no end planned: the axis grows in steps
-            last = nice_ceiling(max(last, 1.0))
+            last = epoch_range(last)[1]
         x = (0.0, max(last, 1.0) * (1.0 + EPOCH_MARGIN))
         y = value_range(self._shown[1] if self._shown else None, lo, hi, nonnegative=not self.is_log)
         if (x, y) != self._shown:
