@@ -43,7 +43,7 @@ EMPTY_RANGE = ((0.0, 1.0), (0.0, 1.0))  # (epochs, loss) shown before any point
 PENALTY_COLOUR = "#009e73"
 RATE_COLOUR = "#cc79a7"
 RIGHT_AXIS_WIDTH = 48
-EPOCH_MARGIN = 0.02  # room right of the last epoch, as a share of the epochs shown
+EPOCH_MARGIN = 0.04  # room right of the last epoch (its tick label fits), as a share of the epochs
 EARLIER_KEPT = 3  # earlier runs kept, faded, behind the current one
 EARLIER_ALPHA = 90  # their curves' opacity (of 255)
 
