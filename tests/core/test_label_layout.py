@@ -46,13 +46,20 @@ def test_a_label_moves_off_its_line_when_the_line_is_full():
     assert overlap(label_rect(segment, t, (30, 10), lift), right) == 0.0
 
 
-def test_with_no_room_the_least_overlap_is_taken():
-    # a label that cannot be clear anywhere sits where it covers least
-    segment = (0, 0, 100, 0)
-    obstacles = [(-50, -40, 40, 40), (60, -40, 150, 40)]  # the wall with a 20-wide hole at 40..60
-    ((t, lift),) = place_labels([segment], (30, 10), obstacles)
-    # by hand: centred at x = 50 the label covers 5 + 5 of width (10 x 10 = 100 area); anywhere
-    # else more
-    rect = label_rect(segment, t, (30, 10), lift)
-    assert sum(overlap(rect, o) for o in obstacles) == 100.0
-    assert (t, lift) == (0.5, 0.0)
+def test_a_label_with_no_clear_place_is_left_out_and_blocks_nothing():
+    # a short edge walled in by a node: no place on it or beside it is clear
+    walled = (0, 0, 40, 0)
+    wall = (-20, -30, 60, 30)
+    free = (100, 0, 300, 0)
+    places = place_labels([walled, free], (30, 10), [wall])
+    assert places[0] is None
+    assert places[1] == (0.5, 0.0)
+
+
+def test_close_parallel_edges_all_get_labels_apart():
+    # three parallel edges 12 apart, labels 10 high: each fits centred on its own edge
+    segments = [(0, y, 100, y) for y in (0, 12, 24)]
+    places = place_labels(segments, (30, 10))
+    assert None not in places
+    rects = [label_rect(s, t, (30, 10), lift) for s, (t, lift) in zip(segments, places)]
+    assert all(overlap(a, b) == 0 for i, a in enumerate(rects) for b in rects[i + 1:])

@@ -130,7 +130,7 @@ class DecisionSurface(QStackedWidget):
             self.colorbar.axis.setWidth(round(COLORBAR_AXIS_WIDTH * appearance().font_scale))
             self._drawn_colours = colours
         self.colorbar.setLevels(levels)
-        self.colorbar.setLabel("right", f"output {data.targets[k]}")
+        self.colorbar.setLabel("right", "output")  # the title above names the output in full
         self._boundary(net.layers[-1].activation, colours)
         raw = data.raw_inputs
         fills = points_scale.map((targets - levels[0]) / ((levels[1] - levels[0]) or 1.0), mode="qcolor")
