@@ -1,14 +1,15 @@
 """The step redraw: a sub-step (F8) or a whole step (F11) pressed in the main window, until
 the window is repainted; beside it, a bare QGraphicsScene redrawing the canvas's picture.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/gui_step.py [--quick]
+    QT_QPA_PLATFORM=offscreen python benchmarks/gui_step.py [--quick] [--tab DOCK]
 
 The window is the one a new user sees: fresh settings (the default dock layout and
 window size), the bundled 2-3-1 reference example and the 2-8-1 two_moons example.
 A press is timed from the action to ``window.repaint()`` returning, so the whole window
 is painted, not only what changed (an upper bound of a press). Sub-steps cycle through
 every phase, the update and its change marks included; after an update the marks stay
-until the next one, as in the app.
+until the next one, as in the app. ``--tab`` brings another dock of the bottom tab group
+to the front instead of Data (e.g. ``dock_layer_strips``, ``dock_sensitivity``).
 
 The peer is a QGraphicsView of the canvas's size and zoom holding a plain item for each
 item the canvas shows (nodes and their texts, edges, weight labels, the change glows and
@@ -136,7 +137,7 @@ class BareCanvas:
         self.view.viewport().repaint()
 
 
-def _example_window(example: str):
+def _example_window(example: str, tab: str | None = None):
     from mlp_studio.app.document.document import Document
     from mlp_studio.app.shell.main_window import MainWindow
     from mlp_studio.io.project_file import load_project
@@ -146,15 +147,22 @@ def _example_window(example: str):
     document.new_project(load_project(resource_path(example)), name=f"{example} (example)")
     window = MainWindow(document)  # DEFAULT_SIZE and the default layout: the settings are fresh
     window.show()
+    if tab is not None:
+        from PySide6.QtWidgets import QDockWidget
+
+        dock = window.findChild(QDockWidget, tab)
+        if dock is None:
+            raise SystemExit(f"no dock named {tab!r}")
+        dock.raise_()
     return document, window
 
 
-def press_and_peer(example: str, presses: int) -> list[dict]:
+def press_and_peer(example: str, presses: int, tab: str | None = None) -> list[dict]:
     """Rows for the sub-step and the whole step on ``example``."""
     app = make_app()
     rows = []
     with fresh_settings():
-        document, window = _example_window(example)
+        document, window = _example_window(example, tab)
         for _ in range(5):
             app.processEvents()
         controller = window.step_controller
@@ -185,7 +193,7 @@ def press_and_peer(example: str, presses: int) -> list[dict]:
             load = max(load, os.getloadavg()[0])
             rows.append({
                 "workload": f"GUI: {what} on {example.removesuffix('.mlp.json')} ({sizes}), "
-                            "window redrawn", "unit": "ms",
+                            f"window redrawn{f' ({tab} in front)' if tab else ''}", "unit": "ms",
                 "value": ours, "median": ours, "best": min(times), "limit": LIMIT_MS,
                 "met": ours < LIMIT_MS, "cpu_ms": cpu, "peer_ms": bare, "ratio": ours / bare,
                 "load_average": load,
@@ -201,11 +209,11 @@ def press_and_peer(example: str, presses: int) -> list[dict]:
     return rows
 
 
-def step_redraw(quick: bool) -> list[dict]:
+def step_redraw(quick: bool, tab: str | None = None) -> list[dict]:
     """Sub-step and whole-step redraws on the bundled examples, each beside its peer."""
     rows = []
     for example in EXAMPLES:
-        rows.extend(press_and_peer(example, 15 if quick else 40))
+        rows.extend(press_and_peer(example, 15 if quick else 40, tab))
     return rows
 
 
@@ -213,8 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer presses")
     parser.add_argument("--out", default=None, help="write the rows as JSON here")
+    parser.add_argument("--tab", default=None,
+                        help="dock brought to the front of the bottom tabs (e.g. dock_layer_strips)")
     args = parser.parse_args(argv)
-    rows = step_redraw(args.quick)
+    rows = step_redraw(args.quick, args.tab)
     for row in rows:
         print(f"{row['workload']}: {row['median']:.2f} ms median "
               f"({'met' if row['met'] else 'NOT met'}: < {row['limit']:g} ms)")

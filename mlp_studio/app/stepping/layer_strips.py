@@ -28,12 +28,17 @@ def _first_row(values: np.ndarray | None) -> np.ndarray | None:
     return values[0] if values.ndim == 2 else values
 
 
-def _fit_y(plot: pg.PlotItem, low: float, high: float, room: bool) -> None:
-    """Y range over [low, high] (which include 0), with room for labels above/below."""
+def _fit_y(plot: pg.PlotItem, low: float, high: float, room: bool,
+           current: tuple[float, float] | None) -> tuple[float, float]:
+    """Y range over [low, high] (which include 0), with room for labels above/below; the
+    plot is left alone when ``current`` is already that range (a moved range redraws its
+    axes). Returns the range."""
     span = (high - low) or 1.0
     extra = 1.0 * span if room else 0.05 * span
-    plot.setYRange(low - (extra if low < 0 else 0.0), high + (extra if high > 0 or low == high else 0.0),
-                   padding=0.02)
+    wanted = (low - (extra if low < 0 else 0.0), high + (extra if high > 0 or low == high else 0.0))
+    if wanted != current:
+        plot.setYRange(*wanted, padding=0.02)
+    return wanted
 
 
 class _Strip:
@@ -64,8 +69,16 @@ class _Strip:
                 self.labels.append(label)
         plot.setXRange(-0.6, n - 0.4, padding=0)
         self.values: np.ndarray | None = None
+        self.shown = False  # nothing drawn yet, not even the empty strip
+        self.y_range: tuple[float, float] | None = None
 
     def show(self, values: np.ndarray | None, signed_colours: bool = False) -> None:
+        """Bars (and numbers) for ``values``; nothing is touched when they are the ones shown."""
+        if values is None and self.values is None and self.shown:
+            return
+        if values is not None and self.values is not None and np.array_equal(values, self.values):
+            return
+        self.shown = True
         self.values = None if values is None else np.asarray(values, dtype=float).copy()
         heights = np.zeros(self.n) if values is None else np.nan_to_num(self.values)
         colours = appearance().colours()
@@ -81,7 +94,7 @@ class _Strip:
             label.setAnchor((0.5, 1.0) if heights[i] >= 0 else (0.5, 0.0))
             label.setPos(i, heights[i])
         low, high = (float(min(heights.min(), 0.0)), float(max(heights.max(), 0.0))) if self.n else (0, 1)
-        _fit_y(self.plot, low, high, bool(self.labels))
+        self.y_range = _fit_y(self.plot, low, high, bool(self.labels), self.y_range)
 
 
 class LayerStrips(pg.GraphicsLayoutWidget):
@@ -105,6 +118,8 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         self.output_plot: pg.PlotItem | None = None
         self._output_bars: tuple[pg.BarGraphItem, pg.BarGraphItem] | None = None
         self._output_labels: list[pg.TextItem] = []
+        self._output_y: tuple[float, float] | None = None
+        self._output_title: str | None = None
         #: (y, z) in the data's units last drawn, for tests and tooltips
         self.output_units: tuple[np.ndarray, np.ndarray] | None = None
         self.refresher = Refresher(self, self.refresh)
@@ -161,6 +176,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         if data is not None and n <= 20:
             plot.getAxis("bottom").setTicks([[(k, name) for k, name in enumerate(data.targets)]])
         plot.setXRange(-0.6, n - 0.4, padding=0)
+        self._output_y, self._output_title = None, None
         self._styler.apply()
 
     def refresh(self) -> None:
@@ -174,12 +190,22 @@ class LayerStrips(pg.GraphicsLayoutWidget):
             self.activations[i + 1].show(_first_row(lt.a) if lt is not None else None)
             self.deltas[i].show(_first_row(lt.delta) if lt is not None else None, signed_colours=True)
         self._show_output(trace)
+        # pyqtgraph moves the views and their number labels to new ranges when a paint
+        # begins, which would change the scene again and paint it a second time; done
+        # now, the paint finds them in place.
+        self.scene().prepareForPaint()
+
+    def _title_output(self, title: str) -> None:
+        """Title the output plot (a new title lays the plot out again: only when it changes)."""
+        if title != self._output_title:
+            self._output_title = title
+            self.output_plot.setTitle(title, size=f"{appearance().px(13)}px")
 
     def _show_output(self, trace) -> None:
         plot, data = self.output_plot, self.doc.project.data
         self.output_units = None
         if data is None or trace is None or trace.output is None:
-            plot.setTitle("output against target<br>(after a forward pass)", size=f"{appearance().px(13)}px")
+            self._title_output("output against target<br>(after a forward pass)")
             for item in (*self._output_bars, *self._output_labels):
                 item.setVisible(False)
             return
@@ -187,7 +213,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
         y = data.target_scaler.inverse(np.atleast_2d(trace.output)[:1])[0]
         z = data.target_scaler.inverse(np.atleast_2d(trace.target)[:1])[0]
         self.output_units = (y, z)
-        plot.setTitle(f"row {row}, data units:<br>y (blue), target (orange)", size=f"{appearance().px(13)}px")
+        self._title_output(f"row {row}, data units:<br>y (blue), target (orange)")
         for bars, heights in zip(self._output_bars, (y, z)):
             bars.setOpts(height=heights)
             bars.setVisible(True)
@@ -198,4 +224,4 @@ class LayerStrips(pg.GraphicsLayoutWidget):
             label.setPos(label.pos().x(), v)
             label.setVisible(True)
         low, high = float(min(y.min(), z.min(), 0.0)), float(max(y.max(), z.max(), 0.0))
-        _fit_y(plot, low, high, bool(self._output_labels))
+        self._output_y = _fit_y(plot, low, high, bool(self._output_labels), self._output_y)

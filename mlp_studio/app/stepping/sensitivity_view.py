@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
@@ -101,6 +102,10 @@ class SensitivityView(QWidget):
         layout.addWidget(split, 1)
         self.rows: list[tuple[str, float, float, float | None]] = []
         self.n_parameters = 0
+        self._ticks: list | None = None
+        self._n_bars = 0
+        self._style: tuple | None = None
+        self._brushes: dict[bool, QBrush] = {}
         self.refresher = Refresher(self, self.refresh)
         document.trace_changed.connect(self.refresher.request)
         appearance().changed.connect(self.refresher.request)
@@ -142,32 +147,53 @@ class SensitivityView(QWidget):
         return [f"y_o[{k}]" for k in range(net.n_outputs)]
 
     def _fill_table(self) -> None:
+        """Write the rows into the table's cells, reusing the cells already there."""
         self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(self.rows))
+        number = appearance().number
         for r, (name, value, sens, neg) in enumerate(self.rows):
-            number = appearance().number
             cells = [name, number(value), number(sens, 6), "" if neg is None else number(neg, 6)]
             for c, text in enumerate(cells):
-                item = QTableWidgetItem(text.replace("-", "\u2212") if c else text)
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(r, c, item)
+                text = text.replace("-", "\u2212") if c else text
+                item = self.table.item(r, c)
+                if item is None:
+                    item = QTableWidgetItem(text)
+                    if c:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.table.setItem(r, c, item)
+                elif item.text() != text:
+                    item.setText(text)
         self.table.resizeColumnsToContents()
         self.table.setUpdatesEnabled(True)
 
     def _fill_chart(self) -> None:
         top = self.rows[:TOP_BARS]
         self.bars.setVisible(bool(top))
-        if not top:
-            self.chart.getAxis("left").setTicks([[]])
+        ticks = [[(p, r[0]) for p, r in zip(range(len(top) - 1, -1, -1), top)]]  # largest at the top
+        if ticks != self._ticks:  # new ticks lay the axis out again
+            self._ticks = ticks
+            self.chart.getAxis("left").setTicks(ticks)
+        if top:
+            n = len(top)
+            pos = np.arange(n)[::-1]
+            sens = np.array([r[2] for r in top])
+            self._restyle()
+            brushes = [self._brushes[v >= 0] for v in sens]
+            self.bars.setOpts(x0=np.zeros(n), y=pos, width=sens, brushes=brushes)
+            if n != self._n_bars:
+                self._n_bars = n
+                self.chart.setYRange(-0.6, n - 0.4, padding=0)
+        # pyqtgraph fits the x range and moves the view when a paint begins, which would
+        # change the scene again and paint it a second time; done now, the paint finds it.
+        self.chart.scene().prepareForPaint()
+
+    def _restyle(self) -> None:
+        """Brushes, the zero line's pen and the label column's width for the current
+        appearance (set again only when it changed)."""
+        colours, scale = appearance().colours(), appearance().font_scale
+        if (colours, scale) == self._style:
             return
-        n = len(top)
-        pos = np.arange(n)[::-1]  # largest at the top
-        sens = np.array([r[2] for r in top])
-        colours = appearance().colours()
-        self.chart.getAxis("left").setWidth(round(LABEL_WIDTH * appearance().font_scale))
+        self._style = colours, scale
+        self._brushes = {True: pg.mkBrush(colours.positive), False: pg.mkBrush(colours.negative)}
         self.zero_line.setPen(pg.mkPen(colours.muted, width=line_width(1)))
-        brushes = [pg.mkBrush(colours.positive if v >= 0 else colours.negative) for v in sens]
-        self.bars.setOpts(x0=np.zeros(n), y=pos, width=sens, brushes=brushes)
-        self.chart.getAxis("left").setTicks([[(p, r[0]) for p, r in zip(pos, top)]])
-        self.chart.setYRange(-0.6, n - 0.4, padding=0)
+        self.chart.getAxis("left").setWidth(round(LABEL_WIDTH * scale))
