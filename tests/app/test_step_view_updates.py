@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject
 
 from mlp_studio.app.widgets.appearance import appearance
+from mlp_studio.core.network import Network
 
 A_HIDDEN = [0.2689, 0.6225, 0.8176]  # hidden activations of the reference example, row 0
 Y = 0.5030  # its output for row 0, before the first update
@@ -113,3 +114,22 @@ def test_a_press_rewrites_the_sensitivity_table_in_its_cells_and_paints_the_char
     assert _number(sens) == pytest.approx(Y * (1 - Y), abs=5e-5)  # derivatives keep 6 decimals
     assert len(value.split(".")[1]) == 2  # values take the chosen decimals
     assert not any(view.table.item(r, 0).text().startswith(("wh", "wo", "bh", "bo")) for r in range(13))
+
+
+def test_the_sensitivity_table_follows_a_change_of_shape_and_its_undo(window, qtbot):
+    view = _in_front(window, qtbot, "sensitivity")
+    _press(window, qtbot)
+    assert view.table.rowCount() == 13
+    doc = window.document
+    doc.set_network(Network.create([2, 5, 1], "sigmoid", "xavier", seed=3))
+    _press(window, qtbot)
+    assert view.table.rowCount() == 5 * 3 + 6  # (2 weights + 1 bias) per hidden node, 5 + 1 at the output
+    names = [view.table.item(r, 0).text() for r in range(21)]
+    assert len(set(names)) == 21 and "bh[0][4]" in names and "wo[0][4]" in names
+    y = float(np.ravel(doc.trace.output)[0])
+    assert _number(_cell(view, "bo[0]")[2]) == pytest.approx(y * (1 - y), abs=5e-6)  # dy/db_o
+    doc.undo()  # the step
+    doc.undo()  # the new shape
+    _press(window, qtbot)  # a step of the reference network again
+    assert view.table.rowCount() == 13
+    assert "bh[0][4]" not in [view.table.item(r, 0).text() for r in range(13)]

@@ -41,6 +41,23 @@ def _fit_y(plot: pg.PlotItem, low: float, high: float, room: bool,
     return wanted
 
 
+def _steady_axes(plot: pg.PlotItem) -> None:
+    """No SI prefixes on the axes: they have no labels to show one, and looking for one
+    laid each axis's label out again whenever the range moved."""
+    for side in ("left", "bottom"):
+        plot.getAxis(side).enableAutoSIPrefix(False)
+
+
+def _label(label: pg.TextItem, text: str, x: float, y: float) -> None:
+    """Write ``text`` at (x, y), above a bar that is not negative and below one that is."""
+    if label.toPlainText() != text:
+        label.setText(text)
+    anchor = (0.5, 1.0) if y >= 0 else (0.5, 0.0)
+    if tuple(label.anchor) != anchor:
+        label.setAnchor(anchor)
+    label.setPos(x, y)
+
+
 class _Strip:
     """One small plot of bars, optionally with the numbers written on them."""
 
@@ -53,6 +70,7 @@ class _Strip:
         plot.hideButtons()
         plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(n)]] if n <= 20 else None)
         plot.getAxis("left").setWidth(round(AXIS_WIDTH * appearance().font_scale))
+        _steady_axes(plot)
         plot.addLine(y=0, pen=pg.mkPen(appearance().colours().muted, width=line_width(1)))
         # Outlines would hide the colours of many thin bars.
         self.bars = pg.BarGraphItem(x=np.arange(n), height=np.zeros(n), width=0.7, brush=_A_BRUSH,
@@ -90,9 +108,7 @@ class _Strip:
             if values is None:
                 label.setText("")
                 continue
-            label.setText(appearance().number(self.values[i]))
-            label.setAnchor((0.5, 1.0) if heights[i] >= 0 else (0.5, 0.0))
-            label.setPos(i, heights[i])
+            _label(label, appearance().number(self.values[i]), i, heights[i])
         low, high = (float(min(heights.min(), 0.0)), float(max(heights.max(), 0.0))) if self.n else (0, 1)
         self.y_range = _fit_y(self.plot, low, high, bool(self.labels), self.y_range)
 
@@ -155,6 +171,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
                                            f"{name}: {a} ({layer.activation})"))
             self.deltas.append(_Strip(self.addPlot(row=1, col=i + 1), layer.n_out, f"{name}: {delta}"))
         plot = self.output_plot = self.addPlot(row=0, col=n_layers + 1, rowspan=2)
+        _steady_axes(plot)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
@@ -219,9 +236,7 @@ class LayerStrips(pg.GraphicsLayoutWidget):
             bars.setVisible(True)
         for label, (name, v) in zip(self._output_labels,
                                     ((name, v) for pair in zip(y, z) for name, v in zip("yz", pair))):
-            label.setText(f"{name} {v:.6g}")
-            label.setAnchor((0.5, 1.0 if v >= 0 else 0.0))
-            label.setPos(label.pos().x(), v)
+            _label(label, f"{name} {v:.6g}", label.pos().x(), v)
             label.setVisible(True)
         low, high = float(min(y.min(), z.min(), 0.0)), float(max(y.max(), z.max(), 0.0))
         self._output_y = _fit_y(plot, low, high, bool(self._output_labels), self._output_y)
