@@ -105,6 +105,7 @@ class SensitivityView(QWidget):
         self._ticks: list | None = None
         self._n_bars = 0
         self._style: tuple | None = None
+        self._shown: tuple | None = None  # the rows and appearance the table and chart show
         self._brushes: dict[bool, QBrush] = {}
         self.refresher = Refresher(self, self.refresh)
         document.trace_changed.connect(self.refresher.request)
@@ -136,8 +137,11 @@ class SensitivityView(QWidget):
                 f"part of the downhill direction (the update moves it η times that).{grads}"
                 + (f" The table lists the {TABLE_ROWS} largest of {self.n_parameters}."
                    if self.n_parameters > TABLE_ROWS else ""))
-        self._fill_table()
-        self._fill_chart()
+        shown = self.rows, appearance().prefs, appearance().colours()
+        if shown != self._shown:  # a sub-step before the update changes no row
+            self._shown = shown
+            self._fill_table()
+            self._fill_chart()
 
     def _output_names(self) -> list[str]:
         """The network's outputs, named by the target columns when there is data."""
