@@ -73,7 +73,8 @@ class StepController(QObject):
         self.act_prev_row = action("Previous row", "Alt+Up", self.previous_row, "Previous data row")
         self.act_next_row = action("Next row", "Alt+Down", self.next_row, "Next data row")
         self.act_batch = action("Batch", "Ctrl+B", self.set_batch,
-                                "Step on the training mode's batch that holds the selected row instead of the row alone", True)
+                                "Step on the training mode's batch that holds the selected row "
+                                "instead of the row alone", True)
         self.act_advance = action("Auto next row", "Ctrl+Shift+N", self.set_advance_row,
                                   "After each update, move to the next row", True)
         self.act_reset = action("Reset weights", "Ctrl+Shift+R", self.reset,
