@@ -67,6 +67,15 @@ class Project:
     def copy(self) -> "Project":
         return replace(self, network=self.network.copy(), training=replace(self.training))
 
+    def batch_rows(self, row: int) -> np.ndarray:
+        """Row indices of the mode's batch that holds ``row``: the rows cut, in the data's
+        order, into batches of ``rows_per_update`` (the last one may be shorter)."""
+        self.rows_for_update(row)  # the data and the row checked
+        n = self.data.n_rows
+        size = self.training.rows_per_update(n)
+        start = row // size * size
+        return np.arange(start, min(start + size, n))
+
     def rows_for_update(self, row: int | None) -> np.ndarray:
         """Row indices of one update: the given row, or the mode's first batch."""
         if self.data is None:

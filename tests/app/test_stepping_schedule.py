@@ -59,3 +59,25 @@ def test_a_constant_rate_is_not_repeated_in_the_status(qapp):
     stepper.step_update()
     assert "η" not in stepper.status_text()
     assert doc.trace.learning_rate == ETA0
+
+
+def test_batch_presses_walk_through_the_minibatches_as_an_epoch_does(qapp):
+    # the reference data's 4 rows in batches of 3: rows 0-2, then row 3, then round again
+    config = TrainingConfig(learning_rate=ETA0, mode="minibatch", batch_size=3, momentum=0.5)
+    doc = Document(Project(reference_network(), data=reference_dataset(), training=config))
+    stepper = StepController(doc)
+    stepper.set_batch(True)
+    stepper.set_advance_row(True)
+    seen = []
+    for _ in range(4):
+        assert stepper.rows() == ([0, 1, 2] if doc.selected_row == 0 else [3])
+        stepper.step_update()
+        seen.append(doc.trace.rows)
+    assert seen == [[0, 1, 2], [3], [0, 1, 2], [3]] and doc.selected_row == 0
+    trained = Trainer(reference_network(), doc.project.data.X, doc.project.data.Z,
+                      "half_squared_error", config).train(2)  # two epochs, no shuffling
+    for a, b in zip(doc.project.network.layers, trained.network.layers):
+        np.testing.assert_allclose(a.weights, b.weights, rtol=1e-12)
+        np.testing.assert_allclose(a.biases, b.biases, rtol=1e-12)
+    stepper.set_row(3)  # a row picked by hand: the batch that holds it
+    assert stepper.rows() == [3]

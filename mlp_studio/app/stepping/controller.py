@@ -73,7 +73,8 @@ class StepController(QObject):
         self.act_prev_row = action("Previous row", "Alt+Up", self.previous_row, "Previous data row")
         self.act_next_row = action("Next row", "Alt+Down", self.next_row, "Next data row")
         self.act_batch = action("Batch", "Ctrl+B", self.set_batch,
-                                "Step on the training mode's batch instead of one row", True)
+                                "Step on the training mode's batch that holds the selected row "
+                                "instead of the row alone", True)
         self.act_advance = action("Auto next row", "Ctrl+Shift+N", self.set_advance_row,
                                   "After each update, move to the next row", True)
         self.act_reset = action("Reset weights", "Ctrl+Shift+R", self.reset,
@@ -92,8 +93,8 @@ class StepController(QObject):
 
     def rows(self) -> list[int]:
         """The data rows the next step uses."""
-        project = self.doc.project
-        return project.rows_for_update(None if self.use_batch else self.doc.selected_row).tolist()
+        project, row = self.doc.project, self.doc.selected_row
+        return (project.batch_rows(row) if self.use_batch else project.rows_for_update(row)).tolist()
 
     def status_text(self) -> str:
         """What is shown: the rows and the last sub-step revealed (named in the notation)."""
@@ -268,7 +269,10 @@ class StepController(QObject):
         problem = first_non_finite(step.trace)
         if problem is not None:
             self.message.emit(f"Not a finite number at {problem}: try a smaller learning rate")
-        if self.advance_row and not self.use_batch:
+        if self.advance_row and self.use_batch:  # on to the next batch, round to the first
+            after = step.trace.rows[-1] + 1
+            self.doc.set_row(after if after < self.doc.project.data.n_rows else 0)
+        elif self.advance_row:
             self.next_row()
 
     def _on_project_replaced(self) -> None:
