@@ -182,7 +182,7 @@ class SensitivityView(QWidget):
             pos = np.arange(n)[::-1]
             sens = np.array([r[2] for r in top])
             self._restyle()
-            brushes = [self._brushes[v >= 0] for v in sens]
+            brushes = [self._brushes[bool(v >= 0)] for v in sens]
             self.bars.setOpts(x0=np.zeros(n), y=pos, width=sens, brushes=brushes)
             if n != self._n_bars:
                 self._n_bars = n
