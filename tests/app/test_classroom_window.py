@@ -176,3 +176,12 @@ def test_edge_labels_with_their_changes_overlap_neither_each_other_nor_nodes(mak
     if presenter:
         win.presenter.action.trigger()
 
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 800)])
+def test_a_step_keeps_the_filled_in_node_texts_in_view_without_a_refit(make_window, size):
+    win = make_window(*size)
+    win.step_controller.step_update()  # the nodes' texts gain their δ lines
+    viewport = win.canvas.viewport().rect()
+    drawn = win.canvas.mapFromScene(win.canvas.scene().itemsBoundingRect()).boundingRect()
+    assert viewport.contains(drawn), (drawn, viewport)

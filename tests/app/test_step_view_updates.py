@@ -133,3 +133,19 @@ def test_the_sensitivity_table_follows_a_change_of_shape_and_its_undo(window, qt
     _press(window, qtbot)  # a step of the reference network again
     assert view.table.rowCount() == 13
     assert "bh[0][4]" not in [view.table.item(r, 0).text() for r in range(13)]
+
+
+def test_numbers_on_the_bars_show_only_where_they_can_be_read(window, qtbot):
+    strips = _in_front(window, qtbot, "strips")
+    window.step_controller.step_update()
+    strips.flush()
+    hidden = strips.activations[1]  # the reference example's 3 hidden activations
+    dock = window.step_views.docks["strips"]
+    dock.setFloating(True)
+    for height, readable in ((700, True), (150, False), (700, True)):
+        dock.resize(700, height)
+        qtbot.waitUntil(lambda: hidden.numbers_shown == readable, timeout=2000)
+        assert all(label.isVisible() == readable for label in hidden.labels)
+        # the numbers are kept up to date either way (the next resize shows them)
+        assert [_number(label.toPlainText()) for label in hidden.labels] == pytest.approx(A_HIDDEN, abs=1e-4)
+    dock.setFloating(False)

@@ -205,6 +205,7 @@ class NetworkCanvas(QGraphicsView):
         self._wmax = 1.0
         self._dense: list[bool] = []  # per layer: drawn with thinner edges
         self._glows: GlowLayer  # paints the edges' change glows (made by rebuild)
+        self._texts_room = QRectF()  # the nodes with their texts' full room (made by rebuild)
         self._nodes_drawn_for: tuple = (None, None, None, None)  # (network, trace, revealed, row)
         #: the parameters before the last change, and the change: [(dW, db)] per layer
         self._before = self._parameters()
@@ -320,6 +321,8 @@ class NetworkCanvas(QGraphicsView):
         self._dense = [len(drawn_indices(layer.n_in)) * len(drawn_indices(layer.n_out)) > DENSE_EDGES
                        for layer in net.layers]
         obstacles = self._label_obstacles()
+        left, top, right, bottom = zip(*obstacles) if obstacles else ((0,), (0,), (0,), (0,))
+        self._texts_room = QRectF(min(left), min(top), max(right) - min(left), max(bottom) - min(top))
         for li, layer in enumerate(net.layers):
             n_in, n_out = len(drawn_indices(layer.n_in)), len(drawn_indices(layer.n_out))
             labelled: list[EdgeItem] = []
@@ -699,7 +702,8 @@ class NetworkCanvas(QGraphicsView):
     def _fit(self) -> None:
         """Scale the whole scene into the view (at most MAX_SCALE), centred."""
         self._auto_fit = True
-        rect = self.scene().itemsBoundingRect().adjusted(-12, -8, 12, 8)  # marks and labels too
+        # marks and labels too, and the room the nodes' texts take once a step fills them in
+        rect = self.scene().itemsBoundingRect().united(self._texts_room).adjusted(-12, -8, 12, 8)
         self.scene().setSceneRect(rect)
         view = self.viewport().rect()
         scale = min((view.width() - 4) / rect.width(), (view.height() - 4) / rect.height(), MAX_SCALE)

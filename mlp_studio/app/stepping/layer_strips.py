@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
 from mlp_studio.app.widgets.appearance import appearance, line_width, style_plot
@@ -85,10 +86,30 @@ class _Strip:
                 label.setPos(i, 0)
                 plot.addItem(label)
                 self.labels.append(label)
+            plot.vb.sigResized.connect(self._fit_numbers)
         plot.setXRange(-0.6, n - 0.4, padding=0)
         self.values: np.ndarray | None = None
         self.shown = False  # nothing drawn yet, not even the empty strip
         self.y_range: tuple[float, float] | None = None
+        self.numbers_shown = bool(self.labels)
+
+    def _fit_numbers(self) -> None:
+        """The numbers on the bars only where they can be read: each bar's slot as wide as a
+        number and the strip tall enough for bars and a line of numbers. Where they cannot,
+        the bars alone show signs and sizes (the Math panel has every value)."""
+        metrics = QFontMetricsF(appearance().font(LABEL_PX))
+        room = self.plot.vb.boundingRect()
+        fits = (room.width() / self.n >= metrics.horizontalAdvance(appearance().number(-1.0)) + 4
+                and room.height() >= 4 * metrics.height())
+        if fits == self.numbers_shown:
+            return
+        self.numbers_shown = fits
+        for label in self.labels:
+            label.setVisible(fits)
+        if self.values is not None:  # room above and below the bars for numbers, or none
+            heights = np.nan_to_num(self.values)
+            self.y_range = _fit_y(self.plot, float(min(heights.min(), 0.0)),
+                                  float(max(heights.max(), 0.0)), fits, self.y_range)
 
     def show(self, values: np.ndarray | None, signed_colours: bool = False) -> None:
         """Bars (and numbers) for ``values``; nothing is touched when they are the ones shown."""
@@ -110,7 +131,7 @@ class _Strip:
                 continue
             _label(label, appearance().number(self.values[i]), i, heights[i])
         low, high = (float(min(heights.min(), 0.0)), float(max(heights.max(), 0.0))) if self.n else (0, 1)
-        self.y_range = _fit_y(self.plot, low, high, bool(self.labels), self.y_range)
+        self.y_range = _fit_y(self.plot, low, high, self.numbers_shown, self.y_range)
 
 
 class LayerStrips(pg.GraphicsLayoutWidget):
