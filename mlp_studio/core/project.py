@@ -67,22 +67,25 @@ class Project:
     def copy(self) -> "Project":
         return replace(self, network=self.network.copy(), training=replace(self.training))
 
+    def _checked_rows(self, row: int | None) -> int:
+        """The data's number of rows, once the project is known to have data and ``row``
+        (unless None) to be one of its rows."""
+        if self.data is None:
+            raise MLPError("the project has no data")
+        n = self.data.n_rows
+        if row is not None and not 0 <= row < n:
+            raise MLPError(f"row {row} is out of range: the data has rows 0 to {n - 1}")
+        return n
+
     def batch_rows(self, row: int) -> np.ndarray:
         """Row indices of the mode's batch that holds ``row``: the rows cut, in the data's
         order, into batches of ``rows_per_update`` (the last one may be shorter)."""
-        self.rows_for_update(row)  # the data and the row checked
-        n = self.data.n_rows
+        n = self._checked_rows(row)
         size = self.training.rows_per_update(n)
         start = row // size * size
         return np.arange(start, min(start + size, n))
 
     def rows_for_update(self, row: int | None) -> np.ndarray:
         """Row indices of one update: the given row, or the mode's first batch."""
-        if self.data is None:
-            raise MLPError("the project has no data")
-        n = self.data.n_rows
-        if row is not None:
-            if not 0 <= row < n:
-                raise MLPError(f"row {row} is out of range: the data has rows 0 to {n - 1}")
-            return np.array([row])
-        return np.arange(self.training.rows_per_update(n))
+        n = self._checked_rows(row)
+        return np.array([row]) if row is not None else np.arange(self.training.rows_per_update(n))
