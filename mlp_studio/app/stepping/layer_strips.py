@@ -107,9 +107,7 @@ class _Strip:
         for label in self.labels:
             label.setVisible(fits)
         if self.values is not None:  # room above and below the bars for numbers, or none
-            heights = np.nan_to_num(self.values)
-            self.y_range = _fit_y(self.plot, float(min(heights.min(), 0.0)),
-                                  float(max(heights.max(), 0.0)), fits, self.y_range)
+            self._fit_range(np.nan_to_num(self.values))
 
     def show(self, values: np.ndarray | None, signed_colours: bool = False) -> None:
         """Bars (and numbers) for ``values``; nothing is touched when they are the ones shown."""
@@ -130,6 +128,10 @@ class _Strip:
                 label.setText("")
                 continue
             _label(label, appearance().number(self.values[i]), i, heights[i])
+        self._fit_range(heights)
+
+    def _fit_range(self, heights: np.ndarray) -> None:
+        """The y range over the bars and 0, with room for the numbers when they are shown."""
         low, high = (float(min(heights.min(), 0.0)), float(max(heights.max(), 0.0))) if self.n else (0, 1)
         self.y_range = _fit_y(self.plot, low, high, self.numbers_shown, self.y_range)
 
