@@ -335,17 +335,14 @@ class NetworkCanvas(QGraphicsView):
                     self._glows.add(edge.glow)
                     self.edges[key] = edge
                     if labels_edges(layer.n_in, layer.n_out):
-                        edge.label = self._edge_label()
                         labelled.append(edge)
             # preferably a little towards the end of the edge where fewer edges meet
             segments = [(e.line().x1(), e.line().y1(), e.line().x2(), e.line().y2()) for e in labelled]
             size = _label_size()
             for edge, place in zip(labelled, place_labels(segments, size, obstacles,
                                                           0.58 if n_in <= n_out else 0.42)):
-                if place is None:  # no clear place: the tooltip and the inspector say the weight
-                    scene.removeItem(edge.label)
-                    edge.label = None
-                else:
+                if place is not None:  # else no label: the tooltip and the inspector say the weight
+                    edge.label = self._edge_label()
                     edge.label_at, edge.label_lift = place[0], place[1] * size[1]
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-24, -16, 24, 16))
         self.refresh()
